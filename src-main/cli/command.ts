@@ -1,0 +1,22 @@
+/** What every CLI command gets besides its own arguments. */
+export interface CliContext {
+  /** Human output (tables, progress). */
+  stdout: NodeJS.WritableStream;
+  /** Progress bars and diagnostics, so `--json` output on stdout stays clean. */
+  stderr: NodeJS.WritableStream;
+}
+
+/** One `npm run cli -- <name> ...` command. `run` resolves to the process exit code. */
+export interface CliCommand {
+  /** Words that select it, e.g. `runs list` or `bench loss`. */
+  name: string;
+  summary: string;
+  /** Full help text shown by `<name> --help`. */
+  usage: string;
+  run(args: string[], context: CliContext): Promise<number>;
+}
+
+/** A user mistake on the command line: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import type { BackendChoice } from '@shared/config/run-config';
+
+/** The backend a process computes with, and why the better ones were not used. */
+export interface BackendSelection {
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  device: string;
+  /** One line per backend that was tried and skipped, e.g. `tensorflow: tfjs-node-gpu is not installed`. */
+  skipped: string[];
+}
+
+type NativeAttempt = { ok: true; device: string } | { ok: false; reason: string };
+
+/** Optional native bindings, most capable first. Loaded by name so bundlers leave them alone. */
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+async function tryNative(packageName: string): Promise<NativeAttempt> {
+  try {
+    await import(/* @vite-ignore */ packageName);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const short = packageName.replace('@tensorflow/', '');
+    if (/Cannot find (package|module)/.test(message) && message.includes(packageName)) {
+      return { ok: false, reason: `${short} is not installed` };
+    }
+    return { ok: false, reason: `${short} failed to load: ${message.split('\n')[0]}` };
+  }
+  if (!(await tf.setBackend('tensorflow'))) return { ok: false, reason: `${packageName} did not initialise` };
+  const device = packageName.endsWith('-gpu') ? 'CUDA GPU (libtensorflow)' : 'CPU (libtensorflow)';
+  return { ok: true, device };
+}
+
+async function trySimple(name: 'wasm' | 'cpu'): Promise<NativeAttempt> {
+  try {
+    if (!(await tf.setBackend(name))) return { ok: false, reason: `${name} did not initialise` };
+    await tf.ready();
+  } catch (error) {
+    return { ok: false, reason: `${name} failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return { ok: true, device: name === 'wasm' ? 'CPU (WebAssembly, SIMD, 1 thread)' : 'CPU (JavaScript)' };
+}
+
+/**
+ * Picks the compute backend once per process: tensorflow (tfjs-node-gpu, then tfjs-node) ->
+ * wasm -> cpu. A forced choice uses that backend or fails with the reason.
+ */
+export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
+  const skipped: string[] = [];
+  if (choice === 'auto' || choice === 'tensorflow') {
+    for (const packageName of NATIVE_PACKAGES) {
+      const attempt = await tryNative(packageName);
+      if (attempt.ok) return { name: 'tensorflow', device: attempt.device, skipped };
+      skipped.push(`tensorflow: ${attempt.reason}`);
+    }
+    if (choice === 'tensorflow') throw new Error(`The tensorflow backend is unavailable (${skipped.join('; ')})`);
+  }
+  const order: ('wasm' | 'cpu')[] = choice === 'cpu' ? ['cpu'] : choice === 'wasm' ? ['wasm'] : ['wasm', 'cpu'];
+  for (const name of order) {
+    const attempt = await trySimple(name);
+    if (attempt.ok) return { name, device: attempt.device, skipped };
+    skipped.push(`${name}: ${attempt.reason}`);
+  }
+  throw new Error(`No compute backend could start (${skipped.join('; ')})`);
+}

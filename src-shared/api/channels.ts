@@ -1,0 +1,33 @@
+/**
+ * The channel names of the contract, as plain data with no imports, so the sandboxed
+ * preload can bundle its allow-list without pulling in schemas.
+ * Names are `domain:verb`.
+ */
+export const CALL_CHANNELS = [
+  'runs:list',
+  'runs:get',
+  'runs:create',
+  'runs:start',
+  'runs:stop',
+  'runs:delete',
+  'runs:logs',
+  'metrics:names',
+  'metrics:series',
+  'system:info',
+] as const;
+
+export const EVENT_CHANNELS = ['run:status', 'run:progress', 'run:metrics', 'run:log'] as const;
+
+export type CallChannel = (typeof CALL_CHANNELS)[number];
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+/** The object the preload exposes on `window` under this name (Electron only). */
+export const BRIDGE_GLOBAL = 'decorbench';
+
+export function isCallChannel(name: string): name is CallChannel {
+  return (CALL_CHANNELS as readonly string[]).includes(name);
+}
+
+export function isEventChannel(name: string): name is EventChannel {
+  return (EVENT_CHANNELS as readonly string[]).includes(name);
+}

@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import type { Result } from '../errors';
+import type { MetricSeries } from '../metrics';
+import type { LogLine, RunDetail, RunProgress, RunSummary } from '../runs';
+import type { CallChannel, EventChannel } from './channels';
+import type { callInputSchemas } from './schemas';
+
+/** What a caller may send: fields with defaults are optional. */
+export type CallInput<C extends CallChannel> = z.input<(typeof callInputSchemas)[C]>;
+/** What a handler receives: validated, defaults filled in. */
+export type ParsedCallInput<C extends CallChannel> = z.output<(typeof callInputSchemas)[C]>;
+
+export interface BackendInfo {
+  name: string;
+  available: boolean;
+  /** Device or reason, e.g. "single-thread SIMD" or "tfjs-node-gpu is not installed". */
+  detail: string;
+}
+
+export interface SystemInfo {
+  appVersion: string;
+  host: 'electron' | 'serve' | 'cli';
+  platform: string;
+  arch: string;
+  cpuCount: number;
+  totalMemoryBytes: number;
+  nodeVersion: string;
+  electronVersion: string | null;
+  databasePath: string;
+  maxConcurrentRuns: number;
+  backends: BackendInfo[];
+}
+
+/** The output type of every call. */
+export interface CallOutputs {
+  'runs:list': RunSummary[];
+  'runs:get': RunDetail;
+  'runs:create': RunSummary;
+  'runs:start': RunSummary;
+  'runs:stop': RunSummary;
+  'runs:delete': { runId: number };
+  'runs:logs': LogLine[];
+  'metrics:names': string[];
+  'metrics:series': MetricSeries[];
+  'system:info': SystemInfo;
+}
+
+/** Payloads of events pushed from the main process to every renderer. */
+export interface EventPayloads {
+  'run:status': RunSummary;
+  'run:progress': { runId: number; progress: RunProgress };
+  'run:metrics': { runId: number; series: MetricSeries[] };
+  'run:log': { runId: number; lines: LogLine[] };
+}
+
+/** Main-side implementation of the calls, one async function per channel. */
+export type CallHandlers = {
+  [C in CallChannel]: (input: ParsedCallInput<C>) => Promise<CallOutputs[C]> | CallOutputs[C];
+};
+
+/** Renderer-side view of the backend, the same over IPC and HTTP. */
+export interface ApiTransport {
+  call<C extends CallChannel>(channel: C, input: CallInput<C>): Promise<Result<CallOutputs[C]>>;
+  subscribe<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+/** The shape the Electron preload exposes on `window.decorbench`. */
+export interface PreloadBridge {
+  invoke(channel: string, input: unknown): Promise<unknown>;
+  on(channel: string, listener: (payload: unknown) => void): () => void;
+}
+
+export type EventListenerMap = { [E in EventChannel]: (payload: EventPayloads[E]) => void };

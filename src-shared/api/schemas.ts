@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { runConfigSchema } from '../config/run-config';
+import { RUN_STATUSES } from '../runs';
+import type { CallChannel } from './channels';
+
+const runId = z.number().int().positive();
+
+/** Input schema of every call; everything arriving from a renderer or over HTTP is parsed with these. */
+export const callInputSchemas = {
+  'runs:list': z
+    .object({
+      status: z.array(z.enum(RUN_STATUSES)).optional(),
+      limit: z.number().int().min(1).max(10000).default(500),
+    })
+    .prefault({}),
+  'runs:get': z.object({ runId }),
+  'runs:create': z.object({
+    config: z.unknown(),
+    /** Queue the run right away. */
+    start: z.boolean().default(false),
+  }),
+  'runs:start': z.object({ runId }),
+  'runs:stop': z.object({ runId }),
+  'runs:delete': z.object({ runId }),
+  'runs:logs': z.object({
+    runId,
+    afterId: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(10000).default(1000),
+  }),
+  'metrics:names': z.object({ runId }),
+  'metrics:series': z.object({
+    runId,
+    names: z.array(z.string().min(1).max(200)).min(1).max(50),
+    /** Only points with step > afterStep (incremental fetches). */
+    afterStep: z.number().int().default(-1),
+  }),
+  'system:info': z.object({}).prefault({}),
+} satisfies Record<CallChannel, z.ZodType>;
+
+/** The run configuration is validated separately so its issues map to form fields. */
+export { runConfigSchema };

@@ -1,0 +1,80 @@
+import type { RunConfig } from './config/run-config';
+
+/**
+ * Life cycle: created -> queued -> running -> (stopping ->) completed | stopped | failed.
+ * `interrupted` marks runs that were running when the previous host process died.
+ */
+export const RUN_STATUSES = [
+  'created',
+  'queued',
+  'running',
+  'stopping',
+  'completed',
+  'stopped',
+  'failed',
+  'interrupted',
+] as const;
+
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Statuses in which a worker process may exist for the run. */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'stopping'];
+
+export function isActiveStatus(status: RunStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}
+
+export interface RunProgress {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  totalEpochs: number;
+  samplesPerSecond?: number;
+  /** Estimated time to completion, from the recent step rate. */
+  etaMs?: number;
+}
+
+export interface RunSummary {
+  id: number;
+  name: string;
+  status: RunStatus;
+  lossName: string;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  backend: string | null;
+  device: string | null;
+  error: string | null;
+  progress: RunProgress | null;
+  /** Final (or latest) scalar results, e.g. `loss`, `knnTop1`. */
+  results: Record<string, number>;
+}
+
+export interface RunDetail extends RunSummary {
+  config: RunConfig;
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** Why each backend that was not used was skipped, e.g. `tensorflow: tfjs-node-gpu is not installed`. */
+  backendNotes: string[];
+  checkpoints: CheckpointInfo[];
+}
+
+export interface CheckpointInfo {
+  id: number;
+  step: number;
+  epoch: number;
+  format: string;
+  sizeBytes: number;
+  sha256: string;
+  createdAt: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LogLine {
+  id: number;
+  runId: number;
+  timeMs: number;
+  level: LogLevel;
+  message: string;
+}

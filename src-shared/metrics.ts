@@ -14,7 +14,8 @@ export interface MetricPoint {
 export interface MetricSeries {
   name: string;
   steps: number[];
-  values: number[];
+  /** `null` where the value was not finite (NaN/Infinity cannot travel as JSON or live in SQLite). */
+  values: (number | null)[];
 }
 
 /** Groups points by metric name into columnar series, keeping their order. */
@@ -27,7 +28,7 @@ export function toSeries(points: readonly MetricPoint[]): MetricSeries[] {
       byName.set(point.name, series);
     }
     series.steps.push(point.step);
-    series.values.push(point.value);
+    series.values.push(Number.isFinite(point.value) ? point.value : null);
   }
   return [...byName.values()];
 }

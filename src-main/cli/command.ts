@@ -4,6 +4,8 @@ export interface CliContext {
   stdout: NodeJS.WritableStream;
   /** Progress bars and diagnostics, so `--json` output on stdout stays clean. */
   stderr: NodeJS.WritableStream;
+  /** The folder of the built entry files (out/main), where the worker entry lives. */
+  buildDir: string;
 }
 
 /** One `npm run cli -- <name> ...` command. `run` resolves to the process exit code. */

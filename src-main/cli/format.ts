@@ -1,0 +1,59 @@
+/** Plain-text helpers for terminal output. */
+
+export function formatTable(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [line(cells[0]!), line(widths.map((width) => '-'.repeat(width))), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function formatNumber(value: number | undefined, digits = 4): string {
+  if (value === undefined || !Number.isFinite(value)) return '-';
+  return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(2) : value.toFixed(digits);
+}
+
+export function formatTime(ms: number | null): string {
+  return ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+/**
+ * A one-line progress bar on a terminal (redrawn in place), or a line every 10% when the
+ * output is a file or pipe, so logs stay readable.
+ */
+export class ProgressBar {
+  private lastDecile = -1;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+    private readonly label: string,
+  ) {}
+
+  update(done: number, total: number, detail: string): void {
+    const fraction = total > 0 ? Math.min(1, done / total) : 0;
+    if (this.stream.isTTY) {
+      const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - detail.length - this.label.length - 20));
+      const filled = Math.round(fraction * width);
+      const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+      this.stream.write(`\r${this.label} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${total} ${detail}\x1b[K`);
+    } else {
+      const decile = Math.floor(fraction * 10);
+      if (decile !== this.lastDecile) {
+        this.lastDecile = decile;
+        this.stream.write(`${this.label} ${(fraction * 100).toFixed(0)}% ${done}/${total} ${detail}\n`);
+      }
+    }
+  }
+
+  end(): void {
+    if (this.stream.isTTY) this.stream.write('\n');
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The command-line entry: `npm run cli -- <command> [options]`. Commands are looked up by their
+ * leading words (`runs list`, `bench store`), each with its own `--help`.
+ */
+import { benchStoreCommand } from './commands/bench-store';
+import { presetsCommand } from './commands/presets';
+import { runsExportCommand, runsListCommand, runsShowCommand } from './commands/runs';
+import { trainCommand } from './commands/train';
+import { UsageError, type CliCommand, type CliContext } from './command';
+
+const COMMANDS: CliCommand[] = [
+  trainCommand,
+  presetsCommand,
+  runsListCommand,
+  runsShowCommand,
+  runsExportCommand,
+  benchStoreCommand,
+];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'Decorbench: self-supervised learning with FFT-relaxed decorrelation losses',
+    '',
+    'Usage: npm run cli -- <command> [options]     (<command> --help for its options)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+  ].join('\n');
+}
+
+/** The command whose name matches the most leading words of `argv`. */
+function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {
+  let best: { command: CliCommand; rest: string[] } | undefined;
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (words.every((word, i) => argv[i] === word) && (!best || words.length > best.command.name.split(' ').length)) {
+      best = { command, rest: argv.slice(words.length) };
+    }
+  }
+  return best;
+}
+
+export async function runCli(argv: string[], context: CliContext): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    context.stdout.write(`${overview()}\n`);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    context.stderr.write(`Unknown command "${argv.slice(0, 2).join(' ')}".\n\n${overview()}\n`);
+    return 2;
+  }
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
+    context.stdout.write(`${found.command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await found.command.run(found.rest, context);
+  } catch (error) {
+    const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (isUsage) {
+      context.stderr.write(`${(error as Error).message}\n\n${found.command.usage}\n`);
+      return 2;
+    }
+    context.stderr.write(`${found.command.name} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    return 1;
+  }
+}
+
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, buildDir: import.meta.dirname }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+);

@@ -1,0 +1,82 @@
+/**
+ * Electron composition root: one window, the preload, IPC registration and utilityProcess
+ * workers. Everything else lives in services that also run in plain Node (serve mode, CLI).
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron';
+import { forwardEvents, registerIpcHandlers, type IpcInvokeEventLike } from './host/ipc/ipc-host';
+import { findResourcesDir } from './paths';
+import { createWorkbench, type Workbench } from './services/workbench';
+import { createUtilityProcessSpawner } from './workers/utility-process.spawner';
+
+const rendererUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+const rendererOrigin = rendererUrl ? new URL(rendererUrl).origin : pathToFileURL(rendererFile).href;
+
+function isOwnRenderer(url: string | undefined): boolean {
+  return url !== undefined && url.startsWith(rendererOrigin);
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1360,
+    height: 880,
+    title: 'Decorbench',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  // Links open in the system browser; the window itself never navigates away.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isOwnRenderer(url)) event.preventDefault();
+  });
+  if (rendererUrl) void window.loadURL(rendererUrl);
+  else void window.loadFile(rendererFile);
+  return window;
+}
+
+let workbench: Workbench | undefined;
+
+app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : findResourcesDir(import.meta.dirname);
+  workbench = createWorkbench({
+    databasePath: join(app.getPath('userData'), 'decorbench.sqlite'),
+    spawn: createUtilityProcessSpawner(utilityProcess, join(import.meta.dirname, 'train-worker.js')),
+    resourcesDir,
+    host: 'electron',
+    appVersion: app.getVersion(),
+  });
+  registerIpcHandlers(ipcMain, workbench.dispatch, (event: IpcInvokeEventLike) => isOwnRenderer(event.senderFrame?.url));
+  forwardEvents(workbench.events, (channel, payload) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channel, payload);
+  });
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let closing = false;
+app.on('will-quit', (event) => {
+  if (!workbench || closing) return;
+  // Give running workers the chance to stop cleanly before the process ends.
+  closing = true;
+  event.preventDefault();
+  void workbench.close().finally(() => app.quit());
+});

@@ -1,0 +1,229 @@
+import { toSeries } from '@shared/metrics';
+import type { LogLevel } from '@shared/runs';
+import type { RunStore } from '../storage/store';
+import { isWorkerMessage, type WorkerMessage } from '../workers/protocol';
+import type { SpawnWorker, WorkerExit, WorkerHandle } from '../workers/spawner';
+import type { EventBus } from './event-bus';
+
+export interface SupervisorOptions {
+  store: RunStore;
+  events: EventBus;
+  spawn: SpawnWorker;
+  resourcesDir: string;
+  /** How many runs train at once; the rest wait in the queue. */
+  maxConcurrentRuns?: number;
+  /** After a stop request, how long a worker may take to finish its step before it is killed. */
+  stopTimeoutMs?: number;
+  /** How many log lines a crash report quotes. */
+  crashLogLines?: number;
+}
+
+interface ActiveRun {
+  runId: number;
+  worker: WorkerHandle;
+  /** Set once the worker reported `done` or `failed`: its exit is then expected. */
+  finished: boolean;
+  stopRequested: boolean;
+  killTimer?: NodeJS.Timeout;
+  exited: Promise<void>;
+}
+
+/**
+ * Runs each training run in its own worker process: a FIFO queue, a concurrency limit, graceful
+ * stop with a kill after a timeout, and crash detection (a worker that exits without reporting
+ * marks its run failed, with exit code/signal and its last log lines, and the host keeps going).
+ */
+export class Supervisor {
+  private readonly queue: number[] = [];
+  private readonly active = new Map<number, ActiveRun>();
+  private readonly maxConcurrentRuns: number;
+  private readonly stopTimeoutMs: number;
+  private readonly crashLogLines: number;
+  private closed = false;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.maxConcurrentRuns = Math.max(1, options.maxConcurrentRuns ?? 1);
+    this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+    this.crashLogLines = options.crashLogLines ?? 20;
+  }
+
+  get concurrency(): number {
+    return this.maxConcurrentRuns;
+  }
+
+  isQueued(runId: number): boolean {
+    return this.queue.includes(runId);
+  }
+
+  isRunning(runId: number): boolean {
+    return this.active.has(runId);
+  }
+
+  /** The OS process id of a run's worker, while it has one. */
+  workerPid(runId: number): number | undefined {
+    return this.active.get(runId)?.worker.pid;
+  }
+
+  enqueue(runId: number): void {
+    if (this.closed || this.isQueued(runId) || this.isRunning(runId)) return;
+    this.queue.push(runId);
+    this.setStatus(runId, {
+      status: 'queued',
+      error: null,
+      endedAt: null,
+      exitCode: null,
+      exitSignal: null,
+      ownerPid: process.pid,
+    });
+    this.pump();
+  }
+
+  /** Stops a run: a queued run leaves the queue, a running one is asked to stop, then killed. */
+  stop(runId: number): void {
+    const index = this.queue.indexOf(runId);
+    if (index >= 0) {
+      this.queue.splice(index, 1);
+      this.finish(runId, { status: 'stopped' });
+      return;
+    }
+    const run = this.active.get(runId);
+    if (!run || run.stopRequested) return;
+    run.stopRequested = true;
+    this.setStatus(runId, { status: 'stopping' });
+    run.worker.send({ type: 'stop' });
+    run.killTimer = setTimeout(() => {
+      this.log(runId, 'warn', `The worker did not stop within ${this.stopTimeoutMs} ms and was killed`);
+      run.worker.kill();
+    }, this.stopTimeoutMs);
+  }
+
+  /** Stops everything (queued runs go back to `created`) and waits for the workers to exit. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const runId of this.queue.splice(0)) this.setStatus(runId, { status: 'created', ownerPid: null });
+    const exits = [...this.active.values()].map((run) => run.exited);
+    for (const runId of [...this.active.keys()]) this.stop(runId);
+    await Promise.all(exits);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active.size < this.maxConcurrentRuns && this.queue.length > 0) {
+      this.launch(this.queue.shift()!);
+    }
+  }
+
+  private launch(runId: number): void {
+    const { store } = this.options;
+    const config = store.runs.config(runId);
+    if (!config) return; // deleted while queued
+    let worker: WorkerHandle;
+    try {
+      worker = this.options.spawn({ name: `run-${runId}` });
+    } catch (error) {
+      this.finish(runId, { status: 'failed', error: `Could not start a worker process: ${String(error)}` });
+      return;
+    }
+    let resolveExit!: () => void;
+    const run: ActiveRun = {
+      runId,
+      worker,
+      finished: false,
+      stopRequested: false,
+      exited: new Promise((resolve) => (resolveExit = resolve)),
+    };
+    this.active.set(runId, run);
+    this.setStatus(runId, { status: 'running', startedAt: Date.now(), endedAt: null });
+    this.log(runId, 'info', `Worker process ${worker.pid ?? '?'} started`);
+    worker.onMessage((message) => this.handleMessage(run, message));
+    worker.onExit((exit) => {
+      this.handleExit(run, exit);
+      resolveExit();
+    });
+    worker.send({ type: 'start', runId, config, resourcesDir: this.options.resourcesDir });
+  }
+
+  private handleMessage(run: ActiveRun, message: unknown): void {
+    if (!isWorkerMessage(message)) return;
+    const { store, events } = this.options;
+    const { runId } = run;
+    const msg: WorkerMessage = message;
+    switch (msg.type) {
+      case 'started':
+        store.runs.setBackend(runId, msg.backend, msg.device, msg.backendNotes);
+        this.log(runId, 'info', `Backend ${msg.backend} (${msg.device})`);
+        for (const note of msg.backendNotes) this.log(runId, 'info', `Skipped ${note}`);
+        this.emitStatus(runId);
+        break;
+      case 'progress':
+        store.runs.setProgress(runId, msg.progress);
+        events.emit('run:progress', { runId, progress: msg.progress });
+        break;
+      case 'metrics':
+        store.metrics.append(runId, msg.points);
+        events.emit('run:metrics', { runId, series: toSeries(msg.points) });
+        break;
+      case 'log':
+        this.log(runId, msg.level, msg.message);
+        break;
+      case 'done':
+        run.finished = true;
+        store.runs.mergeResults(runId, msg.results);
+        this.finish(runId, { status: msg.outcome === 'completed' ? 'completed' : 'stopped' });
+        break;
+      case 'failed':
+        run.finished = true;
+        this.log(runId, 'error', msg.message);
+        this.finish(runId, { status: 'failed', error: msg.message });
+        break;
+    }
+  }
+
+  private handleExit(run: ActiveRun, exit: WorkerExit): void {
+    const { runId } = run;
+    clearTimeout(run.killTimer);
+    this.active.delete(runId);
+    const store = this.options.store;
+    if (!run.finished && store.runs.summary(runId)) {
+      const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+      if (run.stopRequested) {
+        this.log(runId, 'warn', `Worker ended by ${how} after a stop request`);
+        this.finish(runId, { status: 'stopped', exitCode: exit.code, exitSignal: exit.signal });
+      } else {
+        const tail = store.logs
+          .tail(runId, this.crashLogLines)
+          .map((line) => `  ${line.message}`)
+          .join('\n');
+        const error = `The worker process crashed (${how}).${tail ? `\nLast log lines:\n${tail}` : ''}`;
+        this.log(runId, 'error', `The worker process crashed (${how})`);
+        this.finish(runId, { status: 'failed', error, exitCode: exit.code, exitSignal: exit.signal });
+      }
+    } else {
+      store.runs.setExit(runId, exit.code, exit.signal);
+    }
+    this.pump();
+  }
+
+  private finish(
+    runId: number,
+    change: { status: 'completed' | 'stopped' | 'failed'; error?: string; exitCode?: number | null; exitSignal?: string | null },
+  ): void {
+    this.setStatus(runId, { ...change, endedAt: Date.now(), ownerPid: null });
+  }
+
+  private setStatus(runId: number, change: Parameters<RunStore['runs']['setStatus']>[1]): void {
+    if (!this.options.store.runs.summary(runId)) return;
+    this.options.store.runs.setStatus(runId, change);
+    this.emitStatus(runId);
+  }
+
+  private emitStatus(runId: number): void {
+    const summary = this.options.store.runs.summary(runId);
+    if (summary) this.options.events.emit('run:status', summary);
+  }
+
+  private log(runId: number, level: LogLevel, message: string): void {
+    if (!this.options.store.runs.summary(runId)) return;
+    const line = this.options.store.logs.append(runId, level, message);
+    this.options.events.emit('run:log', { runId, lines: [line] });
+  }
+}

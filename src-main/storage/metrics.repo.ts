@@ -1,0 +1,67 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { MetricPoint, MetricSeries } from '@shared/metrics';
+
+/**
+ * Metric points. Writes come in batches and go in one transaction each: a transaction per point
+ * would cost an fsync-sized commit each and cap ingest at a few thousand points per second.
+ */
+export class MetricsRepository {
+  private readonly insert: Statement;
+  private readonly selectSeries: Statement<[number, string, number]>;
+  private readonly appendBatch: (runId: number, points: readonly MetricPoint[]) => void;
+
+  constructor(private readonly database: Database) {
+    // REPLACE: a step written twice (e.g. replayed after a resume) keeps its newest value.
+    this.insert = database.prepare(
+      'INSERT OR REPLACE INTO metric_points (run_id, name, step, epoch, value, wall_time_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.selectSeries = database
+      .prepare<[number, string, number]>(
+        'SELECT step, value FROM metric_points WHERE run_id = ? AND name = ? AND step > ? ORDER BY step',
+      )
+      .raw(true);
+    this.appendBatch = database.transaction((runId: number, points: readonly MetricPoint[]) => {
+      for (const point of points) {
+        const value = Number.isFinite(point.value) ? point.value : null;
+        this.insert.run(runId, point.name, point.step, point.epoch, value, Math.round(point.wallTimeMs));
+      }
+    });
+  }
+
+  append(runId: number, points: readonly MetricPoint[]): void {
+    if (points.length > 0) this.appendBatch(runId, points);
+  }
+
+  names(runId: number): string[] {
+    return this.database
+      .prepare<[number], { name: string }>('SELECT DISTINCT name FROM metric_points WHERE run_id = ? ORDER BY name')
+      .all(runId)
+      .map((row) => row.name);
+  }
+
+  series(runId: number, name: string, afterStep = -1): MetricSeries {
+    const rows = this.selectSeries.all(runId, name, afterStep) as [number, number | null][];
+    const steps = new Array<number>(rows.length);
+    const values = new Array<number | null>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      steps[i] = row[0];
+      values[i] = row[1];
+    }
+    return { name, steps, values };
+  }
+
+  /** The newest value of every metric of a run (for summaries). */
+  latest(runId: number): Record<string, number> {
+    const rows = this.database
+      .prepare<[number], { name: string; value: number | null }>(
+        `SELECT name, value FROM metric_points AS outer_point
+         WHERE run_id = ? AND step = (SELECT max(step) FROM metric_points
+                                      WHERE run_id = outer_point.run_id AND name = outer_point.name)`,
+      )
+      .all(runId);
+    const result: Record<string, number> = {};
+    for (const row of rows) if (row.value !== null) result[row.name] = row.value;
+    return result;
+  }
+}

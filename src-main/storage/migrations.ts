@@ -1,0 +1,105 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Versioned schema migrations, applied in order at start-up. The applied version is kept in
+ * `PRAGMA user_version`, so `sqlite3 FILE 'pragma user_version'` tells a user which schema a file has.
+ * Never edit a shipped migration: append a new one.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+const RUN_STATUS_CHECK = `status IN ('created','queued','running','stopping','completed','stopped','failed','interrupted')`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'runs, metric points, checkpoints, run logs',
+    sql: `
+      CREATE TABLE runs (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        name          TEXT NOT NULL,
+        config_json   TEXT NOT NULL,
+        loss_name     TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (${RUN_STATUS_CHECK}),
+        created_at    INTEGER NOT NULL,
+        started_at    INTEGER,
+        ended_at      INTEGER,
+        backend       TEXT,
+        device        TEXT,
+        backend_notes TEXT NOT NULL DEFAULT '[]',
+        error_text    TEXT,
+        exit_code     INTEGER,
+        exit_signal   TEXT,
+        owner_pid     INTEGER, -- the host process that queued/runs it (several hosts may share a file)
+        progress_json TEXT,
+        results_json  TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX runs_by_status ON runs (status);
+
+      -- One row per (run, metric, step); the primary key is the series index, so fetching one
+      -- series is a single range scan of the table itself.
+      CREATE TABLE metric_points (
+        run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        name         TEXT NOT NULL,
+        step         INTEGER NOT NULL,
+        epoch        INTEGER NOT NULL,
+        value        REAL,
+        wall_time_ms INTEGER NOT NULL,
+        PRIMARY KEY (run_id, name, step)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE checkpoints (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step       INTEGER NOT NULL,
+        epoch      INTEGER NOT NULL,
+        format     TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        sha256     TEXT NOT NULL,
+        data       BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX checkpoints_by_run ON checkpoints (run_id, step);
+
+      CREATE TABLE run_logs (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        time_ms INTEGER NOT NULL,
+        level   TEXT NOT NULL CHECK (level IN ('debug','info','warn','error')),
+        message TEXT NOT NULL
+      );
+      CREATE INDEX run_logs_by_run ON run_logs (run_id, id);
+
+      -- For people who open the file with the sqlite3 client.
+      CREATE VIEW run_overview AS
+        SELECT id, name, status, loss_name, backend,
+               datetime(created_at / 1000, 'unixepoch') AS created_utc,
+               round((coalesce(ended_at, started_at) - started_at) / 1000.0, 1) AS duration_s,
+               json_extract(results_json, '$.loss') AS final_loss,
+               error_text
+        FROM runs ORDER BY id;
+    `,
+  },
+];
+
+/** Brings the database to the newest schema version, each migration in its own transaction. */
+export function migrate(database: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = database.pragma('user_version', { simple: true }) as number;
+  const newest = migrations.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new Error(
+      `The database has schema version ${current}, newer than this Decorbench understands (${newest}). Update Decorbench.`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    database.transaction(() => {
+      database.exec(migration.sql);
+      database.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return newest;
+}

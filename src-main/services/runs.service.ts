@@ -27,7 +27,7 @@ export function parseRunConfig(input: unknown): RunConfig {
 
 /** The run calls of the contract, over the store and the supervisor. */
 export function createRunHandlers(store: RunStore, supervisor: Supervisor, events: EventBus): RunCalls {
-  const require = (runId: number): RunSummary => {
+  const existingRun = (runId: number): RunSummary => {
     const run = store.runs.summary(runId);
     if (!run) throw new AppFailure('not-found', `Run ${runId} does not exist`);
     return run;
@@ -44,10 +44,10 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
       const run = store.runs.create(parseRunConfig(config));
       events.emit('run:status', run);
       if (start) supervisor.enqueue(run.id);
-      return require(run.id);
+      return existingRun(run.id);
     },
     'runs:start': ({ runId }) => {
-      const run = require(runId);
+      const run = existingRun(runId);
       if (run.status !== 'created') {
         throw new AppFailure(
           'conflict',
@@ -55,18 +55,18 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
         );
       }
       supervisor.enqueue(runId);
-      return require(runId);
+      return existingRun(runId);
     },
     'runs:stop': ({ runId }) => {
-      const run = require(runId);
+      const run = existingRun(runId);
       if (!supervisor.isQueued(runId) && !supervisor.isRunning(runId)) {
         throw new AppFailure('conflict', `Run ${runId} is ${run.status}, not queued or running`);
       }
       supervisor.stop(runId);
-      return require(runId);
+      return existingRun(runId);
     },
     'runs:delete': ({ runId }) => {
-      const run = require(runId);
+      const run = existingRun(runId);
       if (supervisor.isRunning(runId)) {
         throw new AppFailure('conflict', `Run ${runId} is ${run.status}; stop it before deleting it`);
       }
@@ -75,15 +75,15 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
       return { runId };
     },
     'runs:logs': ({ runId, afterId, limit }) => {
-      require(runId);
+      existingRun(runId);
       return store.logs.list(runId, afterId, limit);
     },
     'metrics:names': ({ runId }) => {
-      require(runId);
+      existingRun(runId);
       return store.metrics.names(runId);
     },
     'metrics:series': ({ runId, names, afterStep }) => {
-      require(runId);
+      existingRun(runId);
       return names.map((name) => store.metrics.series(runId, name, afterStep));
     },
   };

@@ -87,7 +87,7 @@ export class Supervisor {
       return;
     }
     const run = this.active.get(runId);
-    if (!run || run.stopRequested) return;
+    if (!run || run.stopRequested || run.finished) return;
     run.stopRequested = true;
     this.setStatus(runId, { status: 'stopping' });
     run.worker.send({ type: 'stop' });

@@ -2,11 +2,11 @@ import { createRequire } from 'node:module';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import type { BackendInfo, SystemInfo } from '@shared/api/contract';
 
-const require = createRequire(import.meta.url);
+const resolver = createRequire(import.meta.url);
 
 function installed(packageName: string): boolean {
   try {
-    require.resolve(packageName);
+    resolver.resolve(packageName);
     return true;
   } catch {
     return false;

@@ -20,6 +20,8 @@ export function connectToParent(): ParentPort {
     };
   }
   if (!process.send) throw new Error('The training worker must be started by Decorbench (no parent channel)');
+  // An orphaned worker has no one to report to: a host killed with -9 must not leave it training.
+  process.once('disconnect', () => process.exit(3));
   return {
     send: (message) =>
       new Promise<void>((resolve) => {

@@ -27,7 +27,7 @@ describe('the IPC surface is exactly the contract', () => {
   });
 
   it('the preload forwards only allowed channels and never exposes ipcRenderer', async () => {
-    const ipcRenderer = { invoke: vi.fn(async () => ({ ok: true, value: 1 })), on: vi.fn(), removeListener: vi.fn() };
+    const ipcRenderer = { invoke: vi.fn(async (_channel: string, _input?: unknown) => ({ ok: true, value: 1 })), on: vi.fn(), removeListener: vi.fn() };
     const bridge = createBridge(ipcRenderer);
     expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on']);
     expect(Object.isFrozen(bridge)).toBe(true);

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { RunConfigInput } from '@shared/config/run-config';
+import type { RunStatus, RunSummary } from '@shared/runs';
+import { createWorkbench, type Workbench, type WorkbenchOptions } from '../../src-main/services/workbench';
+import { createChildProcessSpawner } from '../../src-main/workers/child-process.spawner';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const BUILD_DIR = join(ROOT, 'out/main');
+export const WORKER_ENTRY = join(BUILD_DIR, 'train-worker.js');
+export const RESOURCES_DIR = join(ROOT, 'resources');
+
+/** Tests fork the built worker (npm test builds first), the same file the app runs. */
+export function requireBuild(): void {
+  if (!existsSync(WORKER_ENTRY)) throw new Error(`${WORKER_ENTRY} is missing: run "npm run build" (npm test does)`);
+}
+
+export function testWorkbench(databasePath: string, options: Partial<WorkbenchOptions> = {}): Workbench {
+  requireBuild();
+  return createWorkbench({
+    databasePath,
+    spawn: createChildProcessSpawner(WORKER_ENTRY),
+    resourcesDir: RESOURCES_DIR,
+    host: 'serve',
+    ...options,
+  });
+}
+
+/** A run of a few seconds on the embedded data. */
+export function tinyConfig(overrides: Partial<RunConfigInput> = {}): RunConfigInput {
+  return {
+    name: 'tiny',
+    backend: 'wasm',
+    dataset: { source: 'embedded', trainLimit: 1024 },
+    model: { backboneHiddenDim: 64, featureDim: 32, projectorHiddenDim: 64, projectorOutputDim: 64 },
+    loss: { name: 'bt' },
+    optimizer: { name: 'adam', learningRate: 0.002 },
+    training: { epochs: 1, batchSize: 64, maxSteps: 12 },
+    ...overrides,
+  };
+}
+
+/** Resolves with the run's summary once a status event satisfies `until`. */
+export function waitForRun(
+  workbench: Workbench,
+  runId: number,
+  until: (summary: RunSummary) => boolean,
+  timeoutMs = 60_000,
+): Promise<RunSummary> {
+  return new Promise((resolve, reject) => {
+    const current = workbench.store.runs.summary(runId);
+    if (current && until(current)) return resolve(current);
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`Run ${runId} did not reach the expected state within ${timeoutMs} ms (now ${workbench.store.runs.summary(runId)?.status})`));
+    }, timeoutMs);
+    const unsubscribe = workbench.events.subscribe((channel) => {
+      if (channel !== 'run:status' && channel !== 'run:progress') return;
+      const summary = workbench.store.runs.summary(runId);
+      if (summary && until(summary)) {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(summary);
+      }
+    });
+  });
+}
+
+export const hasStatus =
+  (...statuses: RunStatus[]) =>
+  (summary: RunSummary) =>
+    statuses.includes(summary.status);
+
+export const hasProgress = (steps: number) => (summary: RunSummary) => (summary.progress?.step ?? 0) >= steps && summary.status === 'running';

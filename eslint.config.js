@@ -9,9 +9,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
-const electron = { group: ['electron'], message: 'Only src-main/index.ts and the preload may import electron.' };
-const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'child_process'], message: 'Node built-ins do not run here.' };
-const mainFromOutside = { group: ['**/src-main/**', '**/src-main'], message: 'Go through the API contract in src-shared.' };
+const electron = {
+  group: ['electron'],
+  message: 'Only src-main/index.ts and the preload may import electron.',
+};
+const nodeBuiltins = {
+  group: ['node:*', 'fs', 'path', 'os', 'child_process'],
+  message: 'Node built-ins do not run here.',
+};
+const mainFromOutside = {
+  group: ['**/src-main/**', '**/src-main'],
+  message: 'Go through the API contract in src-shared.',
+};
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'resources/**', 'test-results/**'] },
@@ -43,26 +52,46 @@ export default tseslint.config(
       electron,
       nodeBuiltins,
       mainFromOutside,
-      { group: ['**/src-renderer/**', '@shared/*'], message: 'src-shared imports nothing of ours outside itself (use relative paths).' },
-      { group: ['vue', 'pinia', 'echarts', '@tensorflow/*', 'better-sqlite3'], message: 'src-shared is pure TypeScript.' },
+      {
+        group: ['**/src-renderer/**', '@shared/*'],
+        message: 'src-shared imports nothing of ours outside itself (use relative paths).',
+      },
+      {
+        group: ['vue', 'pinia', 'echarts', '@tensorflow/*', 'better-sqlite3'],
+        message: 'src-shared is pure TypeScript.',
+      },
     ]),
   },
   {
     files: ['src-renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict([electron, nodeBuiltins, mainFromOutside, { group: ['@tensorflow/*', 'better-sqlite3'], message: 'Not in the renderer.' }]),
+    rules: restrict([
+      electron,
+      nodeBuiltins,
+      mainFromOutside,
+      { group: ['@tensorflow/*', 'better-sqlite3'], message: 'Not in the renderer.' },
+    ]),
   },
   {
     files: ['src-main/**'],
     ignores: ['src-main/index.ts', 'src-main/preload/index.ts'],
-    rules: restrict([electron, { group: ['**/src-renderer/**'], message: 'The main process does not import the renderer.' }]),
+    rules: restrict([
+      electron,
+      { group: ['**/src-renderer/**'], message: 'The main process does not import the renderer.' },
+    ]),
   },
   {
     files: ['src-main/ml/**'],
     rules: restrict([
       electron,
-      { group: ['better-sqlite3', 'node:fs', 'fs', 'node:child_process'], message: 'The ML core does no storage or I/O.' },
-      { group: ['**/storage/**', '**/services/**', '**/host/**', '**/workers/**', '**/cli/**'], message: 'The ML core depends on nothing above it.' },
+      {
+        group: ['better-sqlite3', 'node:fs', 'fs', 'node:child_process'],
+        message: 'The ML core does no storage or I/O.',
+      },
+      {
+        group: ['**/storage/**', '**/services/**', '**/host/**', '**/workers/**', '**/cli/**'],
+        message: 'The ML core depends on nothing above it.',
+      },
     ]),
   },
   {

@@ -20,11 +20,19 @@ function newestMtime(path) {
   return newest;
 }
 
-const sourceTime = Math.max(...[...sources, ...files].map((name) => join(root, name)).filter(existsSync).map(newestMtime));
+const sourceTime = Math.max(
+  ...[...sources, ...files]
+    .map((name) => join(root, name))
+    .filter(existsSync)
+    .map(newestMtime),
+);
 const builtTime = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 if (builtTime < sourceTime) {
   if (!quiet) console.error('Building Decorbench (electron-vite build)...');
-  const result = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+  const result = spawnSync('npx', ['electron-vite', 'build'], {
+    cwd: root,
+    stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+  });
   if (result.status !== 0) {
     console.error('The build failed; see the messages above.');
     process.exit(result.status ?? 1);

@@ -57,7 +57,9 @@ for (const split of splits) {
   });
   const imageFile = `${split.prefix}-images-idx3-ubyte.gz`;
   const labelFile = `${split.prefix}-labels-idx1-ubyte.gz`;
-  sums.push(`${writeIdx(join(target, imageFile), 0x08, [picked.length, rows, cols], imageData)}  ${imageFile}`);
+  sums.push(
+    `${writeIdx(join(target, imageFile), 0x08, [picked.length, rows, cols], imageData)}  ${imageFile}`,
+  );
   sums.push(`${writeIdx(join(target, labelFile), 0x08, [picked.length], labelData)}  ${labelFile}`);
   console.log(`${split.name}: ${picked.length} images (${split.perClass} per class)`);
 }

@@ -24,7 +24,10 @@ function electronBinary() {
   const pathFile = join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) {
     console.log('Fetching the Electron binary (first start)...');
-    const download = spawnSync(process.execPath, [join(packageDir, 'install.js')], { stdio: 'inherit', timeout: 300_000 });
+    const download = spawnSync(process.execPath, [join(packageDir, 'install.js')], {
+      stdio: 'inherit',
+      timeout: 300_000,
+    });
     if (download.status !== 0 || !existsSync(pathFile)) {
       return { reason: 'the Electron binary is not installed and could not be downloaded' };
     }
@@ -41,7 +44,9 @@ function hasDisplay() {
 function serveInstead(reason) {
   console.log(`Electron cannot start here: ${reason}.`);
   console.log('Serving the same workbench to your browser instead.\n');
-  const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), ...extraArgs], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), ...extraArgs], {
+    stdio: 'inherit',
+  });
   const forward = (signal) => child.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);

@@ -50,7 +50,9 @@ let workbench: Workbench | undefined;
 
 app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : findResourcesDir(import.meta.dirname);
+  const resourcesDir = app.isPackaged
+    ? join(process.resourcesPath, 'resources')
+    : findResourcesDir(import.meta.dirname);
   workbench = createWorkbench({
     databasePath: join(app.getPath('userData'), 'decorbench.sqlite'),
     spawn: createUtilityProcessSpawner(utilityProcess, join(import.meta.dirname, 'train-worker.js')),
@@ -58,7 +60,9 @@ app.whenReady().then(() => {
     host: 'electron',
     appVersion: app.getVersion(),
   });
-  registerIpcHandlers(ipcMain, workbench.dispatch, (event: IpcInvokeEventLike) => isOwnRenderer(event.senderFrame?.url));
+  registerIpcHandlers(ipcMain, workbench.dispatch, (event: IpcInvokeEventLike) =>
+    isOwnRenderer(event.senderFrame?.url),
+  );
   forwardEvents(workbench.events, (channel, payload) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channel, payload);
   });

@@ -11,7 +11,8 @@ export function findResourcesDir(startDir: string): string {
     const candidate = join(dir, 'resources');
     if (existsSync(join(candidate, 'datasets'))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`Cannot find the resources folder above ${startDir}; set DECORBENCH_RESOURCES`);
+    if (parent === dir)
+      throw new Error(`Cannot find the resources folder above ${startDir}; set DECORBENCH_RESOURCES`);
     dir = parent;
   }
 }

@@ -80,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (workbench.interruptedAtStart.length > 0) {
-    console.log(`Marked ${workbench.interruptedAtStart.length} run(s) interrupted: ${workbench.interruptedAtStart.join(', ')}`);
+    console.log(
+      `Marked ${workbench.interruptedAtStart.length} run(s) interrupted: ${workbench.interruptedAtStart.join(', ')}`,
+    );
   }
   console.log(`Decorbench is serving at ${host.url}`);
   console.log(`Database: ${workbench.store.path}`);

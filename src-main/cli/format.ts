@@ -3,8 +3,14 @@
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((row) => row.map(String))];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
-  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
-  return [line(cells[0]!), line(widths.map((width) => '-'.repeat(width))), ...cells.slice(1).map(line)].join('\n');
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
+  return [line(cells[0]!), line(widths.map((width) => '-'.repeat(width))), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 export function formatDuration(ms: number | null | undefined): string {
@@ -18,7 +24,9 @@ export function formatDuration(ms: number | null | undefined): string {
 
 export function formatNumber(value: number | undefined, digits = 4): string {
   if (value === undefined || !Number.isFinite(value)) return '-';
-  return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(2) : value.toFixed(digits);
+  return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0)
+    ? value.toExponential(2)
+    : value.toFixed(digits);
 }
 
 export function formatTime(ms: number | null): string {
@@ -40,10 +48,15 @@ export class ProgressBar {
   update(done: number, total: number, detail: string): void {
     const fraction = total > 0 ? Math.min(1, done / total) : 0;
     if (this.stream.isTTY) {
-      const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - detail.length - this.label.length - 20));
+      const width = Math.max(
+        10,
+        Math.min(40, (this.stream.columns ?? 80) - detail.length - this.label.length - 20),
+      );
       const filled = Math.round(fraction * width);
       const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-      this.stream.write(`\r${this.label} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${total} ${detail}\x1b[K`);
+      this.stream.write(
+        `\r${this.label} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${total} ${detail}\x1b[K`,
+      );
     } else {
       const decile = Math.floor(fraction * 10);
       if (decile !== this.lastDecile) {

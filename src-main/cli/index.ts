@@ -34,7 +34,10 @@ function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | 
   let best: { command: CliCommand; rest: string[] } | undefined;
   for (const command of COMMANDS) {
     const words = command.name.split(' ');
-    if (words.every((word, i) => argv[i] === word) && (!best || words.length > best.command.name.split(' ').length)) {
+    if (
+      words.every((word, i) => argv[i] === word) &&
+      (!best || words.length > best.command.name.split(' ').length)
+    ) {
       best = { command, rest: argv.slice(words.length) };
     }
   }
@@ -58,18 +61,23 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
   try {
     return await found.command.run(found.rest, context);
   } catch (error) {
-    const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const isUsage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (isUsage) {
       context.stderr.write(`${(error as Error).message}\n\n${found.command.usage}\n`);
       return 2;
     }
-    context.stderr.write(`${found.command.name} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    context.stderr.write(
+      `${found.command.name} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
     return 1;
   }
 }
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, buildDir: import.meta.dirname }).then(
-  (code) => {
-    process.exitCode = code;
-  },
-);
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  buildDir: import.meta.dirname,
+}).then((code) => {
+  process.exitCode = code;
+});

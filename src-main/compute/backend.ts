@@ -53,9 +53,11 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
       if (attempt.ok) return { name: 'tensorflow', device: attempt.device, skipped };
       skipped.push(`tensorflow: ${attempt.reason}`);
     }
-    if (choice === 'tensorflow') throw new Error(`The tensorflow backend is unavailable (${skipped.join('; ')})`);
+    if (choice === 'tensorflow')
+      throw new Error(`The tensorflow backend is unavailable (${skipped.join('; ')})`);
   }
-  const order: ('wasm' | 'cpu')[] = choice === 'cpu' ? ['cpu'] : choice === 'wasm' ? ['wasm'] : ['wasm', 'cpu'];
+  const order: ('wasm' | 'cpu')[] =
+    choice === 'cpu' ? ['cpu'] : choice === 'wasm' ? ['wasm'] : ['wasm', 'cpu'];
   for (const name of order) {
     const attempt = await trySimple(name);
     if (attempt.ok) return { name, device: attempt.device, skipped };

@@ -20,7 +20,10 @@ export function createBridge(ipcRenderer: IpcRendererLike): PreloadBridge {
   return Object.freeze({
     invoke(channel: string, input: unknown): Promise<unknown> {
       if (!isCallChannel(channel)) {
-        return Promise.resolve({ ok: false, error: { code: 'unknown-call', message: `Unknown call "${channel}"` } });
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'unknown-call', message: `Unknown call "${channel}"` },
+        });
       }
       return ipcRenderer.invoke(channel, input);
     },

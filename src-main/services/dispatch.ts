@@ -10,7 +10,10 @@ import { fieldMessages } from '@shared/validation';
  * validates the payload with its schema, runs the handler, and turns every outcome into a
  * `Result`, so no exception (and no stack trace) crosses the boundary.
  */
-export function createDispatcher(handlers: CallHandlers, onInternalError: (error: unknown) => void = console.error) {
+export function createDispatcher(
+  handlers: CallHandlers,
+  onInternalError: (error: unknown) => void = console.error,
+) {
   return async function dispatch(channel: string, input: unknown): Promise<Result<unknown>> {
     if (!isCallChannel(channel)) {
       return { ok: false, error: { code: 'unknown-call', message: `Unknown call "${channel}"` } };
@@ -26,7 +29,10 @@ export function createDispatcher(handlers: CallHandlers, onInternalError: (error
         const message = Object.entries(fields)
           .map(([field, text]) => `${field}: ${text}`)
           .join('; ');
-        return { ok: false, error: { code: 'invalid-input', message: `Invalid input for ${channel} (${message})`, fields } };
+        return {
+          ok: false,
+          error: { code: 'invalid-input', message: `Invalid input for ${channel} (${message})`, fields },
+        };
       }
       onInternalError(error);
       const message = error instanceof Error ? error.message : String(error);

@@ -9,7 +9,15 @@ import type { Supervisor } from './supervisor';
 
 type RunCalls = Pick<
   CallHandlers,
-  'runs:list' | 'runs:get' | 'runs:create' | 'runs:start' | 'runs:stop' | 'runs:delete' | 'runs:logs' | 'metrics:names' | 'metrics:series'
+  | 'runs:list'
+  | 'runs:get'
+  | 'runs:create'
+  | 'runs:start'
+  | 'runs:stop'
+  | 'runs:delete'
+  | 'runs:logs'
+  | 'metrics:names'
+  | 'metrics:series'
 >;
 
 /** Validates a user's run configuration, with one message per offending field. */

@@ -205,7 +205,12 @@ export class Supervisor {
 
   private finish(
     runId: number,
-    change: { status: 'completed' | 'stopped' | 'failed'; error?: string; exitCode?: number | null; exitSignal?: string | null },
+    change: {
+      status: 'completed' | 'stopped' | 'failed';
+      error?: string;
+      exitCode?: number | null;
+      exitSignal?: string | null;
+    },
   ): void {
     this.setStatus(runId, { ...change, endedAt: Date.now(), ownerPid: null });
   }

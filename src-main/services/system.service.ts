@@ -30,7 +30,11 @@ export function probeBackends(): BackendInfo[] {
           ? 'tfjs-node is installed (CPU)'
           : 'tfjs-node-gpu and tfjs-node are not installed',
     },
-    { name: 'wasm', available: installed('@tensorflow/tfjs-backend-wasm'), detail: 'WebAssembly, SIMD, 1 thread' },
+    {
+      name: 'wasm',
+      available: installed('@tensorflow/tfjs-backend-wasm'),
+      detail: 'WebAssembly, SIMD, 1 thread',
+    },
     { name: 'cpu', available: true, detail: 'plain JavaScript (slow; tests and tiny shapes)' },
   ];
 }

@@ -39,12 +39,22 @@ export class CheckpointsRepository {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(runId, step, epoch, format, data.byteLength, sha256, data, createdAt);
-    return { id: Number(info.lastInsertRowid), step, epoch, format, sizeBytes: data.byteLength, sha256, createdAt };
+    return {
+      id: Number(info.lastInsertRowid),
+      step,
+      epoch,
+      format,
+      sizeBytes: data.byteLength,
+      sha256,
+      createdAt,
+    };
   }
 
   list(runId: number): CheckpointInfo[] {
     return this.database
-      .prepare<[number], CheckpointRow>(`SELECT ${INFO_COLUMNS} FROM checkpoints WHERE run_id = ? ORDER BY step`)
+      .prepare<[number], CheckpointRow>(
+        `SELECT ${INFO_COLUMNS} FROM checkpoints WHERE run_id = ? ORDER BY step`,
+      )
       .all(runId)
       .map(toInfo);
   }

@@ -22,7 +22,9 @@ export class LogsRepository {
   private readonly insert: Statement<[number, number, LogLevel, string]>;
 
   constructor(private readonly database: Database) {
-    this.insert = database.prepare('INSERT INTO run_logs (run_id, time_ms, level, message) VALUES (?, ?, ?, ?)');
+    this.insert = database.prepare(
+      'INSERT INTO run_logs (run_id, time_ms, level, message) VALUES (?, ?, ?, ?)',
+    );
   }
 
   append(runId: number, level: LogLevel, message: string, timeMs = Date.now()): LogLine {

@@ -34,7 +34,9 @@ export class MetricsRepository {
 
   names(runId: number): string[] {
     return this.database
-      .prepare<[number], { name: string }>('SELECT DISTINCT name FROM metric_points WHERE run_id = ? ORDER BY name')
+      .prepare<[number], { name: string }>(
+        'SELECT DISTINCT name FROM metric_points WHERE run_id = ? ORDER BY name',
+      )
       .all(runId)
       .map((row) => row.name);
   }

@@ -115,7 +115,9 @@ export class RunsRepository {
   }
 
   setExit(id: number, code: number | null, signal: string | null): void {
-    this.database.prepare('UPDATE runs SET exit_code = ?, exit_signal = ? WHERE id = ?').run(code, signal, id);
+    this.database
+      .prepare('UPDATE runs SET exit_code = ?, exit_signal = ? WHERE id = ?')
+      .run(code, signal, id);
   }
 
   setBackend(id: number, backend: string, device: string, notes: readonly string[]): void {
@@ -144,7 +146,10 @@ export class RunsRepository {
    * `stopping` become `interrupted`, `queued` go back to `created` so nothing starts on its own.
    * Runs owned by another live host (the app and the CLI may share a file) are left alone.
    */
-  recoverAfterRestart(isAlive: (pid: number) => boolean, now = Date.now()): { interrupted: number[]; requeued: number[] } {
+  recoverAfterRestart(
+    isAlive: (pid: number) => boolean,
+    now = Date.now(),
+  ): { interrupted: number[]; requeued: number[] } {
     return this.database.transaction(() => {
       const orphans = this.database
         .prepare<[], { id: number; status: RunStatus; owner_pid: number | null }>(
@@ -157,7 +162,9 @@ export class RunsRepository {
            error_text = coalesce(error_text, 'The application stopped while this run was in progress')
          WHERE id = ?`,
       );
-      const requeue = this.database.prepare(`UPDATE runs SET status = 'created', owner_pid = NULL WHERE id = ?`);
+      const requeue = this.database.prepare(
+        `UPDATE runs SET status = 'created', owner_pid = NULL WHERE id = ?`,
+      );
       const interrupted: number[] = [];
       const requeued: number[] = [];
       for (const row of orphans) {

@@ -16,7 +16,8 @@ export function connectToParent(): ParentPort {
   if (electronPort) {
     return {
       send: async (message) => electronPort.postMessage(message),
-      onMessage: (listener) => electronPort.on('message', (event) => listener(event.data as SupervisorMessage)),
+      onMessage: (listener) =>
+        electronPort.on('message', (event) => listener(event.data as SupervisorMessage)),
     };
   }
   if (!process.send) throw new Error('The training worker must be started by Decorbench (no parent channel)');

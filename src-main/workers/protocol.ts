@@ -20,7 +20,14 @@ export type WorkerMessage =
   | { type: 'done'; outcome: 'completed' | 'stopped'; results: Record<string, number> }
   | { type: 'failed'; message: string };
 
-const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>(['started', 'progress', 'metrics', 'log', 'done', 'failed']);
+const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>([
+  'started',
+  'progress',
+  'metrics',
+  'log',
+  'done',
+  'failed',
+]);
 
 /** Narrow check for messages crossing the process boundary (a worker may be buggy or foreign). */
 export function isWorkerMessage(value: unknown): value is WorkerMessage {

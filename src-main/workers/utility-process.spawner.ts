@@ -21,9 +21,15 @@ interface UtilityProcessChild {
 }
 
 /** Electron host: each worker is a utilityProcess (a Node process managed by Electron). */
-export function createUtilityProcessSpawner(utilityProcess: UtilityProcessModule, entry: string): SpawnWorker {
+export function createUtilityProcessSpawner(
+  utilityProcess: UtilityProcessModule,
+  entry: string,
+): SpawnWorker {
   return ({ name }): WorkerHandle => {
-    const child = utilityProcess.fork(entry, [`--run=${name}`], { serviceName: `Decorbench ${name}`, stdio: 'inherit' });
+    const child = utilityProcess.fork(entry, [`--run=${name}`], {
+      serviceName: `Decorbench ${name}`,
+      stdio: 'inherit',
+    });
     let killed = false;
     return {
       get pid() {

@@ -11,12 +11,19 @@ export interface Preset {
  */
 export const PRESETS: Record<string, Preset> = {
   quickstart: {
-    description: 'Embedded Fashion-MNIST subset, small MLP encoder, Barlow Twins; a few minutes on a laptop CPU',
+    description:
+      'Embedded Fashion-MNIST subset, small MLP encoder, Barlow Twins; a few minutes on a laptop CPU',
     config: {
       name: 'quickstart',
       seed: 0,
       dataset: { source: 'embedded' },
-      model: { backbone: 'mlp', backboneHiddenDim: 256, featureDim: 128, projectorHiddenDim: 256, projectorOutputDim: 256 },
+      model: {
+        backbone: 'mlp',
+        backboneHiddenDim: 256,
+        featureDim: 128,
+        projectorHiddenDim: 256,
+        projectorOutputDim: 256,
+      },
       loss: { name: 'bt' },
       optimizer: { name: 'adam', learningRate: 0.001 },
       training: { epochs: 3, batchSize: 128 },

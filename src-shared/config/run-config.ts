@@ -92,7 +92,12 @@ export const trainingConfigSchema = z.object({
 export const runConfigSchema = z
   .object({
     name: z.string().trim().min(1, 'Give the run a name').max(120),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     backend: z.enum(BACKEND_NAMES).default('auto'),
     dataset: datasetConfigSchema.prefault({}),
     model: modelConfigSchema.prefault({}),

@@ -59,10 +59,14 @@ describe('the workbench in Debian Chromium against serve mode', () => {
     const lambda = page.locator('[name="loss.lambda"]');
     await lambda.fill('-1');
     await lambda.blur();
-    await expect.poll(() => page.locator('[data-testid="field-error"][data-field="loss.lambda"]').count()).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-testid="field-error"][data-field="loss.lambda"]').count())
+      .toBe(1);
     await lambda.fill('0.0051');
     await lambda.blur();
-    await expect.poll(() => page.locator('[data-testid="field-error"][data-field="loss.lambda"]').count()).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid="field-error"][data-field="loss.lambda"]').count())
+      .toBe(0);
   });
 
   it('creates and starts a run through the UI, shows its progress, completion and loss chart', async () => {
@@ -80,9 +84,16 @@ describe('the workbench in Debian Chromium against serve mode', () => {
     const status = page.getByTestId('run-status');
     await status.waitFor({ timeout: 15_000 });
     const progress = page.getByTestId('run-progress').first();
-    await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await progress.getAttribute('aria-valuenow')), {
+        timeout: 30_000,
+        interval: 50,
+      })
+      .toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'run-live.png') });
-    await expect.poll(() => status.getAttribute('data-status'), { timeout: 90_000, interval: 250 }).toBe('completed');
+    await expect
+      .poll(() => status.getAttribute('data-status'), { timeout: 90_000, interval: 250 })
+      .toBe('completed');
 
     const chart = page.getByTestId('metric-chart').first();
     await expect.poll(() => chart.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0);

@@ -12,7 +12,8 @@ export const RESOURCES_DIR = join(ROOT, 'resources');
 
 /** Tests fork the built worker (npm test builds first), the same file the app runs. */
 export function requireBuild(): void {
-  if (!existsSync(WORKER_ENTRY)) throw new Error(`${WORKER_ENTRY} is missing: run "npm run build" (npm test does)`);
+  if (!existsSync(WORKER_ENTRY))
+    throw new Error(`${WORKER_ENTRY} is missing: run "npm run build" (npm test does)`);
 }
 
 export function testWorkbench(databasePath: string, options: Partial<WorkbenchOptions> = {}): Workbench {
@@ -52,7 +53,11 @@ export function waitForRun(
     if (current && until(current)) return resolve(current);
     const timer = setTimeout(() => {
       unsubscribe();
-      reject(new Error(`Run ${runId} did not reach the expected state within ${timeoutMs} ms (now ${workbench.store.runs.summary(runId)?.status})`));
+      reject(
+        new Error(
+          `Run ${runId} did not reach the expected state within ${timeoutMs} ms (now ${workbench.store.runs.summary(runId)?.status})`,
+        ),
+      );
     }, timeoutMs);
     const unsubscribe = workbench.events.subscribe((channel) => {
       if (channel !== 'run:status' && channel !== 'run:progress') return;
@@ -71,4 +76,5 @@ export const hasStatus =
   (summary: RunSummary) =>
     statuses.includes(summary.status);
 
-export const hasProgress = (steps: number) => (summary: RunSummary) => (summary.progress?.step ?? 0) >= steps && summary.status === 'running';
+export const hasProgress = (steps: number) => (summary: RunSummary) =>
+  (summary.progress?.step ?? 0) >= steps && summary.status === 'running';

@@ -42,24 +42,35 @@ describe('run configuration schema', () => {
       loss: { name: 'fft-bt', q: 3, lambda: -1 },
       training: { batchSize: 1 },
     });
-    expect(Object.keys(fields).sort()).toEqual(['loss.lambda', 'loss.q', 'name', 'seed', 'training.batchSize']);
+    expect(Object.keys(fields).sort()).toEqual([
+      'loss.lambda',
+      'loss.q',
+      'name',
+      'seed',
+      'training.batchSize',
+    ]);
     expect(fields['loss.q']).toBe('q must be 1 or 2');
     expect(fields.name).toBe('Give the run a name');
   });
 
   it('rejects a block size larger than the embedding dimension', () => {
-    const fields = issuesOf({ name: 'x', model: { projectorOutputDim: 64 }, loss: { name: 'fft-bt', blockSize: 65 } });
+    const fields = issuesOf({
+      name: 'x',
+      model: { projectorOutputDim: 64 },
+      loss: { name: 'fft-bt', blockSize: 65 },
+    });
     expect(fields['loss.blockSize']).toMatch(/at most the embedding dimension d = 64/);
   });
 
   it('rejects an unknown loss and a training subset smaller than one batch', () => {
     expect(Object.keys(issuesOf({ name: 'x', loss: { name: 'simclr' } }))).toEqual(['loss.name']);
-    expect(issuesOf({ name: 'x', dataset: { trainLimit: 10 }, training: { batchSize: 64 } })['dataset.trainLimit']).toMatch(
-      /at least one batch/,
-    );
+    expect(
+      issuesOf({ name: 'x', dataset: { trainLimit: 10 }, training: { batchSize: 64 } })['dataset.trainLimit'],
+    ).toMatch(/at least one batch/);
   });
 
   it('accepts every preset', () => {
-    for (const preset of Object.values(PRESETS)) expect(runConfigSchema.safeParse(preset.config).success).toBe(true);
+    for (const preset of Object.values(PRESETS))
+      expect(runConfigSchema.safeParse(preset.config).success).toBe(true);
   });
 });

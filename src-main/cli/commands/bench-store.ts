@@ -54,7 +54,13 @@ then fetches one full series repeatedly. Targets: >= 200k points/s, <= 50 ms per
       let batch: MetricPoint[] = [];
       for (let step = 1; step <= steps; step++) {
         for (const name of names) {
-          batch.push({ name, step, epoch: 1, value: Math.sin(step) * 0.5 + 1 / step, wallTimeMs: 1.7e12 + step });
+          batch.push({
+            name,
+            step,
+            epoch: 1,
+            value: Math.sin(step) * 0.5 + 1 / step,
+            wallTimeMs: 1.7e12 + step,
+          });
           if (batch.length === batchSize) {
             batches.push(batch);
             batch = [];

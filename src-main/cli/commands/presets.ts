@@ -15,7 +15,8 @@ filled in), ready to save, edit and pass to "train --config FILE".`,
     const name = positionals[0];
     if (!name) {
       const width = Math.max(...Object.keys(PRESETS).map((key) => key.length));
-      for (const [key, preset] of Object.entries(PRESETS)) context.stdout.write(`${key.padEnd(width)}  ${preset.description}\n`);
+      for (const [key, preset] of Object.entries(PRESETS))
+        context.stdout.write(`${key.padEnd(width)}  ${preset.description}\n`);
       return 0;
     }
     const preset = PRESETS[name];

@@ -13,7 +13,8 @@ function openStore(db: string | undefined): RunStore {
 
 function parseRunId(text: string | undefined): number {
   const id = Number(text);
-  if (!text || !Number.isInteger(id) || id < 1) throw new UsageError(`Give a run id (a positive integer), not "${text ?? ''}"`);
+  if (!text || !Number.isInteger(id) || id < 1)
+    throw new UsageError(`Give a run id (a positive integer), not "${text ?? ''}"`);
   return id;
 }
 
@@ -22,7 +23,10 @@ export const runsListCommand: CliCommand = {
   summary: 'List the runs in the database',
   usage: 'Usage: npm run cli -- runs list [--db PATH] [--json]',
   async run(args, context) {
-    const { values } = parseArgs({ args, options: { db: { type: 'string' }, json: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      args,
+      options: { db: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
     const store = openStore(values.db);
     const runs = store.runs.list({ limit: 10000 });
     store.close();
@@ -45,7 +49,9 @@ export const runsListCommand: CliCommand = {
       run.progress ? `${run.progress.step}/${run.progress.totalSteps}` : '-',
       formatNumber(run.results.loss),
     ]);
-    context.stdout.write(`${formatTable(['id', 'name', 'status', 'loss', 'backend', 'created (UTC)', 'duration', 'steps', 'final loss'], rows)}\n`);
+    context.stdout.write(
+      `${formatTable(['id', 'name', 'status', 'loss', 'backend', 'created (UTC)', 'duration', 'steps', 'final loss'], rows)}\n`,
+    );
     return 0;
   },
 };
@@ -88,7 +94,9 @@ export const runsShowCommand: CliCommand = {
         ...Object.entries(metrics).map(([name, value]) => `  ${name.padEnd(24)} ${formatNumber(value)}`),
         '',
         'Config:',
-        ...JSON.stringify(detail.config, null, 2).split('\n').map((line) => `  ${line}`),
+        ...JSON.stringify(detail.config, null, 2)
+          .split('\n')
+          .map((line) => `  ${line}`),
         '',
         'Log (last lines):',
         ...logs.map((line) => `  ${formatTime(line.timeMs)} ${line.level.padEnd(5)} ${line.message}`),
@@ -103,13 +111,17 @@ export const runsShowCommand: CliCommand = {
 
 export const runsExportCommand: CliCommand = {
   name: 'runs export',
-  summary: 'Export a run\'s metrics as CSV (one row per step, one column per metric)',
+  summary: "Export a run's metrics as CSV (one row per step, one column per metric)",
   usage: 'Usage: npm run cli -- runs export ID --format csv [--out FILE] [--db PATH]',
   async run(args, context) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { db: { type: 'string' }, format: { type: 'string', default: 'csv' }, out: { type: 'string' } },
+      options: {
+        db: { type: 'string' },
+        format: { type: 'string', default: 'csv' },
+        out: { type: 'string' },
+      },
     });
     const runId = parseRunId(positionals[0]);
     if (values.format !== 'csv') throw new UsageError(`Unknown --format "${values.format}"; supported: csv`);

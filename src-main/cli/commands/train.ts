@@ -12,11 +12,13 @@ import { formatDuration, formatNumber, ProgressBar } from '../format';
 const TERMINAL: readonly RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
 
 function loadConfig(values: { config?: string; preset?: string; name?: string }): RunConfig {
-  if (Boolean(values.config) === Boolean(values.preset)) throw new UsageError('Give exactly one of --config FILE or --preset NAME');
+  if (Boolean(values.config) === Boolean(values.preset))
+    throw new UsageError('Give exactly one of --config FILE or --preset NAME');
   let raw: unknown;
   if (values.preset) {
     const preset = PRESETS[values.preset];
-    if (!preset) throw new UsageError(`Unknown preset "${values.preset}"; known: ${Object.keys(PRESETS).join(', ')}`);
+    if (!preset)
+      throw new UsageError(`Unknown preset "${values.preset}"; known: ${Object.keys(PRESETS).join(', ')}`);
     raw = structuredClone(preset.config);
   } else {
     let text: string;
@@ -68,7 +70,11 @@ Ctrl-C stops the run cleanly after the current step; a second Ctrl-C kills the w
     });
     // Validate before anything is opened, so a bad config writes nothing.
     const config = loadConfig(values);
-    const workbench = createHeadlessWorkbench({ buildDir: context.buildDir, host: 'cli', databasePath: values.db });
+    const workbench = createHeadlessWorkbench({
+      buildDir: context.buildDir,
+      host: 'cli',
+      databasePath: values.db,
+    });
     const bar = new ProgressBar(context.stderr, config.name);
     let runId = -1;
     const finished = new Promise<RunSummary>((resolve) => {
@@ -76,13 +82,18 @@ Ctrl-C stops the run cleanly after the current step; a second Ctrl-C kills the w
         if (channel === 'run:progress') {
           const { progress } = payload as { runId: number; progress: NonNullable<RunSummary['progress']> };
           const speed = progress.samplesPerSecond ? `${progress.samplesPerSecond.toFixed(0)} img/s` : '';
-          bar.update(progress.step, progress.totalSteps, `epoch ${progress.epoch}/${progress.totalEpochs} ${speed} ETA ${formatDuration(progress.etaMs)}`);
+          bar.update(
+            progress.step,
+            progress.totalSteps,
+            `epoch ${progress.epoch}/${progress.totalEpochs} ${speed} ETA ${formatDuration(progress.etaMs)}`,
+          );
         } else if (channel === 'run:status') {
           const summary = payload as RunSummary;
           if (summary.id === runId && TERMINAL.includes(summary.status)) resolve(summary);
         } else if (channel === 'run:log' && !values.json) {
           for (const line of (payload as { lines: { level: string; message: string }[] }).lines) {
-            if (line.level === 'warn' || line.level === 'error') context.stderr.write(`\n[${line.level}] ${line.message}\n`);
+            if (line.level === 'warn' || line.level === 'error')
+              context.stderr.write(`\n[${line.level}] ${line.message}\n`);
           }
         }
       });
@@ -111,7 +122,15 @@ Ctrl-C stops the run cleanly after the current step; a second Ctrl-C kills the w
     const durationMs = summary.startedAt && summary.endedAt ? summary.endedAt - summary.startedAt : null;
     if (summary.status === 'failed') context.stderr.write(`Run ${runId} failed: ${summary.error}\n`);
     if (values.json) {
-      const line = { runId, status: summary.status, backend: detail.backend, device: detail.device, steps: summary.results.steps ?? summary.progress?.step ?? 0, durationMs, metrics };
+      const line = {
+        runId,
+        status: summary.status,
+        backend: detail.backend,
+        device: detail.device,
+        steps: summary.results.steps ?? summary.progress?.step ?? 0,
+        durationMs,
+        metrics,
+      };
       context.stdout.write(`${JSON.stringify(line)}\n`);
     } else {
       context.stdout.write(

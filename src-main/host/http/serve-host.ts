@@ -81,11 +81,14 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       if (request.method !== 'GET' && request.method !== 'HEAD') return void response.writeHead(405).end();
       return serveStatic(rendererDir, url.pathname, response);
     }
-    if (!originAllowed(request, allowed)) return fail(response, 'unauthorized', 'Requests from other origins are refused');
-    if (!tokenAccepted(request, url, token)) return fail(response, 'unauthorized', 'A valid access token is required');
+    if (!originAllowed(request, allowed))
+      return fail(response, 'unauthorized', 'Requests from other origins are refused');
+    if (!tokenAccepted(request, url, token))
+      return fail(response, 'unauthorized', 'A valid access token is required');
     if (url.pathname === '/api/events' && request.method === 'GET') return openEventStream(response);
     const match = /^\/api\/call\/([a-z]+:[a-z]+)$/.exec(url.pathname);
-    if (!match || request.method !== 'POST') return fail(response, 'unknown-call', `No API endpoint ${request.method} ${url.pathname}`);
+    if (!match || request.method !== 'POST')
+      return fail(response, 'unknown-call', `No API endpoint ${request.method} ${url.pathname}`);
     if (!request.headers['content-type']?.startsWith('application/json')) {
       return fail(response, 'invalid-input', 'Send the call input as application/json');
     }
@@ -131,7 +134,12 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   });
   const { port } = server.address() as AddressInfo;
   allowed = allowedHosts(bindHost, port);
-  const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  const shownHost =
+    bindHost === '0.0.0.0' || bindHost === '::'
+      ? '127.0.0.1'
+      : bindHost.includes(':')
+        ? `[${bindHost}]`
+        : bindHost;
   const url = `http://${shownHost}:${port}/${token ? `?token=${encodeURIComponent(token)}` : ''}`;
   return {
     server,

@@ -29,7 +29,9 @@ export function serveStatic(rootDir: string, pathname: string, response: ServerR
   }
   if (!existsSync(file) || statSync(file).isDirectory()) file = join(rootDir, 'index.html');
   if (!existsSync(file)) {
-    response.writeHead(500, { 'Content-Type': 'text/plain' }).end(`The renderer is not built (${rootDir}); run npm run build`);
+    response
+      .writeHead(500, { 'Content-Type': 'text/plain' })
+      .end(`The renderer is not built (${rootDir}); run npm run build`);
     return;
   }
   const isIndex = file.endsWith('index.html');

@@ -33,7 +33,10 @@ export function registerIpcHandlers(
 }
 
 /** Forwards every pushed event of the contract to the renderer(s) through `send`. */
-export function forwardEvents(events: EventBus, send: (channel: EventChannel, payload: unknown) => void): () => void {
+export function forwardEvents(
+  events: EventBus,
+  send: (channel: EventChannel, payload: unknown) => void,
+): () => void {
   return events.subscribe((channel, payload) => {
     if ((EVENT_CHANNELS as readonly string[]).includes(channel)) send(channel, payload);
   });

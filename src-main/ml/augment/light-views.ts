@@ -10,7 +10,11 @@ export interface LightViewOptions {
   jitter: number;
 }
 
-export const DEFAULT_LIGHT_VIEWS: LightViewOptions = { cropScale: [0.35, 1], flipProbability: 0.5, jitter: 0.4 };
+export const DEFAULT_LIGHT_VIEWS: LightViewOptions = {
+  cropScale: [0.35, 1],
+  flipProbability: 0.5,
+  jitter: 0.4,
+};
 
 /** One random resized crop box (y1, x1, y2, x2, normalised), flipped by swapping x1 and x2. */
 function drawBox(random: Random, options: LightViewOptions): [number, number, number, number] {
@@ -49,9 +53,15 @@ export function lightView(
   return tf.tidy(() => {
     const pixels = tf.tensor4d(images, shape, 'int32').toFloat().div(255) as tf.Tensor4D;
     const boxIndices = tf.range(0, batch, 1, 'int32') as tf.Tensor1D;
-    const cropped = tf.image.cropAndResize(pixels, tf.tensor2d(boxes, [batch, 4]), boxIndices, [height, width]);
+    const cropped = tf.image.cropAndResize(pixels, tf.tensor2d(boxes, [batch, 4]), boxIndices, [
+      height,
+      width,
+    ]);
     const mean = cropped.mean([1, 2, 3], true);
-    const contrasted = cropped.sub(mean).mul(tf.tensor(contrast, [batch, 1, 1, 1])).add(mean);
+    const contrasted = cropped
+      .sub(mean)
+      .mul(tf.tensor(contrast, [batch, 1, 1, 1]))
+      .add(mean);
     return contrasted.mul(tf.tensor(brightness, [batch, 1, 1, 1])).clipByValue(0, 1) as tf.Tensor4D;
   });
 }

@@ -16,7 +16,9 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
     throw new Error(`${source} is not an IDX file (it must start with two zero bytes)`);
   }
   if (bytes[2] !== UNSIGNED_BYTE) {
-    throw new Error(`${source}: IDX type 0x${bytes[2]!.toString(16)} is not supported (expected 0x08, unsigned bytes)`);
+    throw new Error(
+      `${source}: IDX type 0x${bytes[2]!.toString(16)} is not supported (expected 0x08, unsigned bytes)`,
+    );
   }
   const dimensions = bytes[3]!;
   const headerBytes = 4 + 4 * dimensions;

@@ -20,7 +20,12 @@ export interface DatasetSplits {
 export function takeFirst(dataset: ImageDataset, count: number): ImageDataset {
   const n = Math.min(count, dataset.count);
   const pixels = dataset.height * dataset.width * dataset.channels;
-  return { ...dataset, count: n, images: dataset.images.subarray(0, n * pixels), labels: dataset.labels.subarray(0, n) };
+  return {
+    ...dataset,
+    count: n,
+    images: dataset.images.subarray(0, n * pixels),
+    labels: dataset.labels.subarray(0, n),
+  };
 }
 
 /** Copies the given rows into one contiguous batch buffer. */

@@ -33,7 +33,11 @@ export function createMlpEncoder(options: MlpEncoderOptions): Encoder {
   const projector = tf.sequential({
     name: 'projector',
     layers: [
-      tf.layers.dense({ inputShape: [options.featureDim], units: options.projectorHiddenDim, kernelInitializer: init() }),
+      tf.layers.dense({
+        inputShape: [options.featureDim],
+        units: options.projectorHiddenDim,
+        kernelInitializer: init(),
+      }),
       tf.layers.batchNormalization(),
       tf.layers.reLU(),
       tf.layers.dense({ units: options.projectorHiddenDim, kernelInitializer: init() }),

@@ -3,7 +3,11 @@ import { CALL_CHANNELS, EVENT_CHANNELS } from '@shared/api/channels';
 import type { CallHandlers } from '@shared/api/contract';
 import { callInputSchemas } from '@shared/api/schemas';
 import { forwardEvents, registerIpcHandlers, type IpcMainLike } from '../../../src-main/host/ipc/ipc-host';
-import { createBridge, PRELOAD_CALL_CHANNELS, PRELOAD_EVENT_CHANNELS } from '../../../src-main/preload/bridge';
+import {
+  createBridge,
+  PRELOAD_CALL_CHANNELS,
+  PRELOAD_EVENT_CHANNELS,
+} from '../../../src-main/preload/bridge';
 import { createDispatcher } from '../../../src-main/services/dispatch';
 import { EventBus } from '../../../src-main/services/event-bus';
 
@@ -13,7 +17,9 @@ function recordingIpcMain() {
   return { ipcMain, handlers };
 }
 
-const okHandlers = Object.fromEntries(CALL_CHANNELS.map((channel) => [channel, () => channel])) as unknown as CallHandlers;
+const okHandlers = Object.fromEntries(
+  CALL_CHANNELS.map((channel) => [channel, () => channel]),
+) as unknown as CallHandlers;
 
 describe('the IPC surface is exactly the contract', () => {
   it('registered handlers == contract allow-list == preload allow-list == schemas', () => {
@@ -27,7 +33,11 @@ describe('the IPC surface is exactly the contract', () => {
   });
 
   it('the preload forwards only allowed channels and never exposes ipcRenderer', async () => {
-    const ipcRenderer = { invoke: vi.fn(async (_channel: string, _input?: unknown) => ({ ok: true, value: 1 })), on: vi.fn(), removeListener: vi.fn() };
+    const ipcRenderer = {
+      invoke: vi.fn(async (_channel: string, _input?: unknown) => ({ ok: true, value: 1 })),
+      on: vi.fn(),
+      removeListener: vi.fn(),
+    };
     const bridge = createBridge(ipcRenderer);
     expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on']);
     expect(Object.isFrozen(bridge)).toBe(true);
@@ -43,7 +53,9 @@ describe('the IPC surface is exactly the contract', () => {
     const listeners = new Map<string, (event: unknown, payload: unknown) => void>();
     const ipcRenderer = {
       invoke: vi.fn(),
-      on: vi.fn((channel: string, listener: (event: unknown, payload: unknown) => void) => listeners.set(channel, listener)),
+      on: vi.fn((channel: string, listener: (event: unknown, payload: unknown) => void) =>
+        listeners.set(channel, listener),
+      ),
       removeListener: vi.fn(),
     };
     const received: unknown[][] = [];
@@ -56,12 +68,22 @@ describe('the IPC surface is exactly the contract', () => {
 
   it('handlers validate input and refuse untrusted frames', async () => {
     const { ipcMain, handlers } = recordingIpcMain();
-    registerIpcHandlers(ipcMain, createDispatcher(okHandlers), (event) => event.senderFrame?.url.startsWith('file:///app/') ?? false);
+    registerIpcHandlers(
+      ipcMain,
+      createDispatcher(okHandlers),
+      (event) => event.senderFrame?.url.startsWith('file:///app/') ?? false,
+    );
     const own = { senderFrame: { url: 'file:///app/index.html#/runs' } };
     expect(await handlers.get('runs:get')!(own, { runId: 1 })).toEqual({ ok: true, value: 'runs:get' });
-    expect(await handlers.get('runs:get')!(own, { runId: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await handlers.get('runs:get')!(own, { runId: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
     const foreign = { senderFrame: { url: 'https://evil.example/' } };
-    expect(await handlers.get('runs:get')!(foreign, { runId: 1 })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await handlers.get('runs:get')!(foreign, { runId: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
   });
 
   it('forwards every bus event to the renderer', () => {

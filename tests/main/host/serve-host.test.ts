@@ -40,7 +40,12 @@ function send(
 }
 
 /** Collects SSE events for a while. */
-function listen(port: number, path: string, durationMs: number, trigger: () => Promise<unknown>): Promise<string> {
+function listen(
+  port: number,
+  path: string,
+  durationMs: number,
+  trigger: () => Promise<unknown>,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path }, (res) => {
       let text = '';
@@ -80,28 +85,50 @@ describe('serve mode: HTTP + Server-Sent Events host', () => {
     expect(events).toMatch(/event: run:status\ndata: \{"id":1,"name":"over http"/);
     const list = await send(port, '/api/call/runs:list', { body: {} });
     expect(list.status).toBe(200);
-    expect(JSON.parse(list.body)).toMatchObject({ ok: true, value: [{ id: 1, name: 'over http', status: 'created' }] });
+    expect(JSON.parse(list.body)).toMatchObject({
+      ok: true,
+      value: [{ id: 1, name: 'over http', status: 'created' }],
+    });
   });
 
   it('maps error codes to HTTP statuses and keeps the error as data', async () => {
     const port = await start();
     const missing = await send(port, '/api/call/runs:get', { body: { runId: 42 } });
     expect(missing.status).toBe(404);
-    expect(JSON.parse(missing.body)).toEqual({ ok: false, error: { code: 'not-found', message: 'Run 42 does not exist' } });
-    const invalid = await send(port, '/api/call/runs:create', { body: { config: { name: '', loss: { name: 'fft-bt', q: 5 } } } });
+    expect(JSON.parse(missing.body)).toEqual({
+      ok: false,
+      error: { code: 'not-found', message: 'Run 42 does not exist' },
+    });
+    const invalid = await send(port, '/api/call/runs:create', {
+      body: { config: { name: '', loss: { name: 'fft-bt', q: 5 } } },
+    });
     expect(invalid.status).toBe(400);
-    expect(JSON.parse(invalid.body).error.fields).toMatchObject({ name: 'Give the run a name', 'loss.q': 'q must be 1 or 2' });
+    expect(JSON.parse(invalid.body).error.fields).toMatchObject({
+      name: 'Give the run a name',
+      'loss.q': 'q must be 1 or 2',
+    });
     expect((await send(port, '/api/call/runs:nope', { body: {} })).status).toBe(404);
-    const textBody = await send(port, '/api/call/runs:list', { method: 'POST', headers: { 'content-type': 'text/plain' } });
+    const textBody = await send(port, '/api/call/runs:list', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(textBody.status).toBe(400);
   });
 
   it('refuses foreign Host headers (DNS rebinding) and foreign origins', async () => {
     const port = await start();
-    expect((await send(port, '/api/call/runs:list', { body: {}, headers: { host: `evil.example:${port}` } })).status).toBe(403);
+    expect(
+      (await send(port, '/api/call/runs:list', { body: {}, headers: { host: `evil.example:${port}` } }))
+        .status,
+    ).toBe(403);
     expect((await send(port, '/', { headers: { host: `evil.example:${port}` } })).status).toBe(403);
-    expect((await send(port, '/api/call/runs:list', { body: {}, headers: { host: `localhost:${port}` } })).status).toBe(200);
-    const crossSite = await send(port, '/api/call/runs:list', { body: {}, headers: { origin: 'https://evil.example' } });
+    expect(
+      (await send(port, '/api/call/runs:list', { body: {}, headers: { host: `localhost:${port}` } })).status,
+    ).toBe(200);
+    const crossSite = await send(port, '/api/call/runs:list', {
+      body: {},
+      headers: { origin: 'https://evil.example' },
+    });
     expect(crossSite.status).toBe(401);
   });
 
@@ -110,8 +137,18 @@ describe('serve mode: HTTP + Server-Sent Events host', () => {
     const port = await start({ token });
     expect(host!.url).toContain(`?token=${token}`);
     expect((await send(port, '/api/call/runs:list', { body: {} })).status).toBe(401);
-    expect((await send(port, '/api/call/runs:list', { body: {}, headers: { authorization: 'Bearer wrong-token-xxxxxxxx' } })).status).toBe(401);
-    expect((await send(port, '/api/call/runs:list', { body: {}, headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(
+      (
+        await send(port, '/api/call/runs:list', {
+          body: {},
+          headers: { authorization: 'Bearer wrong-token-xxxxxxxx' },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (await send(port, '/api/call/runs:list', { body: {}, headers: { authorization: `Bearer ${token}` } }))
+        .status,
+    ).toBe(200);
     expect((await send(port, '/api/events')).status).toBe(401);
     const events = await listen(port, `/api/events?token=${token}`, 100, async () => {});
     expect(events).toContain('retry: 2000');

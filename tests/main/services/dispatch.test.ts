@@ -6,7 +6,9 @@ import { createDispatcher } from '../../../src-main/services/dispatch';
 
 /** Handlers that echo their validated input, so tests see what the schema let through. */
 function echoHandlers(): CallHandlers {
-  return Object.fromEntries(CALL_CHANNELS.map((channel) => [channel, (input: unknown) => ({ channel, input })])) as unknown as CallHandlers;
+  return Object.fromEntries(
+    CALL_CHANNELS.map((channel) => [channel, (input: unknown) => ({ channel, input })]),
+  ) as unknown as CallHandlers;
 }
 
 describe('dispatch validates every payload against the contract', () => {
@@ -17,7 +19,10 @@ describe('dispatch validates every payload against the contract', () => {
       ok: true,
       value: { channel: 'runs:logs', input: { runId: 3, afterId: 0, limit: 1000 } },
     });
-    expect(await dispatch('runs:list', undefined)).toMatchObject({ ok: true, value: { input: { limit: 500 } } });
+    expect(await dispatch('runs:list', undefined)).toMatchObject({
+      ok: true,
+      value: { input: { limit: 500 } },
+    });
   });
 
   it.each([
@@ -56,7 +61,10 @@ describe('dispatch validates every payload against the contract', () => {
     };
     const errors: unknown[] = [];
     const guarded = createDispatcher(handlers, (error) => errors.push(error));
-    expect(await guarded('runs:get', { runId: 9 })).toEqual({ ok: false, error: { code: 'not-found', message: 'Run 9 does not exist' } });
+    expect(await guarded('runs:get', { runId: 9 })).toEqual({
+      ok: false,
+      error: { code: 'not-found', message: 'Run 9 does not exist' },
+    });
     expect(await guarded('runs:stop', { runId: 1 })).toEqual({
       ok: false,
       error: { code: 'internal', message: 'Internal error in runs:stop: boom' },

@@ -19,10 +19,14 @@ describe('RunStore on a real SQLite file', () => {
     expect(store.database.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(store.database.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     const tables = store.database
-      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name")
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name",
+      )
       .all()
       .map((row) => row.name);
-    expect(tables).toEqual(expect.arrayContaining(['runs', 'metric_points', 'checkpoints', 'run_logs', 'run_overview']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['runs', 'metric_points', 'checkpoints', 'run_logs', 'run_overview']),
+    );
     store.runs.create(config());
     store.close();
     const reopened = RunStore.open(path);
@@ -116,9 +120,12 @@ describe('RunStore on a real SQLite file', () => {
     store.logs.append(run.id, 'info', 'hello');
     store.checkpoints.save(run.id, 1, 1, 'test', new Uint8Array([1, 2, 3]));
     expect(store.runs.delete(run.id)).toBe(true);
-    const count = (table: string) => (store.database.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const count = (table: string) =>
+      (store.database.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     expect([count('metric_points'), count('run_logs'), count('checkpoints')]).toEqual([0, 0, 0]);
-    expect(() => store.metrics.append(run.id, [{ name: 'x', step: 1, epoch: 1, value: 1, wallTimeMs: 0 }])).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      store.metrics.append(run.id, [{ name: 'x', step: 1, epoch: 1, value: 1, wallTimeMs: 0 }]),
+    ).toThrow(/FOREIGN KEY/);
     store.close();
   });
 
@@ -137,7 +144,9 @@ describe('RunStore on a real SQLite file', () => {
     const run = store.runs.create(config());
     const saved = store.checkpoints.save(run.id, 10, 1, 'test', new Uint8Array([9, 8, 7, 6]));
     expect(store.checkpoints.load(saved.id).data).toEqual(Buffer.from([9, 8, 7, 6]));
-    store.database.prepare('UPDATE checkpoints SET data = ? WHERE id = ?').run(Buffer.from([9, 8, 7, 0]), saved.id);
+    store.database
+      .prepare('UPDATE checkpoints SET data = ? WHERE id = ?')
+      .run(Buffer.from([9, 8, 7, 0]), saved.id);
     expect(() => store.checkpoints.load(saved.id)).toThrow(/corrupt/);
     store.close();
   });

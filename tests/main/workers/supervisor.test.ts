@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Workbench } from '../../../src-main/services/workbench';
 import { useTempDir } from '../../helpers/temp-dir';
-import { BUILD_DIR, hasProgress, hasStatus, testWorkbench, tinyConfig, waitForRun } from '../../helpers/workbench';
+import {
+  BUILD_DIR,
+  hasProgress,
+  hasStatus,
+  testWorkbench,
+  tinyConfig,
+  waitForRun,
+} from '../../helpers/workbench';
 
 /** Pids whose parent is `pid` (Linux /proc). */
 function childProcesses(pid: number): number[] {
@@ -44,7 +51,10 @@ describe('supervisor with real forked worker processes', () => {
 
   it('runs a run to completion: metrics, logs, backend and results land in SQLite', async () => {
     const workbench = workbenchAt(join(tempDir(), 'runs.sqlite'));
-    const run = await workbench.handlers['runs:create']({ config: tinyConfig({ name: 'complete' }), start: true });
+    const run = await workbench.handlers['runs:create']({
+      config: tinyConfig({ name: 'complete' }),
+      start: true,
+    });
     const done = await waitForRun(workbench, run.id, hasStatus('completed', 'failed'));
     expect(done.error).toBeNull();
     expect(done.status).toBe('completed');
@@ -56,16 +66,33 @@ describe('supervisor with real forked worker processes', () => {
     const loss = workbench.store.metrics.series(run.id, 'loss');
     expect(loss.steps).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(workbench.store.metrics.names(run.id)).toEqual(
-      expect.arrayContaining(['loss', 'loss/onDiagonal', 'loss/offDiagonal', 'learning_rate', 'samples_per_second']),
+      expect.arrayContaining([
+        'loss',
+        'loss/onDiagonal',
+        'loss/offDiagonal',
+        'learning_rate',
+        'samples_per_second',
+      ]),
     );
-    expect(workbench.store.logs.list(run.id).map((line) => line.message).join('\n')).toMatch(/Training completed after 12 steps/);
+    expect(
+      workbench.store.logs
+        .list(run.id)
+        .map((line) => line.message)
+        .join('\n'),
+    ).toMatch(/Training completed after 12 steps/);
     expect(done.progress).toMatchObject({ step: 12, totalSteps: 12 });
   });
 
   it('queues runs beyond the concurrency limit and starts them in order', async () => {
     const workbench = workbenchAt(join(tempDir(), 'queue.sqlite'), { maxConcurrentRuns: 1 });
-    const first = await workbench.handlers['runs:create']({ config: tinyConfig({ name: 'first' }), start: true });
-    const second = await workbench.handlers['runs:create']({ config: tinyConfig({ name: 'second' }), start: true });
+    const first = await workbench.handlers['runs:create']({
+      config: tinyConfig({ name: 'first' }),
+      start: true,
+    });
+    const second = await workbench.handlers['runs:create']({
+      config: tinyConfig({ name: 'second' }),
+      start: true,
+    });
     expect(workbench.store.runs.summary(first.id)!.status).toBe('running');
     expect(workbench.store.runs.summary(second.id)!.status).toBe('queued');
     const firstDone = await waitForRun(workbench, first.id, hasStatus('completed'));
@@ -75,7 +102,10 @@ describe('supervisor with real forked worker processes', () => {
 
   it('stops a running run gracefully after its current step', async () => {
     const workbench = workbenchAt(join(tempDir(), 'stop.sqlite'));
-    const run = await workbench.handlers['runs:create']({ config: tinyConfig({ training: { epochs: 50, batchSize: 64 } }), start: true });
+    const run = await workbench.handlers['runs:create']({
+      config: tinyConfig({ training: { epochs: 50, batchSize: 64 } }),
+      start: true,
+    });
     await waitForRun(workbench, run.id, hasProgress(3));
     workbench.handlers['runs:stop']({ runId: run.id });
     expect(workbench.store.runs.summary(run.id)!.status).toBe('stopping');
@@ -90,7 +120,10 @@ describe('supervisor with real forked worker processes', () => {
 
   it('kills a worker that does not stop within the timeout', async () => {
     const workbench = workbenchAt(join(tempDir(), 'kill.sqlite'), { stopTimeoutMs: 1 });
-    const run = await workbench.handlers['runs:create']({ config: tinyConfig({ training: { epochs: 50, batchSize: 64 } }), start: true });
+    const run = await workbench.handlers['runs:create']({
+      config: tinyConfig({ training: { epochs: 50, batchSize: 64 } }),
+      start: true,
+    });
     await waitForRun(workbench, run.id, hasProgress(1));
     workbench.supervisor.stop(run.id);
     const stopped = await waitForRun(workbench, run.id, hasStatus('stopped', 'failed'));
@@ -100,24 +133,37 @@ describe('supervisor with real forked worker processes', () => {
 
   it('marks a crashed worker failed with its signal and last log lines, and keeps working', async () => {
     const workbench = workbenchAt(join(tempDir(), 'crash.sqlite'));
-    const run = await workbench.handlers['runs:create']({ config: tinyConfig({ training: { epochs: 50, batchSize: 64 } }), start: true });
+    const run = await workbench.handlers['runs:create']({
+      config: tinyConfig({ training: { epochs: 50, batchSize: 64 } }),
+      start: true,
+    });
     await waitForRun(workbench, run.id, hasProgress(2));
     process.kill(workbench.supervisor.workerPid(run.id)!, 'SIGKILL');
     const failed = await waitForRun(workbench, run.id, hasStatus('failed'));
     expect(failed.error).toMatch(/crashed \(signal SIGKILL\)/);
     expect(failed.error).toMatch(/Last log lines:[\s\S]*Backend wasm/);
     expect(workbench.store.runs.detail(run.id)).toMatchObject({ exitSignal: 'SIGKILL', exitCode: null });
-    const next = await workbench.handlers['runs:create']({ config: tinyConfig({ name: 'after the crash' }), start: true });
+    const next = await workbench.handlers['runs:create']({
+      config: tinyConfig({ name: 'after the crash' }),
+      start: true,
+    });
     expect((await waitForRun(workbench, next.id, hasStatus('completed', 'failed'))).status).toBe('completed');
   });
 
   it('marks runs interrupted when their host process died, and their worker exits too', async () => {
     const path = join(tempDir(), 'interrupted.sqlite');
     const config = join(tempDir(), 'long.json');
-    writeFileSync(config, JSON.stringify(tinyConfig({ name: 'long', training: { epochs: 50, batchSize: 64 } })));
-    const host = spawn(process.execPath, [join(BUILD_DIR, 'cli.js'), 'train', '--config', config, '--db', path, '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    writeFileSync(
+      config,
+      JSON.stringify(tinyConfig({ name: 'long', training: { epochs: 50, batchSize: 64 } })),
+    );
+    const host = spawn(
+      process.execPath,
+      [join(BUILD_DIR, 'cli.js'), 'train', '--config', config, '--db', path, '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     host.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await expect.poll(() => /\d+\/\d+/.test(output), { timeout: 30_000, interval: 100 }).toBe(true);

@@ -25,11 +25,14 @@ function electronBinary() {
   if (!existsSync(pathFile)) {
     console.log('Fetching the Electron binary (first start)...');
     const download = spawnSync(process.execPath, [join(packageDir, 'install.js')], {
-      stdio: 'inherit',
+      stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 300_000,
+      encoding: 'utf8',
     });
     if (download.status !== 0 || !existsSync(pathFile)) {
-      return { reason: 'the Electron binary is not installed and could not be downloaded' };
+      const output = `${download.stderr ?? ''}\n${download.stdout ?? ''}`;
+      const why = output.split('\n').find((line) => line.trim()) ?? 'unknown error';
+      return { reason: `the Electron binary is not installed and could not be downloaded (${why.trim()})` };
     }
   }
   const binary = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());

@@ -30,11 +30,17 @@ parent.onMessage((message: SupervisorMessage) => {
 
 async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Promise<void> {
   const { config, resourcesDir } = message;
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', text: string) => void parent.send({ type: 'log', level, message: text });
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', text: string) =>
+    void parent.send({ type: 'log', level, message: text });
   const metrics = new MetricBuffer((points) => void parent.send({ type: 'metrics', points }));
   try {
     const backend = await selectBackend(config.backend);
-    await parent.send({ type: 'started', backend: backend.name, device: backend.device, backendNotes: backend.skipped });
+    await parent.send({
+      type: 'started',
+      backend: backend.name,
+      device: backend.device,
+      backendNotes: backend.skipped,
+    });
     const data = loadEmbeddedDataset(resourcesDir);
     const loss = createLoss(config.loss);
     let lastProgressMs = 0;
@@ -43,7 +49,8 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
       const wallTimeMs = Date.now();
       const base = { step: report.step, epoch: report.epoch, wallTimeMs };
       metrics.add({ ...base, name: 'loss', value: report.loss });
-      for (const [name, value] of Object.entries(report.terms)) metrics.add({ ...base, name: `loss/${name}`, value });
+      for (const [name, value] of Object.entries(report.terms))
+        metrics.add({ ...base, name: `loss/${name}`, value });
       metrics.add({ ...base, name: 'learning_rate', value: report.learningRate });
       metrics.add({ ...base, name: 'step_time_ms', value: report.stepTimeMs });
       metrics.add({ ...base, name: 'samples_per_second', value: report.samplesPerSecond });
@@ -63,7 +70,11 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
         });
       }
     };
-    const outcome = await trainSelfSupervised(config, data, loss, { onStep, shouldStop: () => stopRequested, log });
+    const outcome = await trainSelfSupervised(config, data, loss, {
+      onStep,
+      shouldStop: () => stopRequested,
+      log,
+    });
     metrics.flush();
     log('info', `Training ${outcome.outcome} after ${outcome.steps} steps`);
     await parent.send({ type: 'done', outcome: outcome.outcome, results: outcome.results });

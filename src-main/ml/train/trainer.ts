@@ -35,10 +35,15 @@ export interface TrainOutcome {
 }
 
 /** Steps in the whole run: full batches per epoch (the last partial batch is dropped), capped by maxSteps. */
-export function plannedSteps(config: RunConfig, trainCount: number): { stepsPerEpoch: number; totalSteps: number } {
+export function plannedSteps(
+  config: RunConfig,
+  trainCount: number,
+): { stepsPerEpoch: number; totalSteps: number } {
   const stepsPerEpoch = Math.floor(trainCount / config.training.batchSize);
   if (stepsPerEpoch < 1) {
-    throw new Error(`The training split has ${trainCount} images, fewer than one batch of ${config.training.batchSize}`);
+    throw new Error(
+      `The training split has ${trainCount} images, fewer than one batch of ${config.training.batchSize}`,
+    );
   }
   const totalSteps = Math.min(stepsPerEpoch * config.training.epochs, config.training.maxSteps ?? Infinity);
   return { stepsPerEpoch, totalSteps };
@@ -63,68 +68,90 @@ export async function trainSelfSupervised(
   const totalEpochs = Math.ceil(totalSteps / stepsPerEpoch);
   const random = new Random(config.seed);
   const augmentRandom = random.fork();
-  const encoder = createMlpEncoder({ ...config.model, inputShape: [train.height, train.width, train.channels], seed: config.seed });
+  const encoder = createMlpEncoder({
+    ...config.model,
+    inputShape: [train.height, train.width, train.channels],
+    seed: config.seed,
+  });
   const variables = [...encoder.backbone.trainableWeights, ...encoder.projector.trainableWeights].map(
     (weight) => weight.read() as tf.Variable,
   );
   const { learningRate, momentum } = config.optimizer;
-  const optimizer = config.optimizer.name === 'adam' ? tf.train.adam(learningRate) : tf.train.momentum(learningRate, momentum);
+  const optimizer =
+    config.optimizer.name === 'adam'
+      ? tf.train.adam(learningRate)
+      : tf.train.momentum(learningRate, momentum);
   const batchSize = config.training.batchSize;
   const shape: [number, number, number, number] = [batchSize, train.height, train.width, train.channels];
-  hooks.log('info', `Training ${totalSteps} steps (${totalEpochs} epochs of ${stepsPerEpoch}) on ${trainCount} images of ${data.name}`);
+  hooks.log(
+    'info',
+    `Training ${totalSteps} steps (${totalEpochs} epochs of ${stepsPerEpoch}) on ${trainCount} images of ${data.name}`,
+  );
 
   let step = 0;
   let lastLoss = NaN;
   let order = random.permutation(trainCount);
   const startedAt = performance.now();
-  while (step < totalSteps) {
-    if (hooks.shouldStop()) return finish('stopped');
-    const epoch = Math.floor(step / stepsPerEpoch);
-    const inEpoch = step % stepsPerEpoch;
-    if (inEpoch === 0 && step > 0) order = random.permutation(trainCount);
-    const stepStart = performance.now();
-    const batch = gatherImages(train, order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize));
-    const view1 = lightView(batch, shape, augmentRandom);
-    const view2 = lightView(batch, shape, augmentRandom);
-    const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, random);
-    let terms: Record<string, tf.Scalar> = {};
-    const lossTensor = optimizer.minimize(
-      () => {
-        const output = loss(embed(encoder, view1, true), embed(encoder, view2, true), { permutation });
-        terms = Object.fromEntries(Object.entries(output.terms).map(([name, term]) => [name, tf.keep(term)]));
-        return output.loss;
-      },
-      true,
-      variables,
-    )!;
-    const [lossValue] = await lossTensor.data();
-    const termValues = Object.fromEntries(await Promise.all(Object.entries(terms).map(async ([name, t]) => [name, (await t.data())[0]!])));
-    tf.dispose([lossTensor, view1, view2, ...Object.values(terms)]);
-    lastLoss = lossValue!;
-    if (!Number.isFinite(lastLoss)) {
-      throw new Error(`The loss became ${lastLoss} at step ${step + 1}; lower the learning rate or check the loss parameters`);
+  try {
+    while (step < totalSteps) {
+      if (hooks.shouldStop()) return outcomeOf('stopped');
+      const epoch = Math.floor(step / stepsPerEpoch);
+      const inEpoch = step % stepsPerEpoch;
+      if (inEpoch === 0 && step > 0) order = random.permutation(trainCount);
+      const stepStart = performance.now();
+      const batch = gatherImages(train, order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize));
+      const view1 = lightView(batch, shape, augmentRandom);
+      const view2 = lightView(batch, shape, augmentRandom);
+      const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, random);
+      let terms: Record<string, tf.Scalar> = {};
+      const lossTensor = optimizer.minimize(
+        () => {
+          const output = loss(embed(encoder, view1, true), embed(encoder, view2, true), { permutation });
+          terms = Object.fromEntries(
+            Object.entries(output.terms).map(([name, term]) => [name, tf.keep(term)]),
+          );
+          return output.loss;
+        },
+        true,
+        variables,
+      )!;
+      const [lossValue] = await lossTensor.data();
+      const termValues = Object.fromEntries(
+        await Promise.all(Object.entries(terms).map(async ([name, t]) => [name, (await t.data())[0]!])),
+      );
+      tf.dispose([lossTensor, view1, view2, ...Object.values(terms)]);
+      lastLoss = lossValue!;
+      if (!Number.isFinite(lastLoss)) {
+        throw new Error(
+          `The loss became ${lastLoss} at step ${step + 1}; lower the learning rate or check the loss parameters`,
+        );
+      }
+      step += 1;
+      const stepTimeMs = performance.now() - stepStart;
+      hooks.onStep({
+        step,
+        epoch: epoch + 1,
+        totalSteps,
+        totalEpochs,
+        loss: lastLoss,
+        terms: termValues,
+        learningRate,
+        stepTimeMs,
+        samplesPerSecond: batchSize / (stepTimeMs / 1000),
+      });
+      await yieldToEventLoop();
     }
-    step += 1;
-    const stepTimeMs = performance.now() - stepStart;
-    hooks.onStep({
-      step,
-      epoch: epoch + 1,
-      totalSteps,
-      totalEpochs,
-      loss: lastLoss,
-      terms: termValues,
-      learningRate,
-      stepTimeMs,
-      samplesPerSecond: batchSize / (stepTimeMs / 1000),
-    });
-    await yieldToEventLoop();
-  }
-  return finish('completed');
-
-  function finish(outcome: TrainOutcome['outcome']): TrainOutcome {
+    return outcomeOf('completed');
+  } finally {
+    // Free the model on every exit, a failed step included.
     encoder.backbone.dispose();
     encoder.projector.dispose();
     optimizer.dispose();
+    // tfjs 4.22's MomentumOptimizer.dispose() skips the learning-rate scalar its SGD base keeps.
+    if (config.optimizer.name === 'sgd') (optimizer as unknown as { c: tf.Scalar }).c.dispose();
+  }
+
+  function outcomeOf(outcome: TrainOutcome['outcome']): TrainOutcome {
     return {
       outcome,
       steps: step,

@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runConfigSchema } from '@shared/config/run-config';
+import { loadEmbeddedDataset } from '../../../src-main/datasets/idx-folder';
+import { createLoss } from '../../../src-main/ml/losses/registry';
+import { trainSelfSupervised, type StepReport } from '../../../src-main/ml/train/trainer';
+import { RESOURCES_DIR } from '../../helpers/workbench';
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+describe('self-supervised training on the embedded data', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it('lowers the Barlow Twins loss, reports every step and leaks no tensors', async () => {
+    const config = runConfigSchema.parse({
+      name: 'loss goes down',
+      dataset: { trainLimit: 2048 },
+      model: { backboneHiddenDim: 128, featureDim: 64, projectorHiddenDim: 128, projectorOutputDim: 128 },
+      loss: { name: 'bt' },
+      training: { epochs: 2, batchSize: 64, maxSteps: 50 },
+    });
+    const data = loadEmbeddedDataset(RESOURCES_DIR);
+    const reports: StepReport[] = [];
+    const tensorsBefore = tf.memory().numTensors;
+    const outcome = await trainSelfSupervised(config, data, createLoss(config.loss), {
+      onStep: (report) => reports.push(report),
+      shouldStop: () => false,
+      log: () => {},
+    });
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(outcome).toMatchObject({ outcome: 'completed', steps: 50 });
+    expect(reports.map((report) => report.step)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(reports[0]!.terms).toEqual({ onDiagonal: expect.any(Number), offDiagonal: expect.any(Number) });
+    const losses = reports.map((report) => report.loss);
+    expect(mean(losses.slice(-10))).toBeLessThan(0.6 * mean(losses.slice(0, 5)));
+  });
+
+  it('stops when asked, between steps', async () => {
+    const config = runConfigSchema.parse({
+      name: 'stop',
+      dataset: { trainLimit: 512 },
+      model: { backboneHiddenDim: 32, featureDim: 16, projectorHiddenDim: 32, projectorOutputDim: 32 },
+      training: { epochs: 10, batchSize: 64 },
+    });
+    let steps = 0;
+    const outcome = await trainSelfSupervised(
+      config,
+      loadEmbeddedDataset(RESOURCES_DIR),
+      createLoss(config.loss),
+      {
+        onStep: () => (steps += 1),
+        shouldStop: () => steps >= 3,
+        log: () => {},
+      },
+    );
+    expect(outcome).toMatchObject({ outcome: 'stopped', steps: 3 });
+  });
+
+  it('fails with a clear message when the loss becomes NaN, freeing its tensors', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const config = runConfigSchema.parse({
+      name: 'nan',
+      dataset: { trainLimit: 512 },
+      model: { backboneHiddenDim: 32, featureDim: 16, projectorHiddenDim: 32, projectorOutputDim: 32 },
+      optimizer: { name: 'sgd', learningRate: 10 },
+      loss: { name: 'bt', scale: 1e30 },
+      training: { epochs: 10, batchSize: 64 },
+    });
+    await expect(
+      trainSelfSupervised(config, loadEmbeddedDataset(RESOURCES_DIR), createLoss(config.loss), {
+        onStep: () => {},
+        shouldStop: () => false,
+        log: () => {},
+      }),
+    ).rejects.toThrow(/The loss became (NaN|Infinity|-Infinity) at step \d+/);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+});

@@ -56,9 +56,18 @@ function serveInstead(reason) {
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
+/** The desktop app's SQLite addon must match Electron's ABI; build it on first start. */
+function electronSqliteReady() {
+  const result = spawnSync(process.execPath, [join(root, 'scripts/rebuild-sqlite-for-electron.mjs')], {
+    stdio: 'inherit',
+  });
+  return result.status === 0;
+}
+
 const electron = electronBinary();
 if (!electron.binary) serveInstead(electron.reason);
 else if (!hasDisplay()) serveInstead('no display (neither DISPLAY nor WAYLAND_DISPLAY is set)');
+else if (!electronSqliteReady()) serveInstead('better-sqlite3 could not be built for Electron');
 else {
   const child = spawn(electron.binary, [root, ...extraArgs], { stdio: 'inherit' });
   child.on('error', (error) => serveInstead(`launching ${electron.binary} failed: ${error.message}`));

@@ -46,6 +46,12 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
+/** Where scripts/rebuild-sqlite-for-electron.mjs puts the addon built for this Electron's ABI. */
+function electronSqliteBinding(): string {
+  const base = app.isPackaged ? process.resourcesPath : join(import.meta.dirname, '../..');
+  return join(base, 'native', `electron-abi-${process.versions.modules}`, 'better_sqlite3.node');
+}
+
 let workbench: Workbench | undefined;
 
 app.whenReady().then(() => {
@@ -59,6 +65,8 @@ app.whenReady().then(() => {
     resourcesDir,
     host: 'electron',
     appVersion: app.getVersion(),
+    // better-sqlite3 is a V8-ABI addon: Electron needs its own build (npm run rebuild:electron-sqlite).
+    sqliteBinding: process.env.DECORBENCH_SQLITE_BINDING ?? electronSqliteBinding(),
   });
   registerIpcHandlers(ipcMain, workbench.dispatch, (event: IpcInvokeEventLike) =>
     isOwnRenderer(event.senderFrame?.url),

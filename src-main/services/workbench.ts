@@ -15,6 +15,8 @@ export interface WorkbenchOptions {
   appVersion?: string;
   maxConcurrentRuns?: number;
   stopTimeoutMs?: number;
+  /** better-sqlite3 addon for a non-Node ABI (Electron). */
+  sqliteBinding?: string;
 }
 
 /** Everything a host (Electron, serve mode, CLI) needs, with no transport in it. */
@@ -42,7 +44,7 @@ function isProcessAlive(pid: number): boolean {
 
 /** The composition root of the services: opens the store, repairs it, and wires the handlers. */
 export function createWorkbench(options: WorkbenchOptions): Workbench {
-  const store = RunStore.open(options.databasePath);
+  const store = RunStore.open(options.databasePath, { nativeBinding: options.sqliteBinding });
   const { interrupted } = store.runs.recoverAfterRestart(isProcessAlive);
   const events = new EventBus();
   const supervisor = new Supervisor({

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { CheckpointsRepository } from './checkpoints.repo';
-import { openDatabase } from './database';
+import { openDatabase, type DatabaseOptions } from './database';
 import { LogsRepository } from './logs.repo';
 import { MetricsRepository } from './metrics.repo';
 import { RunsRepository } from './runs.repo';
@@ -22,8 +22,8 @@ export class RunStore {
     this.checkpoints = new CheckpointsRepository(database);
   }
 
-  static open(path: string): RunStore {
-    return new RunStore(openDatabase(path), path);
+  static open(path: string, options: DatabaseOptions = {}): RunStore {
+    return new RunStore(openDatabase(path, options), path);
   }
 
   close(): void {

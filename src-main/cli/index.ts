@@ -3,6 +3,7 @@
  * leading words (`runs list`, `bench store`), each with its own `--help`.
  */
 import { benchStoreCommand } from './commands/bench-store';
+import { doctorCommand } from './commands/doctor';
 import { presetsCommand } from './commands/presets';
 import { runsExportCommand, runsListCommand, runsShowCommand } from './commands/runs';
 import { trainCommand } from './commands/train';
@@ -15,6 +16,7 @@ const COMMANDS: CliCommand[] = [
   runsShowCommand,
   runsExportCommand,
   benchStoreCommand,
+  doctorCommand,
 ];
 
 function overview(): string {

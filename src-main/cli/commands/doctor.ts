@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../../compute/backend';
+import { GPU_REQUIREMENTS, gpuChecks, machineChecks, type DoctorCheck } from '../../compute/doctor';
+import type { CliCommand } from '../command';
+
+const MARK = { ok: 'ok  ', missing: 'MISS', info: '    ' } as const;
+
+function section(title: string, checks: DoctorCheck[]): string {
+  const width = Math.max(...checks.map((check) => check.name.length));
+  return [
+    title,
+    ...checks.map((check) => `  [${MARK[check.status]}] ${check.name.padEnd(width)}  ${check.detail}`),
+  ].join('\n');
+}
+
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  summary: 'Report which compute backends this machine can use, and what the GPU path is missing',
+  usage: `Usage: npm run cli -- doctor [--json]
+
+Loads each backend the way a training worker would (tensorflow -> wasm -> cpu) and lists, for
+the GPU path, every library tfjs-node-gpu needs and whether it is present.`,
+  async run(args, context) {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+    const selection = await selectBackend('auto');
+    const machine = machineChecks();
+    const gpu = gpuChecks();
+    const gpuReady = gpu.every((check) => check.status !== 'missing');
+    if (values.json) {
+      context.stdout.write(`${JSON.stringify({ backend: selection, machine, gpu, gpuReady })}\n`);
+      return 0;
+    }
+    context.stdout.write(
+      [
+        section('Machine', machine),
+        '',
+        `Training backend: ${selection.name} (${selection.device})`,
+        ...selection.skipped.map((reason) => `  skipped ${reason}`),
+        '',
+        section('GPU path (tfjs-node-gpu)', gpu),
+        '',
+        gpuReady ? 'The GPU path looks complete.' : GPU_REQUIREMENTS,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,39 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import RunsPage from './pages/RunsPage.vue';
+
+/**
+ * Hash history: in Electron the page is loaded from file://, where path-based URLs have no
+ * server to fall back on. Pages with charts load on demand so the run list opens fast.
+ */
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: { name: 'runs' } },
+  { path: '/runs', name: 'runs', component: RunsPage, meta: { title: 'Runs' } },
+  {
+    path: '/runs/new',
+    name: 'new-run',
+    component: () => import('./pages/NewRunPage.vue'),
+    meta: { title: 'New run' },
+  },
+  {
+    path: '/runs/:runId(\\d+)',
+    name: 'run',
+    component: () => import('./pages/RunPage.vue'),
+    props: (route) => ({ runId: Number(route.params.runId) }),
+    meta: { title: 'Run' },
+  },
+  {
+    path: '/:unknown(.*)*',
+    name: 'not-found',
+    component: () => import('./pages/NotFoundPage.vue'),
+    meta: { title: 'Not found' },
+  },
+];
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHashHistory(), routes });
+  router.afterEach((to) => {
+    const title = typeof to.meta.title === 'string' ? to.meta.title : '';
+    document.title = title ? `${title} · Decorbench` : 'Decorbench';
+  });
+  return router;
+}

@@ -35,6 +35,8 @@ export default defineConfig({
     resolve: { alias },
     plugins: [vue()],
     build: {
+      // electron-vite leaves the renderer unminified; echarts alone is ~1.4 MB then.
+      minify: true,
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'src-renderer/index.html') },
     },

@@ -1,7 +1,7 @@
 import type { CallHandlers } from '@shared/api/contract';
 import { runConfigSchema, type RunConfig } from '@shared/config/run-config';
 import { AppFailure } from '@shared/errors';
-import type { RunSummary } from '@shared/runs';
+import type { RunStatus, RunSummary } from '@shared/runs';
 import { fieldMessages } from '@shared/validation';
 import type { RunStore } from '../storage/store';
 import type { EventBus } from './event-bus';
@@ -19,6 +19,9 @@ type RunCalls = Pick<
   | 'metrics:names'
   | 'metrics:series'
 >;
+
+/** Statuses from which `runs:start` (re)starts a run; a completed run is kept as it is. */
+const RESTARTABLE: readonly RunStatus[] = ['created', 'stopped', 'failed', 'interrupted'];
 
 /** Validates a user's run configuration, with one message per offending field. */
 export function parseRunConfig(input: unknown): RunConfig {
@@ -56,11 +59,13 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
     },
     'runs:start': ({ runId }) => {
       const run = existingRun(runId);
+      if (!RESTARTABLE.includes(run.status)) {
+        throw new AppFailure('conflict', `Run ${runId} is ${run.status}; it cannot be started now`);
+      }
       if (run.status !== 'created') {
-        throw new AppFailure(
-          'conflict',
-          `Run ${runId} is ${run.status}; only a run that has not started yet can be started`,
-        );
+        // A restart trains from scratch: the old series would otherwise mix with the new one.
+        store.runs.resetForRestart(runId);
+        store.logs.append(runId, 'info', `Restarted from scratch (was ${run.status})`);
       }
       supervisor.enqueue(runId);
       return existingRun(runId);
@@ -80,6 +85,7 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
       }
       if (supervisor.isQueued(runId)) supervisor.stop(runId);
       store.runs.delete(runId);
+      events.emit('run:deleted', { runId });
       return { runId };
     },
     'runs:logs': ({ runId, afterId, limit }) => {

@@ -19,7 +19,10 @@ export interface DatabaseOptions {
  */
 export function openDatabase(path: string, options: DatabaseOptions = {}): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new BetterSqlite3(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const database = new BetterSqlite3(
+    path,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  );
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');

@@ -137,6 +137,20 @@ export class RunsRepository {
       .run(JSON.stringify(results), id);
   }
 
+  /** Clears what a previous attempt produced (metrics, checkpoints, progress, results). */
+  resetForRestart(id: number): void {
+    this.database.transaction(() => {
+      this.database.prepare('DELETE FROM metric_points WHERE run_id = ?').run(id);
+      this.database.prepare('DELETE FROM checkpoints WHERE run_id = ?').run(id);
+      this.database
+        .prepare(
+          `UPDATE runs SET progress_json = NULL, results_json = '{}', error_text = NULL, started_at = NULL,
+             ended_at = NULL, exit_code = NULL, exit_signal = NULL WHERE id = ?`,
+        )
+        .run(id);
+    })();
+  }
+
   delete(id: number): boolean {
     return this.database.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
   }

@@ -100,6 +100,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   useApiEvent('run:status', upsert, api);
   useApiEvent('run:progress', ({ runId, progress }) => applyProgress(runId, progress), api);
+  useApiEvent('run:deleted', ({ runId }) => forget(runId), api);
   useReconnect(() => void refresh(), api);
 
   return { runs, isLoading, hasLoaded, error, find, refresh, upsert, start, stop, remove };

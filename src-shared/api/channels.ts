@@ -16,7 +16,13 @@ export const CALL_CHANNELS = [
   'system:info',
 ] as const;
 
-export const EVENT_CHANNELS = ['run:status', 'run:progress', 'run:metrics', 'run:log'] as const;
+export const EVENT_CHANNELS = [
+  'run:status',
+  'run:progress',
+  'run:metrics',
+  'run:log',
+  'run:deleted',
+] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

@@ -51,6 +51,7 @@ export interface EventPayloads {
   'run:progress': { runId: number; progress: RunProgress };
   'run:metrics': { runId: number; series: MetricSeries[] };
   'run:log': { runId: number; lines: LogLine[] };
+  'run:deleted': { runId: number };
 }
 
 /** Main-side implementation of the calls, one async function per channel. */

@@ -118,6 +118,42 @@ describe('supervisor with real forked worker processes', () => {
     expect(steps).toBeLessThan(800);
   });
 
+  it('restarts a stopped run from scratch, refuses to restart a completed one, and announces deletions', async () => {
+    const workbench = workbenchAt(join(tempDir(), 'restart.sqlite'));
+    const run = await workbench.handlers['runs:create']({
+      config: tinyConfig({ training: { epochs: 50, batchSize: 64 } }),
+      start: true,
+    });
+    await waitForRun(workbench, run.id, hasProgress(2));
+    workbench.handlers['runs:stop']({ runId: run.id });
+    await waitForRun(workbench, run.id, hasStatus('stopped'));
+    await expect.poll(() => workbench.supervisor.isRunning(run.id)).toBe(false);
+    expect(workbench.store.metrics.series(run.id, 'loss').steps.length).toBeGreaterThan(0);
+    workbench.handlers['runs:start']({ runId: run.id });
+    expect(workbench.store.metrics.series(run.id, 'loss').steps).toEqual([]); // the old attempt is gone
+    await waitForRun(workbench, run.id, hasProgress(1));
+    workbench.handlers['runs:stop']({ runId: run.id });
+    await waitForRun(workbench, run.id, hasStatus('stopped'));
+    await expect.poll(() => workbench.supervisor.isRunning(run.id)).toBe(false);
+    expect(workbench.store.metrics.series(run.id, 'loss').steps[0]).toBe(1);
+
+    const done = await workbench.handlers['runs:create']({
+      config: tinyConfig({ name: 'done' }),
+      start: true,
+    });
+    await waitForRun(workbench, done.id, hasStatus('completed'));
+    expect(() => workbench.handlers['runs:start']({ runId: done.id })).toThrow(
+      /is completed; it cannot be started now/,
+    );
+    await expect.poll(() => workbench.supervisor.isRunning(done.id)).toBe(false);
+    const deleted: number[] = [];
+    workbench.events.subscribe((channel, payload) => {
+      if (channel === 'run:deleted') deleted.push((payload as { runId: number }).runId);
+    });
+    workbench.handlers['runs:delete']({ runId: done.id });
+    expect(deleted).toEqual([done.id]);
+  });
+
   it('kills a worker that does not stop within the timeout', async () => {
     const workbench = workbenchAt(join(tempDir(), 'kill.sqlite'), { stopTimeoutMs: 1 });
     const run = await workbench.handlers['runs:create']({

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice } from '@shared/config/run-config';
+import { registerWasmTrainingKernels } from './wasm-kernels';
 
 /** The backend a process computes with, and why the better ones were not used. */
 export interface BackendSelection {
@@ -60,7 +61,11 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
     choice === 'cpu' ? ['cpu'] : choice === 'wasm' ? ['wasm'] : ['wasm', 'cpu'];
   for (const name of order) {
     const attempt = await trySimple(name);
-    if (attempt.ok) return { name, device: attempt.device, skipped };
+    if (attempt.ok) {
+      // Training on wasm needs kernels it lacks and a fast path for transposed matmuls.
+      if (name === 'wasm') registerWasmTrainingKernels();
+      return { name, device: attempt.device, skipped };
+    }
     skipped.push(`${name}: ${attempt.reason}`);
   }
   throw new Error(`No compute backend could start (${skipped.join('; ')})`);

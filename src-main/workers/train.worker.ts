@@ -4,11 +4,12 @@
  * database: everything it learns goes to the supervisor as protocol messages.
  */
 import { selectBackend } from '../compute/backend';
-import { loadEmbeddedDataset } from '../datasets/idx-folder';
+import { loadDataset, type DatasetSpec } from '../datasets/load-dataset';
 import { createLoss } from '../ml/losses/registry';
-import { trainSelfSupervised, type StepReport } from '../ml/train/trainer';
+import { trainSelfSupervised, type EvaluationReport, type StepReport } from '../ml/train/trainer';
 import { MetricBuffer } from './metric-buffer';
 import { connectToParent } from './parent-port';
+import type { RunConfig } from '@shared/config/run-config';
 import type { SupervisorMessage } from './protocol';
 
 const PROGRESS_INTERVAL_MS = 250;
@@ -28,6 +29,13 @@ parent.onMessage((message: SupervisorMessage) => {
   }
 });
 
+/** The dataset a configuration names, as the dataset loader takes it. */
+function datasetSpec(config: RunConfig): DatasetSpec {
+  const { dataset } = config;
+  if (dataset.source === 'image-folder') return { ...dataset, seed: config.seed };
+  return dataset;
+}
+
 async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Promise<void> {
   const { config, resourcesDir } = message;
   const log = (level: 'debug' | 'info' | 'warn' | 'error', text: string) =>
@@ -41,7 +49,15 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
       device: backend.device,
       backendNotes: backend.skipped,
     });
-    const data = loadEmbeddedDataset(resourcesDir);
+    const data = await loadDataset(datasetSpec(config), resourcesDir, {
+      onProgress: ({ done, total, stage }) => {
+        if (done === total || done % 1000 === 0) log('info', `Loading ${stage}: ${done}/${total}`);
+      },
+    });
+    log(
+      'info',
+      `Dataset ${data.name}: ${data.train.count} training and ${data.test.count} held-out images, ${data.classNames.length} classes`,
+    );
     const loss = createLoss(config.loss);
     let lastProgressMs = 0;
     const runStart = Date.now();
@@ -52,8 +68,14 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
       for (const [name, value] of Object.entries(report.terms))
         metrics.add({ ...base, name: `loss/${name}`, value });
       metrics.add({ ...base, name: 'learning_rate', value: report.learningRate });
-      metrics.add({ ...base, name: 'step_time_ms', value: report.stepTimeMs });
       metrics.add({ ...base, name: 'samples_per_second', value: report.samplesPerSecond });
+      metrics.add({ ...base, name: 'time/data_ms', value: report.timings.dataMs });
+      metrics.add({ ...base, name: 'time/forward_ms', value: report.timings.forwardMs });
+      metrics.add({ ...base, name: 'time/backward_ms', value: report.timings.backwardMs });
+      metrics.add({ ...base, name: 'time/step_ms', value: report.timings.stepMs });
+      metrics.add({ ...base, name: 'memory/tfjs_bytes', value: report.memory.tfjsBytes });
+      metrics.add({ ...base, name: 'memory/rss_bytes', value: report.memory.rssBytes });
+      metrics.add({ ...base, name: 'memory/tensors', value: report.memory.tensors });
       if (wallTimeMs - lastProgressMs >= PROGRESS_INTERVAL_MS || report.step === report.totalSteps) {
         lastProgressMs = wallTimeMs;
         const msPerStep = (wallTimeMs - runStart) / report.step;

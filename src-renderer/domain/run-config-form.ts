@@ -15,7 +15,7 @@ export type FormValues = Record<string, FormValue>;
 
 /** A quick run on the embedded data: about 30 steps, done in seconds on a CPU. */
 export const QUICK_RUN: Omit<RunConfigInput, 'name'> = {
-  dataset: { trainLimit: 2048 },
+  dataset: { source: 'embedded', trainLimit: 2048 },
   training: { epochs: 2, batchSize: 128 },
 };
 

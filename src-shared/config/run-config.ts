@@ -60,33 +60,114 @@ export const lossConfigSchema = z.discriminatedUnion('name', [
 ]);
 export type LossConfig = z.output<typeof lossConfigSchema>;
 
-export const datasetConfigSchema = z.object({
-  /** `embedded`: the Fashion-MNIST subset shipped in resources/. */
-  source: z.literal('embedded').default('embedded'),
-  /** Use only the first N training images (quick experiments). */
-  trainLimit: z.number().int().min(2).optional(),
+/** Use only the first N training images (quick experiments). */
+const trainLimit = z.number().int().min(2).optional();
+const datasetPath = z.string().trim().min(1, 'Give the folder that holds the dataset');
+
+export const DATASET_SOURCES = ['embedded', 'idx', 'cifar10', 'cifar100', 'image-folder'] as const;
+
+export const datasetConfigSchema = z.discriminatedUnion('source', [
+  /** The Fashion-MNIST subset shipped in resources/ (10k train, 2k test). */
+  z.object({ source: z.literal('embedded'), trainLimit }),
+  /** An MNIST-layout folder of IDX files (gzip or raw), e.g. /usr/share/datasets/fashion-mnist. */
+  z.object({ source: z.literal('idx'), path: datasetPath, trainLimit }),
+  /** CIFAR-10 in its binary format (data_batch_1..5.bin, test_batch.bin). */
+  z.object({ source: z.literal('cifar10'), path: datasetPath, trainLimit }),
+  /** CIFAR-100 in its binary format (train.bin, test.bin). */
+  z.object({
+    source: z.literal('cifar100'),
+    path: datasetPath,
+    labels: z.enum(['fine', 'coarse']).default('fine'),
+    trainLimit,
+  }),
+  /** One sub-folder of PNG/JPEG images per class; train/ and test/ (or val/) splits if present. */
+  z.object({
+    source: z.literal('image-folder'),
+    path: datasetPath,
+    imageSize: z.number().int().min(8).max(512).default(64),
+    /** Held-out share when the folder has no test/ split. */
+    testFraction: z.number().gt(0).lt(1).default(0.1),
+    trainLimit,
+  }),
+]);
+export type DatasetConfig = z.output<typeof datasetConfigSchema>;
+
+export const AUGMENTATION_PRESETS = [
+  'auto',
+  'bt-cifar',
+  'vicreg-cifar',
+  'bt-imagenet',
+  'vicreg-imagenet',
+  'light',
+  'none',
+] as const;
+
+export const augmentationConfigSchema = z.object({
+  /**
+   * `auto`: the light preset for grayscale images, else solo-learn's CIFAR preset of the loss
+   * family (`bt-cifar` for BT and sBT, `vicreg-cifar` for VICReg and sVICReg). `none`: no
+   * augmentation (both views are the image).
+   */
+  preset: z.enum(AUGMENTATION_PRESETS).default('auto'),
+  /** Output size of the random resized crop; omitted = the dataset's image size. */
+  cropSize: z.number().int().min(8).max(512).optional(),
 });
+
+export const BACKBONES = ['mlp', 'small-cnn', 'resnet18-cifar', 'resnet18', 'resnet50'] as const;
+export type BackboneName = (typeof BACKBONES)[number];
 
 export const modelConfigSchema = z.object({
-  backbone: z.literal('mlp').default('mlp'),
+  backbone: z.enum(BACKBONES).default('small-cnn'),
+  /** MLP backbone only. */
   backboneHiddenDim: z.number().int().min(8).max(8192).default(256),
+  /** MLP backbone only: its feature width. */
   featureDim: z.number().int().min(2).max(8192).default(128),
-  projectorHiddenDim: z.number().int().min(2).max(32768).default(256),
+  projectorHiddenDim: z.number().int().min(2).max(32768).default(512),
   /** Embedding dimension d seen by the loss. */
-  projectorOutputDim: z.number().int().min(2).max(32768).default(256),
+  projectorOutputDim: z.number().int().min(2).max(32768).default(512),
 });
 
+export const OPTIMIZERS = ['lars', 'sgd', 'adamw', 'adam'] as const;
+
 export const optimizerConfigSchema = z.object({
-  name: z.enum(['adam', 'sgd']).default('adam'),
-  learningRate: positive().max(10).default(0.001),
+  name: z.enum(OPTIMIZERS).default('lars'),
+  /** Base learning rate; multiplied by batchSize / 256 when `scaleByBatch` (solo-learn). */
+  learningRate: positive().max(100).default(0.3),
+  scaleByBatch: z.boolean().default(true),
   momentum: z.number().min(0).max(0.999).default(0.9),
+  weightDecay: nonNegative().max(1).default(1e-4),
+  /** LARS trust coefficient. */
+  eta: positive().max(1).default(0.02),
+  /** LARS: clip the adaptive rate at the global rate (solo-learn `clip_lars_lr`). */
+  clipLars: z.boolean().default(true),
+  /** LARS: biases and normalisation weights get neither weight decay nor adaptation. */
+  excludeBiasAndNorm: z.boolean().default(true),
+});
+
+export const scheduleConfigSchema = z.object({
+  /** Linear warm-up length; then cosine decay to `minLearningRate`. */
+  warmupEpochs: nonNegative().max(1000).default(1),
+  warmupStartLearningRate: nonNegative().default(3e-5),
+  minLearningRate: nonNegative().default(0),
 });
 
 export const trainingConfigSchema = z.object({
-  epochs: z.number().int().min(1).max(10000).default(1),
+  epochs: z.number().int().min(1).max(10000).default(10),
   batchSize: z.number().int().min(2).max(4096).default(128),
   /** Stop after this many steps even if epochs remain. */
   maxSteps: z.number().int().min(1).optional(),
+});
+
+export const evaluationConfigSchema = z.object({
+  /** kNN of backbone features on the held-out split (solo-learn's weighted vote, cosine). */
+  knnK: z.number().int().min(1).max(1000).default(20),
+  knnTemperature: positive().default(0.07),
+  /** Evaluate every N epochs as well as at initialisation and at the end; 0 = only those two. */
+  everyEpochs: z.number().int().min(0).default(0),
+  /** At most this many training images form the kNN memory bank (all by default). */
+  bankLimit: z.number().int().min(10).optional(),
+  /** At most this many held-out images are classified (all by default). */
+  testLimit: z.number().int().min(10).optional(),
 });
 
 export const runConfigSchema = z
@@ -99,14 +180,24 @@ export const runConfigSchema = z
       .max(2 ** 31 - 1)
       .default(0),
     backend: z.enum(BACKEND_NAMES).default('auto'),
-    dataset: datasetConfigSchema.prefault({}),
+    dataset: datasetConfigSchema.prefault({ source: 'embedded' }),
+    augmentation: augmentationConfigSchema.prefault({}),
     model: modelConfigSchema.prefault({}),
-    loss: lossConfigSchema.prefault({ name: 'bt' }),
+    loss: lossConfigSchema.prefault({ name: 'fft-bt' }),
     optimizer: optimizerConfigSchema.prefault({}),
+    schedule: scheduleConfigSchema.prefault({}),
     training: trainingConfigSchema.prefault({}),
+    evaluation: evaluationConfigSchema.prefault({}),
   })
   .superRefine((config, context) => {
-    const { loss, model, training, dataset } = config;
+    const { loss, model, training, dataset, schedule } = config;
+    if (schedule.warmupEpochs >= training.epochs && training.epochs > 1) {
+      context.addIssue({
+        code: 'custom',
+        path: ['schedule', 'warmupEpochs'],
+        message: `The warm-up must be shorter than the run (${training.epochs} epochs)`,
+      });
+    }
     if ((loss.name === 'fft-bt' || loss.name === 'fft-vicreg') && loss.blockSize !== undefined) {
       if (loss.blockSize > model.projectorOutputDim) {
         context.addIssue({

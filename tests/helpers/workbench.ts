@@ -33,10 +33,19 @@ export function tinyConfig(overrides: Partial<RunConfigInput> = {}): RunConfigIn
     name: 'tiny',
     backend: 'wasm',
     dataset: { source: 'embedded', trainLimit: 1024 },
-    model: { backboneHiddenDim: 64, featureDim: 32, projectorHiddenDim: 64, projectorOutputDim: 64 },
+    augmentation: { preset: 'light' },
+    model: {
+      backbone: 'mlp',
+      backboneHiddenDim: 64,
+      featureDim: 32,
+      projectorHiddenDim: 64,
+      projectorOutputDim: 64,
+    },
     loss: { name: 'bt' },
-    optimizer: { name: 'adam', learningRate: 0.002 },
+    optimizer: { name: 'adam', learningRate: 0.002, scaleByBatch: false, weightDecay: 0 },
+    schedule: { warmupEpochs: 0 },
     training: { epochs: 1, batchSize: 64, maxSteps: 12 },
+    evaluation: { bankLimit: 256, testLimit: 128 },
     ...overrides,
   };
 }

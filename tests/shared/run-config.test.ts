@@ -17,9 +17,15 @@ describe('run configuration schema', () => {
       seed: 0,
       backend: 'auto',
       dataset: { source: 'embedded' },
-      loss: { name: 'bt', lambda: 0.0051, scale: 0.024 },
-      training: { epochs: 1, batchSize: 128 },
+      augmentation: { preset: 'auto' },
+      model: { backbone: 'small-cnn', projectorOutputDim: 512 },
+      loss: { name: 'fft-bt', lambda: 0.0051, scale: 0.024, q: 2, permutation: 'batch' },
+      optimizer: { name: 'lars', learningRate: 0.3, scaleByBatch: true, eta: 0.02, clipLars: true },
+      schedule: { warmupEpochs: 1, warmupStartLearningRate: 3e-5, minLearningRate: 0 },
+      training: { epochs: 10, batchSize: 128 },
+      evaluation: { knnK: 20, knnTemperature: 0.07, everyEpochs: 0 },
     });
+    expect(config.loss).not.toHaveProperty('blockSize'); // b = d unless given
   });
 
   it('gives the FFT losses the spec defaults', () => {
@@ -65,8 +71,30 @@ describe('run configuration schema', () => {
   it('rejects an unknown loss and a training subset smaller than one batch', () => {
     expect(Object.keys(issuesOf({ name: 'x', loss: { name: 'simclr' } }))).toEqual(['loss.name']);
     expect(
-      issuesOf({ name: 'x', dataset: { trainLimit: 10 }, training: { batchSize: 64 } })['dataset.trainLimit'],
+      issuesOf({ name: 'x', dataset: { source: 'embedded', trainLimit: 10 }, training: { batchSize: 64 } })[
+        'dataset.trainLimit'
+      ],
     ).toMatch(/at least one batch/);
+  });
+
+  it('requires a path for datasets on disk and keeps the warm-up shorter than the run', () => {
+    expect(issuesOf({ name: 'x', dataset: { source: 'cifar10' } })['dataset.path']).toBeDefined();
+    expect(issuesOf({ name: 'x', dataset: { source: 'webdataset' } })['dataset.source']).toBeDefined();
+    const parsed = runConfigSchema.parse({
+      name: 'x',
+      dataset: { source: 'image-folder', path: '/data/flowers' },
+    });
+    expect(parsed.dataset).toEqual({
+      source: 'image-folder',
+      path: '/data/flowers',
+      imageSize: 64,
+      testFraction: 0.1,
+    });
+    expect(
+      issuesOf({ name: 'x', training: { epochs: 5 }, schedule: { warmupEpochs: 5 } })[
+        'schedule.warmupEpochs'
+      ],
+    ).toMatch(/shorter than the run/);
   });
 
   it('accepts every preset', () => {

@@ -1,11 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '@shared/config/run-config';
 import type { LogLevel } from '@shared/runs';
-import { lightView } from '../augment/light-views';
-import { gatherImages, type DatasetSplits } from '../data/image-dataset';
+import { makeViews } from '../augment/views';
+import { gatherImages, takeFirst, type DatasetSplits } from '../data/image-dataset';
 import { drawPermutation, type LossFunction } from '../losses/registry';
-import { createMlpEncoder, embed } from '../models/mlp-encoder';
+import { createEncoder } from '../models/create-encoder';
+import { createOptimizer } from '../optim/create-optimizer';
 import { Random } from '../random';
+import { viewPipelines, viewSize } from './augmentation';
+import { evaluateKnn } from './evaluate';
+import { planTraining } from './plan';
+import { trainStep } from './step';
 
 /** What one training step reports (scalars only, ready to be stored). */
 export interface StepReport {
@@ -17,12 +22,23 @@ export interface StepReport {
   /** The loss's named terms, unscaled, e.g. `onDiagonal`, `offDiagonal`. */
   terms: Record<string, number>;
   learningRate: number;
-  stepTimeMs: number;
   samplesPerSecond: number;
+  /** Data loading and augmentation, forward and loss, backward and update, whole step. */
+  timings: { dataMs: number; forwardMs: number; backwardMs: number; stepMs: number };
+  memory: { tensors: number; tfjsBytes: number; rssBytes: number };
+}
+
+export interface EvaluationReport {
+  step: number;
+  epoch: number;
+  knnTop1: number;
+  knnTop5?: number;
+  durationMs: number;
 }
 
 export interface TrainerHooks {
   onStep(report: StepReport): void;
+  onEvaluation?(report: EvaluationReport): void;
   /** Polled between steps; true ends the run with outcome `stopped`. */
   shouldStop(): boolean;
   log(level: LogLevel, message: string): void;
@@ -34,26 +50,16 @@ export interface TrainOutcome {
   results: Record<string, number>;
 }
 
-/** Steps in the whole run: full batches per epoch (the last partial batch is dropped), capped by maxSteps. */
-export function plannedSteps(
-  config: RunConfig,
-  trainCount: number,
-): { stepsPerEpoch: number; totalSteps: number } {
-  const stepsPerEpoch = Math.floor(trainCount / config.training.batchSize);
-  if (stepsPerEpoch < 1) {
-    throw new Error(
-      `The training split has ${trainCount} images, fewer than one batch of ${config.training.batchSize}`,
-    );
-  }
-  const totalSteps = Math.min(stepsPerEpoch * config.training.epochs, config.training.maxSteps ?? Infinity);
-  return { stepsPerEpoch, totalSteps };
-}
+/** Tensors a step may leave behind before the run is stopped as leaking (memory would run out). */
+const LEAK_TOLERANCE = 16;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Self-supervised training of the foundation's small model: two augmented views per image,
- * the configured loss with a fresh feature permutation every step, Adam or SGD with momentum.
+ * Self-supervised pre-training: two augmented views per image, the configured backbone and
+ * projector, the loss from the registry with a fresh feature permutation every step (from the
+ * run's seeded generator), the configured optimizer and warm-up + cosine schedule, and kNN
+ * evaluation at initialisation, every `evaluation.everyEpochs` epochs and at the end.
  * Yields to the event loop after every step so stop requests are seen promptly.
  */
 export async function trainSelfSupervised(
@@ -62,100 +68,132 @@ export async function trainSelfSupervised(
   loss: LossFunction,
   hooks: TrainerHooks,
 ): Promise<TrainOutcome> {
-  const { train } = data;
-  const trainCount = Math.min(train.count, config.dataset.trainLimit ?? Infinity);
-  const { stepsPerEpoch, totalSteps } = plannedSteps(config, trainCount);
-  const totalEpochs = Math.ceil(totalSteps / stepsPerEpoch);
+  const train = takeFirst(data.train, config.dataset.trainLimit ?? data.train.count);
+  const plan = planTraining(config, train.count);
   const random = new Random(config.seed);
   const augmentRandom = random.fork();
-  const encoder = createMlpEncoder({
+  const pipelines = viewPipelines(config, train.channels);
+  const size = viewSize(pipelines, train.height);
+  const encoder = createEncoder({
     ...config.model,
-    inputShape: [train.height, train.width, train.channels],
+    inputShape: [size, size, train.channels],
     seed: config.seed,
   });
   const variables = [...encoder.backbone.trainableWeights, ...encoder.projector.trainableWeights].map(
     (weight) => weight.read() as tf.Variable,
   );
-  const { learningRate, momentum } = config.optimizer;
-  const optimizer =
-    config.optimizer.name === 'adam'
-      ? tf.train.adam(learningRate)
-      : tf.train.momentum(learningRate, momentum);
+  const optimizer = createOptimizer(variables, config.optimizer);
   const batchSize = config.training.batchSize;
-  const shape: [number, number, number, number] = [batchSize, train.height, train.width, train.channels];
+  const shape = [batchSize, train.height, train.width, train.channels] as const;
+  const parameterCount = variables.reduce((sum, variable) => sum + variable.size, 0);
   hooks.log(
     'info',
-    `Training ${totalSteps} steps (${totalEpochs} epochs of ${stepsPerEpoch}) on ${trainCount} images of ${data.name}`,
+    `Training ${plan.totalSteps} steps (${plan.totalEpochs} epochs of ${plan.stepsPerEpoch}) on ${train.count} images of ${data.name}; ` +
+      `${config.model.backbone} + projector, ${parameterCount.toLocaleString('en')} parameters, views ${size}x${size}`,
   );
 
   let step = 0;
   let lastLoss = NaN;
-  let order = random.permutation(trainCount);
+  let tensorBaseline = -1;
+  const results: Record<string, number> = {};
   const startedAt = performance.now();
+  const evaluate = (label: 'initial' | 'final' | 'epoch') => {
+    const evaluationStart = performance.now();
+    const accuracy = evaluateKnn(encoder.backbone, data, config.evaluation, size);
+    const report = {
+      step,
+      epoch: Math.ceil(step / plan.stepsPerEpoch),
+      knnTop1: accuracy.top1,
+      ...(accuracy.top5 === undefined ? {} : { knnTop5: accuracy.top5 }),
+      durationMs: performance.now() - evaluationStart,
+    };
+    hooks.onEvaluation?.(report);
+    const top5 = accuracy.top5 === undefined ? '' : `, top-5 ${(accuracy.top5 * 100).toFixed(1)}%`;
+    hooks.log(
+      'info',
+      `kNN (k=${config.evaluation.knnK}) ${label}: top-1 ${(accuracy.top1 * 100).toFixed(1)}%${top5}`,
+    );
+    if (label !== 'epoch') {
+      results[`${label}KnnTop1`] = accuracy.top1;
+      if (accuracy.top5 !== undefined) results[`${label}KnnTop5`] = accuracy.top5;
+    }
+  };
+
   try {
-    while (step < totalSteps) {
+    evaluate('initial');
+    let order = random.permutation(train.count);
+    while (step < plan.totalSteps) {
       if (hooks.shouldStop()) return outcomeOf('stopped');
-      const epoch = Math.floor(step / stepsPerEpoch);
-      const inEpoch = step % stepsPerEpoch;
-      if (inEpoch === 0 && step > 0) order = random.permutation(trainCount);
+      const epoch = Math.floor(step / plan.stepsPerEpoch);
+      const inEpoch = step % plan.stepsPerEpoch;
+      if (inEpoch === 0 && step > 0) order = random.permutation(train.count);
       const stepStart = performance.now();
       const batch = gatherImages(train, order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize));
-      const view1 = lightView(batch, shape, augmentRandom);
-      const view2 = lightView(batch, shape, augmentRandom);
+      const views = makeViews(batch, shape, pipelines, augmentRandom);
+      const dataMs = performance.now() - stepStart;
       const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, random);
-      let terms: Record<string, tf.Scalar> = {};
-      const lossTensor = optimizer.minimize(
-        () => {
-          const output = loss(embed(encoder, view1, true), embed(encoder, view2, true), { permutation });
-          terms = Object.fromEntries(
-            Object.entries(output.terms).map(([name, term]) => [name, tf.keep(term)]),
-          );
-          return output.loss;
-        },
-        true,
-        variables,
-      )!;
-      const [lossValue] = await lossTensor.data();
-      const termValues = Object.fromEntries(
-        await Promise.all(Object.entries(terms).map(async ([name, t]) => [name, (await t.data())[0]!])),
-      );
-      tf.dispose([lossTensor, view1, view2, ...Object.values(terms)]);
-      lastLoss = lossValue!;
+      const learningRate = plan.learningRate(step);
+      let result;
+      try {
+        result = await trainStep(encoder, optimizer, loss, views, permutation, learningRate);
+      } finally {
+        tf.dispose(views);
+      }
+      lastLoss = result.loss;
       if (!Number.isFinite(lastLoss)) {
         throw new Error(
           `The loss became ${lastLoss} at step ${step + 1}; lower the learning rate or check the loss parameters`,
         );
       }
       step += 1;
-      const stepTimeMs = performance.now() - stepStart;
+      const memory = tf.memory();
+      if (step === 2) tensorBaseline = memory.numTensors;
+      else if (tensorBaseline >= 0 && memory.numTensors > tensorBaseline + LEAK_TOLERANCE) {
+        throw new Error(
+          `Tensor leak: ${memory.numTensors - tensorBaseline} tensors were not freed since step 2`,
+        );
+      }
+      const stepMs = performance.now() - stepStart;
       hooks.onStep({
         step,
         epoch: epoch + 1,
-        totalSteps,
-        totalEpochs,
+        totalSteps: plan.totalSteps,
+        totalEpochs: plan.totalEpochs,
         loss: lastLoss,
-        terms: termValues,
+        terms: result.terms,
         learningRate,
-        stepTimeMs,
-        samplesPerSecond: batchSize / (stepTimeMs / 1000),
+        samplesPerSecond: batchSize / (stepMs / 1000),
+        timings: { dataMs, forwardMs: result.forwardMs, backwardMs: result.backwardMs, stepMs },
+        memory: {
+          tensors: memory.numTensors,
+          tfjsBytes: memory.numBytes,
+          rssBytes: process.memoryUsage.rss(),
+        },
       });
+      const everyEpochs = config.evaluation.everyEpochs;
+      const epochEnded = step % plan.stepsPerEpoch === 0 && step < plan.totalSteps;
+      if (everyEpochs > 0 && epochEnded && (step / plan.stepsPerEpoch) % everyEpochs === 0) evaluate('epoch');
       await yieldToEventLoop();
     }
+    evaluate('final');
     return outcomeOf('completed');
   } finally {
     // Free the model on every exit, a failed step included.
     encoder.backbone.dispose();
     encoder.projector.dispose();
     optimizer.dispose();
-    // tfjs 4.22's MomentumOptimizer.dispose() skips the learning-rate scalar its SGD base keeps.
-    if (config.optimizer.name === 'sgd') (optimizer as unknown as { c: tf.Scalar }).c.dispose();
   }
 
   function outcomeOf(outcome: TrainOutcome['outcome']): TrainOutcome {
     return {
       outcome,
       steps: step,
-      results: { loss: lastLoss, steps: step, durationMs: Math.round(performance.now() - startedAt) },
+      results: {
+        ...results,
+        loss: lastLoss,
+        steps: step,
+        durationMs: Math.round(performance.now() - startedAt),
+      },
     };
   }
 }

@@ -2,26 +2,35 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runConfigSchema } from '@shared/config/run-config';
+import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
 import { loadEmbeddedDataset } from '../../../src-main/datasets/idx-folder';
 import { createLoss } from '../../../src-main/ml/losses/registry';
 import { trainSelfSupervised, type StepReport } from '../../../src-main/ml/train/trainer';
-import { RESOURCES_DIR } from '../../helpers/workbench';
+import { RESOURCES_DIR, tinyConfig } from '../../helpers/workbench';
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 describe('self-supervised training on the embedded data', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
+    registerWasmTrainingKernels();
   });
 
   it('lowers the Barlow Twins loss, reports every step and leaks no tensors', async () => {
-    const config = runConfigSchema.parse({
-      name: 'loss goes down',
-      dataset: { trainLimit: 2048 },
-      model: { backboneHiddenDim: 128, featureDim: 64, projectorHiddenDim: 128, projectorOutputDim: 128 },
-      loss: { name: 'bt' },
-      training: { epochs: 2, batchSize: 64, maxSteps: 50 },
-    });
+    const config = runConfigSchema.parse(
+      tinyConfig({
+        name: 'loss goes down',
+        dataset: { source: 'embedded', trainLimit: 2048 },
+        model: {
+          backbone: 'mlp',
+          backboneHiddenDim: 128,
+          featureDim: 64,
+          projectorHiddenDim: 128,
+          projectorOutputDim: 128,
+        },
+        training: { epochs: 2, batchSize: 64, maxSteps: 50 },
+      }),
+    );
     const data = loadEmbeddedDataset(RESOURCES_DIR);
     const reports: StepReport[] = [];
     const tensorsBefore = tf.memory().numTensors;
@@ -39,12 +48,9 @@ describe('self-supervised training on the embedded data', () => {
   });
 
   it('stops when asked, between steps', async () => {
-    const config = runConfigSchema.parse({
-      name: 'stop',
-      dataset: { trainLimit: 512 },
-      model: { backboneHiddenDim: 32, featureDim: 16, projectorHiddenDim: 32, projectorOutputDim: 32 },
-      training: { epochs: 10, batchSize: 64 },
-    });
+    const config = runConfigSchema.parse(
+      tinyConfig({ name: 'stop', training: { epochs: 10, batchSize: 64 } }),
+    );
     let steps = 0;
     const outcome = await trainSelfSupervised(
       config,
@@ -61,14 +67,14 @@ describe('self-supervised training on the embedded data', () => {
 
   it('fails with a clear message when the loss becomes NaN, freeing its tensors', async () => {
     const tensorsBefore = tf.memory().numTensors;
-    const config = runConfigSchema.parse({
-      name: 'nan',
-      dataset: { trainLimit: 512 },
-      model: { backboneHiddenDim: 32, featureDim: 16, projectorHiddenDim: 32, projectorOutputDim: 32 },
-      optimizer: { name: 'sgd', learningRate: 10 },
-      loss: { name: 'bt', scale: 1e30 },
-      training: { epochs: 10, batchSize: 64 },
-    });
+    const config = runConfigSchema.parse(
+      tinyConfig({
+        name: 'nan',
+        optimizer: { name: 'sgd', learningRate: 10, scaleByBatch: false },
+        loss: { name: 'bt', scale: 1e30 },
+        training: { epochs: 10, batchSize: 64 },
+      }),
+    );
     await expect(
       trainSelfSupervised(config, loadEmbeddedDataset(RESOURCES_DIR), createLoss(config.loss), {
         onStep: () => {},

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '@shared/config/run-config';
+import { takeFirst, type DatasetSplits } from '../data/image-dataset';
+import { extractFeatures } from '../eval/features';
+import { knnAccuracy, type KnnResult } from '../eval/knn';
+
+/**
+ * kNN accuracy of the backbone's features on the held-out split, with the training split as the
+ * memory bank. Images are scaled to [0, 1] and resized to the views' size, as the model sees them.
+ */
+export function evaluateKnn(
+  backbone: tf.LayersModel,
+  data: DatasetSplits,
+  evaluation: RunConfig['evaluation'],
+  inputSize: number,
+): KnnResult {
+  const bank = takeFirst(data.train, evaluation.bankLimit ?? data.train.count);
+  const test = takeFirst(data.test, evaluation.testLimit ?? data.test.count);
+  const preprocess = (pixels: tf.Tensor4D) => {
+    const scaled = pixels.div(255) as tf.Tensor4D;
+    return scaled.shape[1] === inputSize && scaled.shape[2] === inputSize
+      ? scaled
+      : tf.image.resizeBilinear(scaled, [inputSize, inputSize]);
+  };
+  const bankFeatures = extractFeatures(backbone, bank, preprocess);
+  const testFeatures = extractFeatures(backbone, test, preprocess);
+  try {
+    return knnAccuracy(
+      { features: bankFeatures, labels: bank.labels },
+      { features: testFeatures, labels: test.labels },
+      { k: evaluation.knnK, temperature: evaluation.knnTemperature, classCount: data.classNames.length },
+    );
+  } finally {
+    tf.dispose([bankFeatures, testFeatures]);
+  }
+}

@@ -109,7 +109,7 @@ export const augmentationConfigSchema = z.object({
    * augmentation (both views are the image).
    */
   preset: z.enum(AUGMENTATION_PRESETS).default('auto'),
-  /** Output size of the random resized crop; omitted = the dataset's image size. */
+  /** Output size of the random resized crop; omitted = the preset's (224 for the ImageNet presets) or the image size. */
   cropSize: z.number().int().min(8).max(512).optional(),
 });
 

@@ -2,8 +2,13 @@
  * The command-line entry: `npm run cli -- <command> [options]`. Commands are looked up by their
  * leading words (`runs list`, `bench store`), each with its own `--help`.
  */
+import { augmentPreviewCommand } from './commands/augment-preview';
+import { benchLossCommand } from './commands/bench-loss';
 import { benchStoreCommand } from './commands/bench-store';
+import { benchTrainCommand } from './commands/bench-train';
 import { doctorCommand } from './commands/doctor';
+import { downloadCommand } from './commands/download';
+import { lossVectorsCommand } from './commands/loss-vectors';
 import { presetsCommand } from './commands/presets';
 import { runsExportCommand, runsListCommand, runsShowCommand } from './commands/runs';
 import { trainCommand } from './commands/train';
@@ -15,8 +20,13 @@ const COMMANDS: CliCommand[] = [
   runsListCommand,
   runsShowCommand,
   runsExportCommand,
-  benchStoreCommand,
   doctorCommand,
+  downloadCommand,
+  augmentPreviewCommand,
+  lossVectorsCommand,
+  benchLossCommand,
+  benchTrainCommand,
+  benchStoreCommand,
 ];
 
 function overview(): string {

@@ -2,14 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '@shared/config/run-config';
 import type { LogLevel } from '@shared/runs';
 import { makeViews } from '../augment/views';
-import { gatherImages, takeFirst, type DatasetSplits } from '../data/image-dataset';
+import { gatherImages, type DatasetSplits } from '../data/image-dataset';
 import { drawPermutation, type LossFunction } from '../losses/registry';
-import { createEncoder } from '../models/create-encoder';
-import { createOptimizer } from '../optim/create-optimizer';
 import { Random } from '../random';
-import { viewPipelines, viewSize } from './augmentation';
 import { evaluateKnn } from './evaluate';
-import { planTraining } from './plan';
+import { createTrainingSetup } from './setup';
 import { trainStep } from './step';
 
 /** What one training step reports (scalars only, ready to be stored). */
@@ -68,28 +65,17 @@ export async function trainSelfSupervised(
   loss: LossFunction,
   hooks: TrainerHooks,
 ): Promise<TrainOutcome> {
-  const train = takeFirst(data.train, config.dataset.trainLimit ?? data.train.count);
-  const plan = planTraining(config, train.count);
+  const setup = createTrainingSetup(config, data);
+  const { train, plan, pipelines, encoder, optimizer } = setup;
+  const size = setup.viewSize;
   const random = new Random(config.seed);
   const augmentRandom = random.fork();
-  const pipelines = viewPipelines(config, train.channels);
-  const size = viewSize(pipelines, train.height);
-  const encoder = createEncoder({
-    ...config.model,
-    inputShape: [size, size, train.channels],
-    seed: config.seed,
-  });
-  const variables = [...encoder.backbone.trainableWeights, ...encoder.projector.trainableWeights].map(
-    (weight) => weight.read() as tf.Variable,
-  );
-  const optimizer = createOptimizer(variables, config.optimizer);
   const batchSize = config.training.batchSize;
   const shape = [batchSize, train.height, train.width, train.channels] as const;
-  const parameterCount = variables.reduce((sum, variable) => sum + variable.size, 0);
   hooks.log(
     'info',
     `Training ${plan.totalSteps} steps (${plan.totalEpochs} epochs of ${plan.stepsPerEpoch}) on ${train.count} images of ${data.name}; ` +
-      `${config.model.backbone} + projector, ${parameterCount.toLocaleString('en')} parameters, views ${size}x${size}`,
+      `${config.model.backbone} + projector, ${setup.parameterCount.toLocaleString('en')} parameters, views ${size}x${size}`,
   );
 
   let step = 0;
@@ -179,9 +165,7 @@ export async function trainSelfSupervised(
     return outcomeOf('completed');
   } finally {
     // Free the model on every exit, a failed step included.
-    encoder.backbone.dispose();
-    encoder.projector.dispose();
-    optimizer.dispose();
+    setup.dispose();
   }
 
   function outcomeOf(outcome: TrainOutcome['outcome']): TrainOutcome {

@@ -1,0 +1,149 @@
+import { parseArgs } from 'node:util';
+import { PRESETS } from '@shared/config/presets';
+import { LOSS_NAMES, OPTIMIZERS, type LossName, type RunConfig } from '@shared/config/run-config';
+import { selectBackend } from '../../compute/backend';
+import { loadDataset } from '../../datasets/load-dataset';
+import { findResourcesDir } from '../../paths';
+import { createLoss } from '../../ml/losses/registry';
+import { benchmarkTraining } from '../../ml/train/benchmark';
+import { parseRunConfig } from '../../services/runs.service';
+import { UsageError, type CliCommand } from '../command';
+import { formatTable } from '../format';
+
+function list(text: string | undefined): string[] {
+  return text
+    ? text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : [];
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`${flag} takes positive integers, not "${text}"`);
+  return value;
+}
+
+export const benchTrainCommand: CliCommand = {
+  name: 'bench train',
+  summary: 'Benchmark training steps of a preset: images/s and the step-time split, per loss and d',
+  usage: `Usage: npm run cli -- bench train [--preset NAME] [--loss bt,fft-bt,...] [--d 2048,8192]
+                                [--batch N] [--optimizer sgd] [--steps 5] [--warmup 2] [--backend B] [--json]
+
+Runs real training steps (same data, augmentations, model, loss and optimizer as a run) after
+untimed warm-up steps, and reports the median step time split into data + augmentation,
+forward + loss, backward + update, plus the loss alone (forward + backward) and its share.
+--loss and --d take lists; every combination is measured with the same backbone and batch.`,
+  async run(args, context) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        preset: { type: 'string', default: 'quickstart' },
+        loss: { type: 'string' },
+        d: { type: 'string' },
+        batch: { type: 'string' },
+        optimizer: { type: 'string' },
+        steps: { type: 'string', default: '5' },
+        warmup: { type: 'string', default: '2' },
+        backend: { type: 'string', default: 'auto' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const preset = PRESETS[values.preset];
+    if (!preset)
+      throw new UsageError(`Unknown preset "${values.preset}"; known: ${Object.keys(PRESETS).join(', ')}`);
+    const base = parseRunConfig(preset.config);
+    const losses = list(values.loss);
+    for (const name of losses) {
+      if (!(LOSS_NAMES as readonly string[]).includes(name))
+        throw new UsageError(`Unknown loss "${name}"; known: ${LOSS_NAMES.join(', ')}`);
+    }
+    if (values.optimizer && !(OPTIMIZERS as readonly string[]).includes(values.optimizer)) {
+      throw new UsageError(`Unknown optimizer "${values.optimizer}"; known: ${OPTIMIZERS.join(', ')}`);
+    }
+    const dimensions = list(values.d).map((text) => positiveInteger(text, '--d'));
+    const steps = positiveInteger(values.steps, '--steps');
+    const warmupSteps = Number(values.warmup);
+    const backend = await selectBackend(parseRunConfig({ name: 'x', backend: values.backend }).backend);
+    const data = await loadDataset(
+      base.dataset.source === 'image-folder' ? { ...base.dataset, seed: base.seed } : base.dataset,
+      findResourcesDir(context.buildDir),
+    );
+    const rows: Record<string, string | number>[] = [];
+    for (const lossName of losses.length > 0 ? (losses as LossName[]) : [base.loss.name]) {
+      for (const d of dimensions.length > 0 ? dimensions : [base.model.projectorOutputDim]) {
+        const config: RunConfig = parseRunConfig({
+          ...base,
+          loss: lossName === base.loss.name ? base.loss : { name: lossName },
+          model: {
+            ...base.model,
+            projectorHiddenDim: dimensions.length > 0 ? d : base.model.projectorHiddenDim,
+            projectorOutputDim: d,
+          },
+          optimizer: values.optimizer ? { ...base.optimizer, name: values.optimizer } : base.optimizer,
+          training: {
+            ...base.training,
+            batchSize: values.batch ? positiveInteger(values.batch, '--batch') : base.training.batchSize,
+          },
+        });
+        context.stderr.write(
+          `measuring ${config.model.backbone} ${lossName} d=${d} batch ${config.training.batchSize}...\n`,
+        );
+        const result = await benchmarkTraining(config, data, createLoss(config.loss), { warmupSteps, steps });
+        const row = {
+          benchmark: 'train',
+          preset: values.preset,
+          backbone: config.model.backbone,
+          loss: lossName,
+          d,
+          batchSize: config.training.batchSize,
+          optimizer: config.optimizer.name,
+          backend: backend.name,
+          medianStepMs: Math.round(result.medianStepMs),
+          minStepMs: Math.round(result.minStepMs),
+          imagesPerSecond: Number(result.imagesPerSecond.toFixed(1)),
+          dataMs: Math.round(result.dataMs),
+          forwardMs: Math.round(result.forwardMs),
+          backwardMs: Math.round(result.backwardMs),
+          lossMs: Number(result.lossMs.toFixed(1)),
+          lossShare: Number((result.lossMs / result.medianStepMs).toFixed(3)),
+          parameters: result.parameterCount,
+        };
+        rows.push(row);
+        if (values.json) context.stdout.write(`${JSON.stringify(row)}\n`);
+      }
+    }
+    if (!values.json) {
+      const headers = [
+        'loss',
+        'd',
+        'batch',
+        'step ms (median)',
+        'images/s',
+        'data ms',
+        'fwd ms',
+        'bwd ms',
+        'loss ms',
+        'loss share',
+      ];
+      const table = rows.map((row) => [
+        row.loss!,
+        row.d!,
+        row.batchSize!,
+        row.medianStepMs!,
+        row.imagesPerSecond!,
+        row.dataMs!,
+        row.forwardMs!,
+        row.backwardMs!,
+        row.lossMs!,
+        `${(Number(row.lossShare) * 100).toFixed(1)}%`,
+      ]);
+      context.stdout.write(
+        `${backend.name} (${backend.device}), ${rows[0]?.backbone}, optimizer ${rows[0]?.optimizer}\n${formatTable(headers, table)}\n`,
+      );
+    }
+    return 0;
+  },
+};

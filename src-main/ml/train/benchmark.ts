@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '@shared/config/run-config';
+import { makeViews } from '../augment/views';
+import { gatherImages, type DatasetSplits } from '../data/image-dataset';
+import { drawPermutation, type LossFunction } from '../losses/registry';
+import { Random } from '../random';
+import { createTrainingSetup } from './setup';
+import { trainStep } from './step';
+
+export interface TrainingBenchmark {
+  steps: number;
+  medianStepMs: number;
+  minStepMs: number;
+  /** Images per second (a step sees batchSize images, in two views). */
+  imagesPerSecond: number;
+  /** Medians of the step's parts. */
+  dataMs: number;
+  forwardMs: number;
+  backwardMs: number;
+  /** The loss alone (forward + backward) on embeddings of the step's shape. */
+  lossMs: number;
+  parameterCount: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Median time of the loss's forward + backward on random [batch, d] embeddings. */
+async function timeLoss(loss: LossFunction, config: RunConfig, repeats: number): Promise<number> {
+  const { batchSize } = config.training;
+  const d = config.model.projectorOutputDim;
+  const z1 = tf.randomNormal([batchSize, d], 0, 1, 'float32', 1) as tf.Tensor2D;
+  const z2 = tf.randomNormal([batchSize, d], 0, 1, 'float32', 2) as tf.Tensor2D;
+  const random = new Random(config.seed);
+  const gradient = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+    const output = loss(a as tf.Tensor2D, b as tf.Tensor2D, {
+      permutation: drawPermutation(config.loss, d, random),
+    });
+    tf.dispose(Object.values(output.terms));
+    return output.loss;
+  });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < repeats + 1; i++) {
+      const start = performance.now();
+      const grads = gradient([z1, z2]);
+      await Promise.all(grads.map((grad) => grad.data()));
+      tf.dispose(grads);
+      if (i > 0) times.push(performance.now() - start); // the first call builds plans and caches
+    }
+  } finally {
+    tf.dispose([z1, z2]);
+  }
+  return median(times);
+}
+
+/**
+ * Times real training steps of a configuration (after `warmupSteps` untimed ones): the same
+ * setup, views, loss and optimizer as a run, without evaluation or storage.
+ */
+export async function benchmarkTraining(
+  config: RunConfig,
+  data: DatasetSplits,
+  loss: LossFunction,
+  options: { warmupSteps: number; steps: number },
+): Promise<TrainingBenchmark> {
+  const setup = createTrainingSetup(config, data);
+  const { train, pipelines, encoder, optimizer } = setup;
+  const batchSize = config.training.batchSize;
+  const shape = [batchSize, train.height, train.width, train.channels] as const;
+  const random = new Random(config.seed);
+  const steps: { stepMs: number; dataMs: number; forwardMs: number; backwardMs: number }[] = [];
+  try {
+    for (let i = 0; i < options.warmupSteps + options.steps; i++) {
+      const start = performance.now();
+      const indices = Int32Array.from({ length: batchSize }, () => random.integer(train.count));
+      const views = makeViews(gatherImages(train, indices), shape, pipelines, random);
+      const dataMs = performance.now() - start;
+      const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, random);
+      try {
+        const result = await trainStep(encoder, optimizer, loss, views, permutation, 0.01);
+        if (i >= options.warmupSteps) {
+          steps.push({
+            stepMs: performance.now() - start,
+            dataMs,
+            forwardMs: result.forwardMs,
+            backwardMs: result.backwardMs,
+          });
+        }
+      } finally {
+        tf.dispose(views);
+      }
+    }
+  } finally {
+    setup.dispose();
+  }
+  const stepMs = steps.map((step) => step.stepMs);
+  const medianStepMs = median(stepMs);
+  return {
+    steps: steps.length,
+    medianStepMs,
+    minStepMs: Math.min(...stepMs),
+    imagesPerSecond: batchSize / (medianStepMs / 1000),
+    dataMs: median(steps.map((step) => step.dataMs)),
+    forwardMs: median(steps.map((step) => step.forwardMs)),
+    backwardMs: median(steps.map((step) => step.backwardMs)),
+    lossMs: await timeLoss(loss, config, Math.max(3, options.steps)),
+    parameterCount: setup.parameterCount,
+  };
+}

@@ -67,6 +67,10 @@ export interface CheckpointInfo {
   sizeBytes: number;
   sha256: string;
   createdAt: number;
+  /** Why it was taken: on schedule, on a stop request, or at the end. */
+  reason: 'schedule' | 'stop' | 'final';
+  /** kNN top-1 measured at this step, if any. */
+  knnTop1: number | null;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

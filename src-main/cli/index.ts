@@ -10,12 +10,14 @@ import { doctorCommand } from './commands/doctor';
 import { downloadCommand } from './commands/download';
 import { lossVectorsCommand } from './commands/loss-vectors';
 import { presetsCommand } from './commands/presets';
+import { resumeCommand } from './commands/resume';
 import { runsExportCommand, runsListCommand, runsShowCommand } from './commands/runs';
 import { trainCommand } from './commands/train';
 import { UsageError, type CliCommand, type CliContext } from './command';
 
 const COMMANDS: CliCommand[] = [
   trainCommand,
+  resumeCommand,
   presetsCommand,
   runsListCommand,
   runsShowCommand,

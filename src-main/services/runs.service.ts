@@ -1,27 +1,49 @@
 import type { CallHandlers } from '@shared/api/contract';
 import { runConfigSchema, type RunConfig } from '@shared/config/run-config';
 import { AppFailure } from '@shared/errors';
-import type { RunStatus, RunSummary } from '@shared/runs';
+import type { CheckpointInfo, RunStatus, RunSummary } from '@shared/runs';
 import { fieldMessages } from '@shared/validation';
+import { decodeCheckpoint } from '../ml/checkpoint/format';
 import type { RunStore } from '../storage/store';
 import type { EventBus } from './event-bus';
 import type { Supervisor } from './supervisor';
 
-type RunCalls = Pick<
-  CallHandlers,
-  | 'runs:list'
-  | 'runs:get'
-  | 'runs:create'
-  | 'runs:start'
-  | 'runs:stop'
-  | 'runs:delete'
-  | 'runs:logs'
-  | 'metrics:names'
-  | 'metrics:series'
->;
+type RunCalls = Omit<CallHandlers, 'system:info'>;
 
 /** Statuses from which `runs:start` (re)starts a run; a completed run is kept as it is. */
 const RESTARTABLE: readonly RunStatus[] = ['created', 'stopped', 'failed', 'interrupted'];
+
+/** Statuses a run can be resumed from. */
+export const RESUMABLE: readonly RunStatus[] = ['stopped', 'failed', 'interrupted'];
+
+/**
+ * Continues a run from its newest checkpoint that verifies and decodes (older ones are tried
+ * when the newest is corrupt). Metrics after that step are dropped so the series continues
+ * without duplicated or missing steps.
+ */
+export function resumeRun(store: RunStore, supervisor: Supervisor, run: RunSummary): CheckpointInfo {
+  if (!RESUMABLE.includes(run.status)) {
+    throw new AppFailure(
+      'conflict',
+      `Run ${run.id} is ${run.status}; only stopped, failed or interrupted runs can be resumed`,
+    );
+  }
+  const good = store.checkpoints.latestGood(
+    run.id,
+    (data) => decodeCheckpoint(data),
+    (info, reason) =>
+      store.logs.append(run.id, 'warn', `Skipping the checkpoint of step ${info.step}: ${reason}`),
+  );
+  if (!good) {
+    throw new AppFailure(
+      'conflict',
+      `Run ${run.id} has no usable checkpoint to resume from; start it again instead`,
+    );
+  }
+  store.runs.rewindTo(run.id, good.info.step);
+  supervisor.enqueue(run.id, { resumeFromCheckpointId: good.info.id });
+  return good.info;
+}
 
 /** Validates a user's run configuration, with one message per offending field. */
 export function parseRunConfig(input: unknown): RunConfig {
@@ -68,6 +90,10 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
         store.logs.append(runId, 'info', `Restarted from scratch (was ${run.status})`);
       }
       supervisor.enqueue(runId);
+      return existingRun(runId);
+    },
+    'runs:resume': ({ runId }) => {
+      resumeRun(store, supervisor, existingRun(runId));
       return existingRun(runId);
     },
     'runs:stop': ({ runId }) => {

@@ -33,8 +33,14 @@ interface ActiveRun {
  * stop with a kill after a timeout, and crash detection (a worker that exits without reporting
  * marks its run failed, with exit code/signal and its last log lines, and the host keeps going).
  */
+/** How a queued run starts: afresh, or from a stored checkpoint. */
+export interface LaunchOptions {
+  resumeFromCheckpointId?: number;
+}
+
 export class Supervisor {
   private readonly queue: number[] = [];
+  private readonly launchOptions = new Map<number, LaunchOptions>();
   private readonly active = new Map<number, ActiveRun>();
   private readonly maxConcurrentRuns: number;
   private readonly stopTimeoutMs: number;
@@ -64,9 +70,10 @@ export class Supervisor {
     return this.active.get(runId)?.worker.pid;
   }
 
-  enqueue(runId: number): void {
+  enqueue(runId: number, options: LaunchOptions = {}): void {
     if (this.closed || this.isQueued(runId) || this.isRunning(runId)) return;
     this.queue.push(runId);
+    this.launchOptions.set(runId, options);
     this.setStatus(runId, {
       status: 'queued',
       error: null,
@@ -83,6 +90,7 @@ export class Supervisor {
     const index = this.queue.indexOf(runId);
     if (index >= 0) {
       this.queue.splice(index, 1);
+      this.launchOptions.delete(runId);
       this.finish(runId, { status: 'stopped' });
       return;
     }
@@ -115,7 +123,19 @@ export class Supervisor {
   private launch(runId: number): void {
     const { store } = this.options;
     const config = store.runs.config(runId);
+    const options = this.launchOptions.get(runId) ?? {};
+    this.launchOptions.delete(runId);
     if (!config) return; // deleted while queued
+    let resume: { step: number; checkpoint: Uint8Array } | undefined;
+    if (options.resumeFromCheckpointId !== undefined) {
+      try {
+        const { info, data } = store.checkpoints.load(options.resumeFromCheckpointId);
+        resume = { step: info.step, checkpoint: new Uint8Array(data) };
+      } catch (error) {
+        this.finish(runId, { status: 'failed', error: `Cannot resume: ${(error as Error).message}` });
+        return;
+      }
+    }
     let worker: WorkerHandle;
     try {
       worker = this.options.spawn({ name: `run-${runId}` });
@@ -139,7 +159,14 @@ export class Supervisor {
       this.handleExit(run, exit);
       resolveExit();
     });
-    worker.send({ type: 'start', runId, config, resourcesDir: this.options.resourcesDir });
+    if (resume) this.log(runId, 'info', `Resuming from the checkpoint of step ${resume.step}`);
+    worker.send({
+      type: 'start',
+      runId,
+      config,
+      resourcesDir: this.options.resourcesDir,
+      ...(resume ? { resume } : {}),
+    });
   }
 
   private handleMessage(run: ActiveRun, message: unknown): void {
@@ -165,6 +192,31 @@ export class Supervisor {
       case 'log':
         this.log(runId, msg.level, msg.message);
         break;
+      case 'checkpoint': {
+        const { keepLast, keepBest } = store.runs.config(runId)?.checkpoint ?? {
+          keepLast: 3,
+          keepBest: true,
+        };
+        const saved = store.checkpoints.save(
+          runId,
+          {
+            step: msg.step,
+            epoch: msg.epoch,
+            format: msg.format,
+            data: msg.data,
+            reason: msg.reason,
+            ...(msg.knnTop1 === undefined ? {} : { knnTop1: msg.knnTop1 }),
+          },
+          { keepLast, keepBest },
+        );
+        this.log(
+          runId,
+          'info',
+          `Checkpoint at step ${saved.step} (${(saved.sizeBytes / 2 ** 20).toFixed(1)} MiB, ${msg.reason})`,
+        );
+        run.worker.send({ type: 'checkpoint-saved', step: msg.step });
+        break;
+      }
       case 'done':
         run.finished = true;
         store.runs.mergeResults(runId, msg.results);

@@ -11,9 +11,11 @@ interface CheckpointRow {
   size_bytes: number;
   sha256: string;
   created_at: number;
+  reason: CheckpointInfo['reason'];
+  knn_top1: number | null;
 }
 
-const INFO_COLUMNS = 'id, run_id, step, epoch, format, size_bytes, sha256, created_at';
+const INFO_COLUMNS = 'id, run_id, step, epoch, format, size_bytes, sha256, created_at, reason, knn_top1';
 
 const toInfo = (row: CheckpointRow): CheckpointInfo => ({
   id: row.id,
@@ -23,37 +25,74 @@ const toInfo = (row: CheckpointRow): CheckpointInfo => ({
   sizeBytes: row.size_bytes,
   sha256: row.sha256,
   createdAt: row.created_at,
+  reason: row.reason,
+  knnTop1: row.knn_top1,
 });
+
+export interface NewCheckpoint {
+  step: number;
+  epoch: number;
+  format: string;
+  data: Uint8Array;
+  reason?: CheckpointInfo['reason'];
+  knnTop1?: number;
+}
+
+/** Which checkpoints survive: the newest `keepLast`, plus the best by kNN top-1 when `keepBest`. */
+export interface RetentionPolicy {
+  keepLast: number;
+  keepBest: boolean;
+}
 
 /** Checkpoint blobs with their sha256, verified again on every load. */
 export class CheckpointsRepository {
   constructor(private readonly database: Database) {}
 
-  /** Stores a checkpoint in one transaction: a crash mid-write leaves the previous ones intact. */
-  save(runId: number, step: number, epoch: number, format: string, data: Uint8Array): CheckpointInfo {
-    const sha256 = createHash('sha256').update(data).digest('hex');
+  /**
+   * Stores a checkpoint and applies the retention policy in one transaction: a crash mid-write
+   * leaves the previous checkpoints as they were.
+   */
+  save(runId: number, checkpoint: NewCheckpoint, retention?: RetentionPolicy): CheckpointInfo {
+    const sha256 = createHash('sha256').update(checkpoint.data).digest('hex');
     const createdAt = Date.now();
-    const info = this.database
-      .prepare(
-        `INSERT INTO checkpoints (run_id, step, epoch, format, size_bytes, sha256, data, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(runId, step, epoch, format, data.byteLength, sha256, data, createdAt);
-    return {
-      id: Number(info.lastInsertRowid),
-      step,
-      epoch,
-      format,
-      sizeBytes: data.byteLength,
-      sha256,
-      createdAt,
-    };
+    const reason = checkpoint.reason ?? 'schedule';
+    return this.database.transaction(() => {
+      const info = this.database
+        .prepare(
+          `INSERT INTO checkpoints (run_id, step, epoch, format, size_bytes, sha256, data, created_at, reason, knn_top1)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          runId,
+          checkpoint.step,
+          checkpoint.epoch,
+          checkpoint.format,
+          checkpoint.data.byteLength,
+          sha256,
+          checkpoint.data,
+          createdAt,
+          reason,
+          checkpoint.knnTop1 ?? null,
+        );
+      if (retention) this.applyRetention(runId, retention);
+      return {
+        id: Number(info.lastInsertRowid),
+        step: checkpoint.step,
+        epoch: checkpoint.epoch,
+        format: checkpoint.format,
+        sizeBytes: checkpoint.data.byteLength,
+        sha256,
+        createdAt,
+        reason,
+        knnTop1: checkpoint.knnTop1 ?? null,
+      };
+    })();
   }
 
   list(runId: number): CheckpointInfo[] {
     return this.database
       .prepare<[number], CheckpointRow>(
-        `SELECT ${INFO_COLUMNS} FROM checkpoints WHERE run_id = ? ORDER BY step`,
+        `SELECT ${INFO_COLUMNS} FROM checkpoints WHERE run_id = ? ORDER BY step, id`,
       )
       .all(runId)
       .map(toInfo);
@@ -70,5 +109,45 @@ export class CheckpointsRepository {
       throw new Error(`Checkpoint ${id} (step ${row.step}) is corrupt: its sha256 or size does not match`);
     }
     return { info: toInfo(row), data: row.data };
+  }
+
+  /**
+   * The newest checkpoint that passes verification (and `accept`, e.g. decoding), newest first;
+   * the ones that fail are reported through `onRejected` and skipped.
+   */
+  latestGood<T>(
+    runId: number,
+    accept: (data: Buffer, info: CheckpointInfo) => T,
+    onRejected: (info: CheckpointInfo, reason: string) => void,
+    atOrBeforeStep = Infinity,
+  ): { info: CheckpointInfo; value: T } | undefined {
+    const candidates = this.list(runId)
+      .filter((info) => info.step <= atOrBeforeStep)
+      .reverse();
+    for (const candidate of candidates) {
+      try {
+        const { info, data } = this.load(candidate.id);
+        return { info, value: accept(data, info) };
+      } catch (error) {
+        onRejected(candidate, error instanceof Error ? error.message : String(error));
+      }
+    }
+    return undefined;
+  }
+
+  private applyRetention(runId: number, policy: RetentionPolicy): void {
+    const all = this.list(runId);
+    const keep = new Set(all.slice(-policy.keepLast).map((info) => info.id));
+    if (policy.keepBest) {
+      const best = all
+        .filter((info) => info.knnTop1 !== null)
+        .reduce<CheckpointInfo | undefined>(
+          (top, info) => (!top || info.knnTop1! > top.knnTop1! ? info : top),
+          undefined,
+        );
+      if (best) keep.add(best.id);
+    }
+    const remove = this.database.prepare('DELETE FROM checkpoints WHERE id = ?');
+    for (const info of all) if (!keep.has(info.id)) remove.run(info.id);
   }
 }

@@ -83,6 +83,29 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM runs ORDER BY id;
     `,
   },
+  {
+    version: 2,
+    description: 'checkpoint metadata for retention; evaluations of runs',
+    sql: `
+      ALTER TABLE checkpoints ADD COLUMN reason TEXT NOT NULL DEFAULT 'schedule';
+      -- kNN top-1 measured when the checkpoint was taken (keep-best retention).
+      ALTER TABLE checkpoints ADD COLUMN knn_top1 REAL;
+
+      CREATE TABLE evaluations (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        kind            TEXT NOT NULL CHECK (kind IN ('linear', 'knn')),
+        checkpoint_step INTEGER NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+        created_at      INTEGER NOT NULL,
+        ended_at        INTEGER,
+        settings_json   TEXT NOT NULL DEFAULT '{}',
+        results_json    TEXT NOT NULL DEFAULT '{}',
+        error_text      TEXT
+      );
+      CREATE INDEX evaluations_by_run ON evaluations (run_id, id);
+    `,
+  },
 ];
 
 /** Brings the database to the newest schema version, each migration in its own transaction. */

@@ -137,6 +137,22 @@ export class RunsRepository {
       .run(JSON.stringify(results), id);
   }
 
+  /**
+   * Prepares a resume from the checkpoint of `step`: metrics after it and newer (unusable)
+   * checkpoints go, so the continued series has no duplicated or missing steps.
+   */
+  rewindTo(id: number, step: number): void {
+    this.database.transaction(() => {
+      this.database.prepare('DELETE FROM metric_points WHERE run_id = ? AND step > ?').run(id, step);
+      this.database.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step > ?').run(id, step);
+      this.database
+        .prepare(
+          'UPDATE runs SET error_text = NULL, ended_at = NULL, exit_code = NULL, exit_signal = NULL WHERE id = ?',
+        )
+        .run(id);
+    })();
+  }
+
   /** Clears what a previous attempt produced (metrics, checkpoints, progress, results). */
   resetForRestart(id: number): void {
     this.database.transaction(() => {

@@ -6,6 +6,8 @@ export function createChildProcessSpawner(entry: string, options: { execArgv?: s
   return ({ name }): WorkerHandle => {
     const child = fork(entry, [`--run=${name}`], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Structured clone, so checkpoints travel as bytes rather than JSON arrays of numbers.
+      serialization: 'advanced',
       execArgv: options.execArgv ?? [],
       env: { ...process.env, DECORBENCH_WORKER: '1' },
     });

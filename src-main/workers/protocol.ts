@@ -8,15 +8,34 @@ import type { LogLevel, RunProgress } from '@shared/runs';
  * utilityProcess `parentPort`.
  */
 export type SupervisorMessage =
-  | { type: 'start'; runId: number; config: RunConfig; resourcesDir: string }
-  /** Finish the current step, report `done` with outcome `stopped`, and exit. */
-  | { type: 'stop' };
+  | {
+      type: 'start';
+      runId: number;
+      config: RunConfig;
+      resourcesDir: string;
+      /** Continue from this checkpoint (its bytes, already verified against their sha256). */
+      resume?: { step: number; checkpoint: Uint8Array };
+    }
+  /** Finish the current step, save a checkpoint, report `done` with outcome `stopped`, and exit. */
+  | { type: 'stop' }
+  /** The checkpoint of `step` is committed to the store. */
+  | { type: 'checkpoint-saved'; step: number };
 
 export type WorkerMessage =
   | { type: 'started'; backend: string; device: string; backendNotes: string[] }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'metrics'; points: MetricPoint[] }
   | { type: 'log'; level: LogLevel; message: string }
+  /** Binary payload: the parent channel must use structured clone ('advanced' serialization). */
+  | {
+      type: 'checkpoint';
+      step: number;
+      epoch: number;
+      reason: 'schedule' | 'stop' | 'final';
+      knnTop1?: number;
+      format: string;
+      data: Uint8Array;
+    }
   | { type: 'done'; outcome: 'completed' | 'stopped'; results: Record<string, number> }
   | { type: 'failed'; message: string };
 
@@ -25,6 +44,7 @@ const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>([
   'progress',
   'metrics',
   'log',
+  'checkpoint',
   'done',
   'failed',
 ]);

@@ -5,21 +5,32 @@
  */
 import { selectBackend } from '../compute/backend';
 import { loadDataset, type DatasetSpec } from '../datasets/load-dataset';
+import type { RunConfig } from '@shared/config/run-config';
+import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint } from '../ml/checkpoint/format';
 import { createLoss } from '../ml/losses/registry';
-import { trainSelfSupervised, type EvaluationReport, type StepReport } from '../ml/train/trainer';
+import {
+  trainSelfSupervised,
+  type CheckpointReport,
+  type EvaluationReport,
+  type StepReport,
+} from '../ml/train/trainer';
 import { MetricBuffer } from './metric-buffer';
 import { connectToParent } from './parent-port';
-import type { RunConfig } from '@shared/config/run-config';
 import type { SupervisorMessage } from './protocol';
 
 const PROGRESS_INTERVAL_MS = 250;
 
+/** A checkpoint is committed by the supervisor within this time, or the run fails. */
+const CHECKPOINT_ACK_TIMEOUT_MS = 120_000;
+
 const parent = connectToParent();
 let stopRequested = false;
 let started = false;
+const pendingCheckpoints = new Map<number, () => void>();
 
 parent.onMessage((message: SupervisorMessage) => {
   if (message.type === 'stop') stopRequested = true;
+  else if (message.type === 'checkpoint-saved') pendingCheckpoints.get(message.step)?.();
   else if (message.type === 'start' && !started) {
     started = true;
     void run(message).then(
@@ -28,6 +39,37 @@ parent.onMessage((message: SupervisorMessage) => {
     );
   }
 });
+
+/** Sends a checkpoint and waits until the supervisor has committed it to the store. */
+async function saveCheckpoint(report: CheckpointReport): Promise<void> {
+  const data = encodeCheckpoint(report.contents);
+  const committed = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `The checkpoint of step ${report.step} was not confirmed within ${CHECKPOINT_ACK_TIMEOUT_MS / 1000} s`,
+          ),
+        ),
+      CHECKPOINT_ACK_TIMEOUT_MS,
+    );
+    pendingCheckpoints.set(report.step, () => {
+      clearTimeout(timer);
+      pendingCheckpoints.delete(report.step);
+      resolve();
+    });
+  });
+  await parent.send({
+    type: 'checkpoint',
+    step: report.step,
+    epoch: report.epoch,
+    reason: report.reason,
+    format: CHECKPOINT_FORMAT,
+    data,
+    ...(report.knnTop1 === undefined ? {} : { knnTop1: report.knnTop1 }),
+  });
+  await committed;
+}
 
 /** The dataset a configuration names, as the dataset loader takes it. */
 function datasetSpec(config: RunConfig): DatasetSpec {
@@ -92,11 +134,29 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
         });
       }
     };
-    const outcome = await trainSelfSupervised(config, data, loss, {
-      onStep,
-      shouldStop: () => stopRequested,
-      log,
-    });
+    const onEvaluation = (report: EvaluationReport) => {
+      const base = { step: report.step, epoch: report.epoch, wallTimeMs: Date.now() };
+      metrics.add({ ...base, name: 'knn/top1', value: report.knnTop1 });
+      if (report.knnTop5 !== undefined) metrics.add({ ...base, name: 'knn/top5', value: report.knnTop5 });
+      metrics.flush();
+    };
+    const resumeFrom = message.resume ? decodeCheckpoint(message.resume.checkpoint) : undefined;
+    const outcome = await trainSelfSupervised(
+      config,
+      data,
+      loss,
+      {
+        onStep,
+        onEvaluation,
+        onCheckpoint: async (report) => {
+          metrics.flush(); // the metrics up to the checkpoint reach the store before it does
+          await saveCheckpoint(report);
+        },
+        shouldStop: () => stopRequested,
+        log,
+      },
+      resumeFrom ? { resumeFrom } : {},
+    );
     metrics.flush();
     log('info', `Training ${outcome.outcome} after ${outcome.steps} steps`);
     await parent.send({ type: 'done', outcome: outcome.outcome, results: outcome.results });

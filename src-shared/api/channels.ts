@@ -9,6 +9,7 @@ export const CALL_CHANNELS = [
   'runs:create',
   'runs:start',
   'runs:stop',
+  'runs:resume',
   'runs:delete',
   'runs:logs',
   'metrics:names',

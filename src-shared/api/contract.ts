@@ -38,6 +38,7 @@ export interface CallOutputs {
   'runs:create': RunSummary;
   'runs:start': RunSummary;
   'runs:stop': RunSummary;
+  'runs:resume': RunSummary;
   'runs:delete': { runId: number };
   'runs:logs': LogLine[];
   'metrics:names': string[];

@@ -21,6 +21,7 @@ export const callInputSchemas = {
   }),
   'runs:start': z.object({ runId }),
   'runs:stop': z.object({ runId }),
+  'runs:resume': z.object({ runId }),
   'runs:delete': z.object({ runId }),
   'runs:logs': z.object({
     runId,

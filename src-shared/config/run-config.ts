@@ -170,6 +170,17 @@ export const evaluationConfigSchema = z.object({
   testLimit: z.number().int().min(10).optional(),
 });
 
+export const checkpointConfigSchema = z.object({
+  /** Save every N epochs (0 = not by epochs). A checkpoint is also saved at the end and on stop. */
+  everyEpochs: z.number().int().min(0).default(1),
+  /** Save every N steps as well (0 = off); for long epochs. */
+  everySteps: z.number().int().min(0).default(0),
+  /** Keep the newest N checkpoints... */
+  keepLast: z.number().int().min(1).max(1000).default(3),
+  /** ...and the one with the best kNN top-1 accuracy. */
+  keepBest: z.boolean().default(true),
+});
+
 export const runConfigSchema = z
   .object({
     name: z.string().trim().min(1, 'Give the run a name').max(120),
@@ -188,6 +199,7 @@ export const runConfigSchema = z
     schedule: scheduleConfigSchema.prefault({}),
     training: trainingConfigSchema.prefault({}),
     evaluation: evaluationConfigSchema.prefault({}),
+    checkpoint: checkpointConfigSchema.prefault({}),
   })
   .superRefine((config, context) => {
     const { loss, model, training, dataset, schedule } = config;

@@ -3,13 +3,24 @@ import { parseArgs } from 'node:util';
 import { PRESETS } from '@shared/config/presets';
 import type { RunConfig } from '@shared/config/run-config';
 import { AppFailure } from '@shared/errors';
-import type { RunStatus, RunSummary } from '@shared/runs';
+import type { RunSummary } from '@shared/runs';
 import { createHeadlessWorkbench } from '../../host/headless';
-import { parseRunConfig } from '../../services/runs.service';
+import { parseRunConfig, RESUMABLE, resumeRun } from '../../services/runs.service';
+import type { Workbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
-import { formatDuration, formatNumber, ProgressBar } from '../format';
+import { followRun } from './follow-run';
 
-const TERMINAL: readonly RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
+/** The newest resumable run with exactly this configuration, if it has a checkpoint. */
+function resumableTwin(workbench: Workbench, config: RunConfig): RunSummary | undefined {
+  const wanted = JSON.stringify(config);
+  return workbench.store.runs
+    .list({ statuses: RESUMABLE, limit: 10000 })
+    .find(
+      (run) =>
+        JSON.stringify(workbench.store.runs.config(run.id)) === wanted &&
+        workbench.store.checkpoints.list(run.id).length > 0,
+    );
+}
 
 function loadConfig(values: { config?: string; preset?: string; name?: string }): RunConfig {
   if (Boolean(values.config) === Boolean(values.preset))
@@ -54,7 +65,9 @@ export const trainCommand: CliCommand = {
   --preset NAME   a named configuration (see "presets"): ${Object.keys(PRESETS).join(', ')}
   --name NAME     override the run's name
   --db PATH       database file (default: DECORBENCH_DB or the app's data folder)
-  --json          end with one JSON line: runId, status, backend, steps, durationMs, metrics
+  --json          end with one JSON line: runId, status, backend, steps, durationMs, metrics, results
+  --auto-resume   if a run with exactly this configuration was interrupted, stopped or failed,
+                  resume it from its last good checkpoint instead of starting a new one
 
 Ctrl-C stops the run cleanly after the current step; a second Ctrl-C kills the worker.`,
   async run(args, context) {
@@ -66,6 +79,7 @@ Ctrl-C stops the run cleanly after the current step; a second Ctrl-C kills the w
         name: { type: 'string' },
         db: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'auto-resume': { type: 'boolean', default: false },
       },
     });
     // Validate before anything is opened, so a bad config writes nothing.
@@ -75,68 +89,23 @@ Ctrl-C stops the run cleanly after the current step; a second Ctrl-C kills the w
       host: 'cli',
       databasePath: values.db,
     });
-    const bar = new ProgressBar(context.stderr, config.name);
-    let runId = -1;
-    const finished = new Promise<RunSummary>((resolve) => {
-      workbench.events.subscribe((channel, payload) => {
-        if (channel === 'run:progress') {
-          const { progress } = payload as { runId: number; progress: NonNullable<RunSummary['progress']> };
-          const speed = progress.samplesPerSecond ? `${progress.samplesPerSecond.toFixed(0)} img/s` : '';
-          bar.update(
-            progress.step,
-            progress.totalSteps,
-            `epoch ${progress.epoch}/${progress.totalEpochs} ${speed} ETA ${formatDuration(progress.etaMs)}`,
+    return followRun(workbench, context, { json: values.json, label: config.name }, () => {
+      if (values['auto-resume']) {
+        const previous = resumableTwin(workbench, config);
+        if (previous) {
+          const checkpoint = resumeRun(workbench.store, workbench.supervisor, previous);
+          context.stderr.write(
+            `Resuming run ${previous.id} "${config.name}" at step ${checkpoint.step} in ${workbench.store.path}\n`,
           );
-        } else if (channel === 'run:status') {
-          const summary = payload as RunSummary;
-          if (summary.id === runId && TERMINAL.includes(summary.status)) resolve(summary);
-        } else if (channel === 'run:log' && !values.json) {
-          for (const line of (payload as { lines: { level: string; message: string }[] }).lines) {
-            if (line.level === 'warn' || line.level === 'error')
-              context.stderr.write(`\n[${line.level}] ${line.message}\n`);
-          }
+          return previous.id;
         }
-      });
-    });
-    let interrupts = 0;
-    const onInterrupt = () => {
-      interrupts += 1;
-      if (interrupts === 1) {
-        context.stderr.write('\nStopping after the current step (Ctrl-C again to kill)...\n');
-        workbench.supervisor.stop(runId);
-      } else {
-        const pid = workbench.supervisor.workerPid(runId);
-        if (pid) process.kill(pid, 'SIGKILL');
       }
-    };
-    process.on('SIGINT', onInterrupt);
-    const created = await workbench.handlers['runs:create']({ config, start: true });
-    runId = created.id;
-    context.stderr.write(`Run ${runId} "${config.name}" (${config.loss.name}) in ${workbench.store.path}\n`);
-    const summary = await finished;
-    bar.end();
-    process.off('SIGINT', onInterrupt);
-    const detail = workbench.store.runs.detail(runId)!;
-    const metrics = workbench.store.metrics.latest(runId);
-    await workbench.close();
-    const durationMs = summary.startedAt && summary.endedAt ? summary.endedAt - summary.startedAt : null;
-    if (summary.status === 'failed') context.stderr.write(`Run ${runId} failed: ${summary.error}\n`);
-    if (values.json) {
-      const line = {
-        runId,
-        status: summary.status,
-        backend: detail.backend,
-        device: detail.device,
-        steps: summary.results.steps ?? summary.progress?.step ?? 0,
-        durationMs,
-        metrics,
-      };
-      context.stdout.write(`${JSON.stringify(line)}\n`);
-    } else {
-      context.stdout.write(
-        `Run ${runId} ${summary.status} in ${formatDuration(durationMs)} on ${detail.backend} (${detail.device}); final loss ${formatNumber(metrics.loss)}\n`,
+      const created = workbench.store.runs.create(config);
+      workbench.supervisor.enqueue(created.id);
+      context.stderr.write(
+        `Run ${created.id} "${config.name}" (${config.loss.name}) in ${workbench.store.path}\n`,
       );
-    }
-    return summary.status === 'completed' ? 0 : summary.status === 'stopped' ? 130 : 1;
+      return created.id;
+    });
   },
 };

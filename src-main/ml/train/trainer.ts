@@ -4,9 +4,11 @@ import type { LogLevel } from '@shared/runs';
 import { makeViews } from '../augment/views';
 import { gatherImages, type DatasetSplits } from '../data/image-dataset';
 import { drawPermutation, type LossFunction } from '../losses/registry';
+import type { CheckpointContents } from '../checkpoint/format';
 import { Random } from '../random';
 import { evaluateKnn } from './evaluate';
-import { createTrainingSetup } from './setup';
+import { createTrainingSetup, type TrainingSetup } from './setup';
+import { captureCheckpoint, restoreCheckpoint, type LoopState } from './state';
 import { trainStep } from './step';
 
 /** What one training step reports (scalars only, ready to be stored). */
@@ -33,12 +35,28 @@ export interface EvaluationReport {
   durationMs: number;
 }
 
+export interface CheckpointReport {
+  step: number;
+  epoch: number;
+  contents: CheckpointContents;
+  /** The kNN top-1 accuracy measured at this step, if any (for keep-best retention). */
+  knnTop1?: number;
+  reason: 'schedule' | 'stop' | 'final';
+}
+
 export interface TrainerHooks {
   onStep(report: StepReport): void;
   onEvaluation?(report: EvaluationReport): void;
+  /** A checkpoint to store; the loop waits for it (so a crash right after loses nothing before it). */
+  onCheckpoint?(report: CheckpointReport): Promise<void> | void;
   /** Polled between steps; true ends the run with outcome `stopped`. */
   shouldStop(): boolean;
   log(level: LogLevel, message: string): void;
+}
+
+export interface TrainOptions {
+  /** Continue from this checkpoint instead of starting afresh. */
+  resumeFrom?: CheckpointContents;
 }
 
 export interface TrainOutcome {
@@ -64,120 +82,165 @@ export async function trainSelfSupervised(
   data: DatasetSplits,
   loss: LossFunction,
   hooks: TrainerHooks,
+  options: TrainOptions = {},
 ): Promise<TrainOutcome> {
   const setup = createTrainingSetup(config, data);
+  try {
+    return await runLoop(config, data, loss, hooks, setup, options);
+  } finally {
+    // Free the model on every exit, a failed step included.
+    setup.dispose();
+  }
+}
+
+async function runLoop(
+  config: RunConfig,
+  data: DatasetSplits,
+  loss: LossFunction,
+  hooks: TrainerHooks,
+  setup: TrainingSetup,
+  options: TrainOptions,
+): Promise<TrainOutcome> {
   const { train, plan, pipelines, encoder, optimizer } = setup;
   const size = setup.viewSize;
-  const random = new Random(config.seed);
-  const augmentRandom = random.fork();
   const batchSize = config.training.batchSize;
   const shape = [batchSize, train.height, train.width, train.channels] as const;
+  const loop: LoopState = options.resumeFrom
+    ? restoreCheckpoint(setup, options.resumeFrom)
+    : freshLoop(config, train.count);
   hooks.log(
     'info',
-    `Training ${plan.totalSteps} steps (${plan.totalEpochs} epochs of ${plan.stepsPerEpoch}) on ${train.count} images of ${data.name}; ` +
+    `${options.resumeFrom ? `Resuming at step ${loop.step} of` : 'Training'} ${plan.totalSteps} steps (${plan.totalEpochs} epochs of ${plan.stepsPerEpoch}) on ${train.count} images of ${data.name}; ` +
       `${config.model.backbone} + projector, ${setup.parameterCount.toLocaleString('en')} parameters, views ${size}x${size}`,
   );
-
-  let step = 0;
-  let lastLoss = NaN;
+  let lastLoss = loop.results.loss ?? NaN;
   let tensorBaseline = -1;
-  const results: Record<string, number> = {};
+  let lastKnn: { step: number; top1: number } | undefined;
   const startedAt = performance.now();
+
   const evaluate = (label: 'initial' | 'final' | 'epoch') => {
     const evaluationStart = performance.now();
     const accuracy = evaluateKnn(encoder.backbone, data, config.evaluation, size);
     const report = {
-      step,
-      epoch: Math.ceil(step / plan.stepsPerEpoch),
+      step: loop.step,
+      epoch: Math.ceil(loop.step / plan.stepsPerEpoch),
       knnTop1: accuracy.top1,
       ...(accuracy.top5 === undefined ? {} : { knnTop5: accuracy.top5 }),
       durationMs: performance.now() - evaluationStart,
     };
     hooks.onEvaluation?.(report);
+    lastKnn = { step: loop.step, top1: accuracy.top1 };
     const top5 = accuracy.top5 === undefined ? '' : `, top-5 ${(accuracy.top5 * 100).toFixed(1)}%`;
     hooks.log(
       'info',
       `kNN (k=${config.evaluation.knnK}) ${label}: top-1 ${(accuracy.top1 * 100).toFixed(1)}%${top5}`,
     );
     if (label !== 'epoch') {
-      results[`${label}KnnTop1`] = accuracy.top1;
-      if (accuracy.top5 !== undefined) results[`${label}KnnTop5`] = accuracy.top5;
+      loop.results[`${label}KnnTop1`] = accuracy.top1;
+      if (accuracy.top5 !== undefined) loop.results[`${label}KnnTop5`] = accuracy.top5;
     }
   };
+  const checkpoint = async (reason: CheckpointReport['reason']) => {
+    if (!hooks.onCheckpoint) return;
+    loop.results.loss = lastLoss;
+    const contents = await captureCheckpoint(setup, loop, config);
+    const epoch = Math.ceil(loop.step / plan.stepsPerEpoch);
+    // Only an evaluation of this very step describes the checkpoint (keep-best retention).
+    const knnTop1 = lastKnn?.step === loop.step ? lastKnn.top1 : undefined;
+    await hooks.onCheckpoint({
+      step: loop.step,
+      epoch,
+      contents,
+      reason,
+      ...(knnTop1 === undefined ? {} : { knnTop1 }),
+    });
+  };
 
-  try {
-    evaluate('initial');
-    let order = random.permutation(train.count);
-    while (step < plan.totalSteps) {
-      if (hooks.shouldStop()) return outcomeOf('stopped');
-      const epoch = Math.floor(step / plan.stepsPerEpoch);
-      const inEpoch = step % plan.stepsPerEpoch;
-      if (inEpoch === 0 && step > 0) order = random.permutation(train.count);
-      const stepStart = performance.now();
-      const batch = gatherImages(train, order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize));
-      const views = makeViews(batch, shape, pipelines, augmentRandom);
-      const dataMs = performance.now() - stepStart;
-      const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, random);
-      const learningRate = plan.learningRate(step);
-      let result;
-      try {
-        result = await trainStep(encoder, optimizer, loss, views, permutation, learningRate);
-      } finally {
-        tf.dispose(views);
-      }
-      lastLoss = result.loss;
-      if (!Number.isFinite(lastLoss)) {
-        throw new Error(
-          `The loss became ${lastLoss} at step ${step + 1}; lower the learning rate or check the loss parameters`,
-        );
-      }
-      step += 1;
-      const memory = tf.memory();
-      if (step === 2) tensorBaseline = memory.numTensors;
-      else if (tensorBaseline >= 0 && memory.numTensors > tensorBaseline + LEAK_TOLERANCE) {
-        throw new Error(
-          `Tensor leak: ${memory.numTensors - tensorBaseline} tensors were not freed since step 2`,
-        );
-      }
-      const stepMs = performance.now() - stepStart;
-      hooks.onStep({
-        step,
-        epoch: epoch + 1,
-        totalSteps: plan.totalSteps,
-        totalEpochs: plan.totalEpochs,
-        loss: lastLoss,
-        terms: result.terms,
-        learningRate,
-        samplesPerSecond: batchSize / (stepMs / 1000),
-        timings: { dataMs, forwardMs: result.forwardMs, backwardMs: result.backwardMs, stepMs },
-        memory: {
-          tensors: memory.numTensors,
-          tfjsBytes: memory.numBytes,
-          rssBytes: process.memoryUsage.rss(),
-        },
-      });
-      const everyEpochs = config.evaluation.everyEpochs;
-      const epochEnded = step % plan.stepsPerEpoch === 0 && step < plan.totalSteps;
-      if (everyEpochs > 0 && epochEnded && (step / plan.stepsPerEpoch) % everyEpochs === 0) evaluate('epoch');
-      await yieldToEventLoop();
+  if (!options.resumeFrom) evaluate('initial');
+  while (loop.step < plan.totalSteps) {
+    if (hooks.shouldStop()) {
+      await checkpoint('stop');
+      return outcomeOf('stopped');
     }
-    evaluate('final');
-    return outcomeOf('completed');
-  } finally {
-    // Free the model on every exit, a failed step included.
-    setup.dispose();
+    const step = loop.step;
+    const epoch = Math.floor(step / plan.stepsPerEpoch);
+    const inEpoch = step % plan.stepsPerEpoch;
+    if (inEpoch === 0 && step > 0) loop.order = loop.random.permutation(train.count);
+    const stepStart = performance.now();
+    const batch = gatherImages(train, loop.order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize));
+    const views = makeViews(batch, shape, pipelines, loop.augmentRandom);
+    const dataMs = performance.now() - stepStart;
+    const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, loop.random);
+    const learningRate = plan.learningRate(step);
+    let result;
+    try {
+      result = await trainStep(encoder, optimizer, loss, views, permutation, learningRate);
+    } finally {
+      tf.dispose(views);
+    }
+    lastLoss = result.loss;
+    if (!Number.isFinite(lastLoss)) {
+      throw new Error(
+        `The loss became ${lastLoss} at step ${step + 1}; lower the learning rate or check the loss parameters`,
+      );
+    }
+    loop.step += 1;
+    const memory = tf.memory();
+    if (loop.step === 2) tensorBaseline = memory.numTensors;
+    else if (tensorBaseline >= 0 && memory.numTensors > tensorBaseline + LEAK_TOLERANCE) {
+      throw new Error(
+        `Tensor leak: ${memory.numTensors - tensorBaseline} tensors were not freed since step 2`,
+      );
+    }
+    const stepMs = performance.now() - stepStart;
+    hooks.onStep({
+      step: loop.step,
+      epoch: epoch + 1,
+      totalSteps: plan.totalSteps,
+      totalEpochs: plan.totalEpochs,
+      loss: lastLoss,
+      terms: result.terms,
+      learningRate,
+      samplesPerSecond: batchSize / (stepMs / 1000),
+      timings: { dataMs, forwardMs: result.forwardMs, backwardMs: result.backwardMs, stepMs },
+      memory: { tensors: memory.numTensors, tfjsBytes: memory.numBytes, rssBytes: process.memoryUsage.rss() },
+    });
+    const finished = loop.step === plan.totalSteps;
+    const epochEnded = loop.step % plan.stepsPerEpoch === 0;
+    const epochsDone = loop.step / plan.stepsPerEpoch;
+    const { everyEpochs } = config.evaluation;
+    if (!finished && everyEpochs > 0 && epochEnded && epochsDone % everyEpochs === 0) evaluate('epoch');
+    if (!finished && isCheckpointStep(config, loop.step, plan.stepsPerEpoch)) await checkpoint('schedule');
+    await yieldToEventLoop();
   }
+  evaluate('final');
+  await checkpoint('final');
+  return outcomeOf('completed');
 
   function outcomeOf(outcome: TrainOutcome['outcome']): TrainOutcome {
     return {
       outcome,
-      steps: step,
+      steps: loop.step,
       results: {
-        ...results,
+        ...loop.results,
         loss: lastLoss,
-        steps: step,
+        steps: loop.step,
         durationMs: Math.round(performance.now() - startedAt),
       },
     };
   }
+}
+
+/** A new run's loop: generators from the seed, the first epoch's order. */
+function freshLoop(config: RunConfig, trainCount: number): LoopState {
+  const random = new Random(config.seed);
+  const augmentRandom = random.fork();
+  return { step: 0, order: random.permutation(trainCount), random, augmentRandom, results: {} };
+}
+
+/** Whether the configured checkpoint interval (in steps, or in epochs) ends at `step`. */
+function isCheckpointStep(config: RunConfig, step: number, stepsPerEpoch: number): boolean {
+  const { everySteps, everyEpochs } = config.checkpoint;
+  if (everySteps > 0 && step % everySteps === 0) return true;
+  return everyEpochs > 0 && step % stepsPerEpoch === 0 && (step / stepsPerEpoch) % everyEpochs === 0;
 }

@@ -49,8 +49,10 @@ describe('the command line (real processes, real database file)', () => {
     expect(cli(['runs', 'export', '1', '--format', 'csv', '--out', out, '--db', db]).code).toBe(0);
     const csv = spawnSync('cat', [out], { encoding: 'utf8' }).stdout.trim().split('\n');
     expect(csv[0]!.split(',')).toEqual(expect.arrayContaining(['step', 'loss', 'learning_rate']));
-    expect(csv).toHaveLength(13); // header + 12 steps
-    expect(csv[1]!.startsWith('1,')).toBe(true);
+    expect(csv[0]!.split(',')).toContain('knn/top1');
+    expect(csv).toHaveLength(14); // header, step 0 (the kNN at initialisation) and 12 steps
+    expect(csv[1]!.startsWith('0,')).toBe(true);
+    expect(csv[2]!.startsWith('1,')).toBe(true);
   });
 
   it('rejects a bad configuration field by field and writes nothing', () => {

@@ -56,7 +56,7 @@ describe('RunStore on a real SQLite file', () => {
   it('stores runs with their config and status changes', () => {
     const store = RunStore.open(join(tempDir(), 'runs.sqlite'));
     const run = store.runs.create(config('first'));
-    expect(run).toMatchObject({ name: 'first', status: 'created', lossName: 'bt', startedAt: null });
+    expect(run).toMatchObject({ name: 'first', status: 'created', lossName: 'fft-bt', startedAt: null });
     store.runs.setStatus(run.id, { status: 'running', startedAt: 1000 });
     store.runs.setBackend(run.id, 'wasm', 'CPU', ['tensorflow: not installed']);
     store.runs.setProgress(run.id, { step: 3, totalSteps: 10, epoch: 1, totalEpochs: 1 });
@@ -118,7 +118,7 @@ describe('RunStore on a real SQLite file', () => {
     const run = store.runs.create(config());
     store.metrics.append(run.id, [{ name: 'loss', step: 1, epoch: 1, value: 1, wallTimeMs: 0 }]);
     store.logs.append(run.id, 'info', 'hello');
-    store.checkpoints.save(run.id, 1, 1, 'test', new Uint8Array([1, 2, 3]));
+    store.checkpoints.save(run.id, { step: 1, epoch: 1, format: 'test', data: new Uint8Array([1, 2, 3]) });
     expect(store.runs.delete(run.id)).toBe(true);
     const count = (table: string) =>
       (store.database.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -142,12 +142,42 @@ describe('RunStore on a real SQLite file', () => {
   it('verifies checkpoint checksums on load', () => {
     const store = RunStore.open(join(tempDir(), 'checkpoints.sqlite'));
     const run = store.runs.create(config());
-    const saved = store.checkpoints.save(run.id, 10, 1, 'test', new Uint8Array([9, 8, 7, 6]));
+    const saved = store.checkpoints.save(run.id, {
+      step: 10,
+      epoch: 1,
+      format: 'test',
+      data: new Uint8Array([9, 8, 7, 6]),
+    });
     expect(store.checkpoints.load(saved.id).data).toEqual(Buffer.from([9, 8, 7, 6]));
     store.database
       .prepare('UPDATE checkpoints SET data = ? WHERE id = ?')
       .run(Buffer.from([9, 8, 7, 0]), saved.id);
     expect(() => store.checkpoints.load(saved.id)).toThrow(/corrupt/);
+    store.close();
+  });
+
+  it('keeps the newest K checkpoints and the best one, and falls back past a corrupt one', () => {
+    const store = RunStore.open(join(tempDir(), 'retention.sqlite'));
+    const run = store.runs.create(config());
+    const accuracies = [0.2, 0.9, 0.3, 0.4, 0.5];
+    accuracies.forEach((knnTop1, index) =>
+      store.checkpoints.save(
+        run.id,
+        { step: (index + 1) * 10, epoch: index + 1, format: 'test', data: new Uint8Array([index]), knnTop1 },
+        { keepLast: 2, keepBest: true },
+      ),
+    );
+    expect(store.checkpoints.list(run.id).map((info) => info.step)).toEqual([20, 40, 50]);
+    const newest = store.checkpoints.list(run.id).at(-1)!;
+    store.database.prepare('UPDATE checkpoints SET data = ? WHERE id = ?').run(Buffer.from([99]), newest.id);
+    const rejected: number[] = [];
+    const good = store.checkpoints.latestGood(
+      run.id,
+      (data) => data[0],
+      (info) => rejected.push(info.step),
+    );
+    expect(rejected).toEqual([50]);
+    expect(good).toMatchObject({ info: { step: 40 }, value: 3 });
     store.close();
   });
 

@@ -81,6 +81,12 @@ describe('supervisor with real forked worker processes', () => {
         .join('\n'),
     ).toMatch(/Training completed after 12 steps/);
     expect(done.progress).toMatchObject({ step: 12, totalSteps: 12 });
+    expect(workbench.store.metrics.series(run.id, 'knn/top1').steps).toEqual([0, 12]); // initialisation and end
+    expect(detail.results).toMatchObject({
+      initialKnnTop1: expect.any(Number),
+      finalKnnTop1: expect.any(Number),
+    });
+    expect(workbench.store.checkpoints.list(run.id)).toMatchObject([{ step: 12, reason: 'final' }]);
   });
 
   it('queues runs beyond the concurrency limit and starts them in order', async () => {

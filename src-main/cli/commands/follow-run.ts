@@ -1,0 +1,89 @@
+import type { RunStatus, RunSummary } from '@shared/runs';
+import type { Workbench } from '../../services/workbench';
+import type { CliContext } from '../command';
+import { formatDuration, formatNumber, ProgressBar } from '../format';
+
+const TERMINAL: readonly RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
+
+/**
+ * Follows one run in the terminal until it ends: a progress bar on stderr, warnings as they
+ * come, Ctrl-C to stop cleanly (twice to kill the worker), and a closing summary (one JSON line
+ * with `json`). `begin` starts or resumes the run and returns its id. Closes the workbench.
+ */
+export async function followRun(
+  workbench: Workbench,
+  context: CliContext,
+  options: { json: boolean; label: string },
+  begin: () => number,
+): Promise<number> {
+  const bar = new ProgressBar(context.stderr, options.label);
+  let runId = -1;
+  const finished = new Promise<RunSummary>((resolve) => {
+    workbench.events.subscribe((channel, payload) => {
+      if (channel === 'run:progress') {
+        const { progress } = payload as { runId: number; progress: NonNullable<RunSummary['progress']> };
+        const speed = progress.samplesPerSecond ? `${progress.samplesPerSecond.toFixed(0)} img/s` : '';
+        const detail = `epoch ${progress.epoch}/${progress.totalEpochs} ${speed} ETA ${formatDuration(progress.etaMs)}`;
+        bar.update(progress.step, progress.totalSteps, detail);
+      } else if (channel === 'run:status') {
+        const summary = payload as RunSummary;
+        if (summary.id === runId && TERMINAL.includes(summary.status)) resolve(summary);
+      } else if (channel === 'run:log' && !options.json) {
+        for (const line of (payload as { lines: { level: string; message: string }[] }).lines) {
+          if (line.level === 'warn' || line.level === 'error')
+            context.stderr.write(`\n[${line.level}] ${line.message}\n`);
+        }
+      }
+    });
+  });
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      context.stderr.write(
+        '\nStopping after the current step, with a checkpoint (Ctrl-C again to kill)...\n',
+      );
+      workbench.supervisor.stop(runId);
+    } else {
+      const pid = workbench.supervisor.workerPid(runId);
+      if (pid) process.kill(pid, 'SIGKILL');
+    }
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    runId = begin();
+    const summary = await finished;
+    bar.end();
+    // Wait for the worker to exit so its exit status is recorded too.
+    while (workbench.supervisor.isRunning(runId)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const detail = workbench.store.runs.detail(runId)!;
+    const metrics = workbench.store.metrics.latest(runId);
+    const durationMs = summary.startedAt && summary.endedAt ? summary.endedAt - summary.startedAt : null;
+    if (summary.status === 'failed') context.stderr.write(`Run ${runId} failed: ${summary.error}\n`);
+    if (options.json) {
+      const line = {
+        runId,
+        status: summary.status,
+        backend: detail.backend,
+        device: detail.device,
+        steps: detail.results.steps ?? detail.progress?.step ?? 0,
+        durationMs,
+        metrics,
+        results: detail.results,
+      };
+      context.stdout.write(`${JSON.stringify(line)}\n`);
+    } else {
+      const knn =
+        detail.results.finalKnnTop1 !== undefined
+          ? `; kNN top-1 ${formatNumber(detail.results.initialKnnTop1, 3)} -> ${formatNumber(detail.results.finalKnnTop1, 3)}`
+          : '';
+      context.stdout.write(
+        `Run ${runId} ${summary.status} in ${formatDuration(durationMs)} on ${detail.backend} (${detail.device}); final loss ${formatNumber(metrics.loss)}${knn}\n`,
+      );
+    }
+    return summary.status === 'completed' ? 0 : summary.status === 'stopped' ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    await workbench.close();
+  }
+}

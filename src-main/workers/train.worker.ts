@@ -136,8 +136,7 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
     };
     const onEvaluation = (report: EvaluationReport) => {
       const base = { step: report.step, epoch: report.epoch, wallTimeMs: Date.now() };
-      metrics.add({ ...base, name: 'knn/top1', value: report.knnTop1 });
-      if (report.knnTop5 !== undefined) metrics.add({ ...base, name: 'knn/top5', value: report.knnTop5 });
+      for (const [name, value] of Object.entries(report.values)) metrics.add({ ...base, name, value });
       metrics.flush();
     };
     const resumeFrom = message.resume ? decodeCheckpoint(message.resume.checkpoint) : undefined;

@@ -168,6 +168,9 @@ export const evaluationConfigSchema = z.object({
   bankLimit: z.number().int().min(10).optional(),
   /** At most this many held-out images are classified (all by default). */
   testLimit: z.number().int().min(10).optional(),
+  /** solo-learn's online linear probe on detached backbone features, trained alongside. */
+  onlineProbe: z.boolean().default(true),
+  probeLearningRate: positive().max(10).default(0.1),
 });
 
 export const checkpointConfigSchema = z.object({

@@ -77,7 +77,7 @@ export async function benchmarkTraining(
       const dataMs = performance.now() - start;
       const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, random);
       try {
-        const result = await trainStep(encoder, optimizer, loss, views, permutation, 0.01);
+        const result = await trainStep({ encoder, optimizer, loss, views, permutation, learningRate: 0.01 });
         if (i >= options.warmupSteps) {
           steps.push({
             stepMs: performance.now() - start,

@@ -4,6 +4,27 @@ import { takeFirst, type DatasetSplits } from '../data/image-dataset';
 import { extractFeatures } from '../eval/features';
 import { knnAccuracy, type KnnResult } from '../eval/knn';
 
+/** Scales uint8 pixels to [0, 1] and resizes them to the views' size, as the model sees them. */
+function modelInput(inputSize: number) {
+  return (pixels: tf.Tensor4D) => {
+    const scaled = pixels.div(255) as tf.Tensor4D;
+    return scaled.shape[1] === inputSize && scaled.shape[2] === inputSize
+      ? scaled
+      : tf.image.resizeBilinear(scaled, [inputSize, inputSize]);
+  };
+}
+
+/** Backbone features of the held-out split (at most `evaluation.testLimit` images), with labels. */
+export function heldOutFeatures(
+  backbone: tf.LayersModel,
+  data: DatasetSplits,
+  evaluation: RunConfig['evaluation'],
+  inputSize: number,
+): { features: tf.Tensor2D; labels: Uint8Array } {
+  const test = takeFirst(data.test, evaluation.testLimit ?? data.test.count);
+  return { features: extractFeatures(backbone, test, modelInput(inputSize)), labels: test.labels };
+}
+
 /**
  * kNN accuracy of the backbone's features on the held-out split, with the training split as the
  * memory bank. Images are scaled to [0, 1] and resized to the views' size, as the model sees them.
@@ -16,12 +37,7 @@ export function evaluateKnn(
 ): KnnResult {
   const bank = takeFirst(data.train, evaluation.bankLimit ?? data.train.count);
   const test = takeFirst(data.test, evaluation.testLimit ?? data.test.count);
-  const preprocess = (pixels: tf.Tensor4D) => {
-    const scaled = pixels.div(255) as tf.Tensor4D;
-    return scaled.shape[1] === inputSize && scaled.shape[2] === inputSize
-      ? scaled
-      : tf.image.resizeBilinear(scaled, [inputSize, inputSize]);
-  };
+  const preprocess = modelInput(inputSize);
   const bankFeatures = extractFeatures(backbone, bank, preprocess);
   const testFeatures = extractFeatures(backbone, test, preprocess);
   try {

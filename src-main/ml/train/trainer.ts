@@ -6,7 +6,7 @@ import { gatherImages, type DatasetSplits } from '../data/image-dataset';
 import { drawPermutation, type LossFunction } from '../losses/registry';
 import type { CheckpointContents } from '../checkpoint/format';
 import { Random } from '../random';
-import { evaluateKnn } from './evaluate';
+import { evaluateKnn, heldOutFeatures } from './evaluate';
 import { createTrainingSetup, type TrainingSetup } from './setup';
 import { captureCheckpoint, restoreCheckpoint, type LoopState } from './state';
 import { trainStep } from './step';
@@ -27,11 +27,12 @@ export interface StepReport {
   memory: { tensors: number; tfjsBytes: number; rssBytes: number };
 }
 
+/** Scalars measured off the training step: kNN accuracy, the online probe's accuracy. */
 export interface EvaluationReport {
   step: number;
   epoch: number;
-  knnTop1: number;
-  knnTop5?: number;
+  /** By metric name, e.g. `knn/top1`, `probe/val_top1`. */
+  values: Record<string, number>;
   durationMs: number;
 }
 
@@ -121,14 +122,15 @@ async function runLoop(
   const evaluate = (label: 'initial' | 'final' | 'epoch') => {
     const evaluationStart = performance.now();
     const accuracy = evaluateKnn(encoder.backbone, data, config.evaluation, size);
-    const report = {
+    hooks.onEvaluation?.({
       step: loop.step,
       epoch: Math.ceil(loop.step / plan.stepsPerEpoch),
-      knnTop1: accuracy.top1,
-      ...(accuracy.top5 === undefined ? {} : { knnTop5: accuracy.top5 }),
+      values: {
+        'knn/top1': accuracy.top1,
+        ...(accuracy.top5 === undefined ? {} : { 'knn/top5': accuracy.top5 }),
+      },
       durationMs: performance.now() - evaluationStart,
-    };
-    hooks.onEvaluation?.(report);
+    });
     lastKnn = { step: loop.step, top1: accuracy.top1 };
     const top5 = accuracy.top5 === undefined ? '' : `, top-5 ${(accuracy.top5 * 100).toFixed(1)}%`;
     hooks.log(
@@ -139,6 +141,23 @@ async function runLoop(
       loop.results[`${label}KnnTop1`] = accuracy.top1;
       if (accuracy.top5 !== undefined) loop.results[`${label}KnnTop5`] = accuracy.top5;
     }
+  };
+  /** The online probe's accuracy over the epoch's batches and on the held-out split. */
+  const evaluateProbe = async () => {
+    if (!setup.probe || loop.probe.seen === 0) return;
+    const evaluationStart = performance.now();
+    const test = heldOutFeatures(encoder.backbone, data, config.evaluation, size);
+    const validation = await setup.probe.accuracy(test.features, test.labels);
+    test.features.dispose();
+    const values = { 'probe/train_top1': loop.probe.correct / loop.probe.seen, 'probe/val_top1': validation };
+    loop.probe = { correct: 0, seen: 0 };
+    loop.results.finalProbeTop1 = validation;
+    hooks.onEvaluation?.({
+      step: loop.step,
+      epoch: Math.ceil(loop.step / plan.stepsPerEpoch),
+      values,
+      durationMs: performance.now() - evaluationStart,
+    });
   };
   const checkpoint = async (reason: CheckpointReport['reason']) => {
     if (!hooks.onCheckpoint) return;
@@ -167,14 +186,25 @@ async function runLoop(
     const inEpoch = step % plan.stepsPerEpoch;
     if (inEpoch === 0 && step > 0) loop.order = loop.random.permutation(train.count);
     const stepStart = performance.now();
-    const batch = gatherImages(train, loop.order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize));
+    const indices = loop.order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize);
+    const batch = gatherImages(train, indices);
     const views = makeViews(batch, shape, pipelines, loop.augmentRandom);
     const dataMs = performance.now() - stepStart;
     const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, loop.random);
     const learningRate = plan.learningRate(step);
     let result;
     try {
-      result = await trainStep(encoder, optimizer, loss, views, permutation, learningRate);
+      result = await trainStep({
+        encoder,
+        optimizer,
+        loss,
+        views,
+        permutation,
+        learningRate,
+        probe: setup.probe
+          ? { probe: setup.probe, labels: Int32Array.from(indices, (index) => train.labels[index]!) }
+          : null,
+      });
     } finally {
       tf.dispose(views);
     }
@@ -205,10 +235,15 @@ async function runLoop(
       timings: { dataMs, forwardMs: result.forwardMs, backwardMs: result.backwardMs, stepMs },
       memory: { tensors: memory.numTensors, tfjsBytes: memory.numBytes, rssBytes: process.memoryUsage.rss() },
     });
+    if (result.probeCorrect !== undefined) {
+      loop.probe.correct += result.probeCorrect;
+      loop.probe.seen += batchSize;
+    }
     const finished = loop.step === plan.totalSteps;
     const epochEnded = loop.step % plan.stepsPerEpoch === 0;
     const epochsDone = loop.step / plan.stepsPerEpoch;
     const { everyEpochs } = config.evaluation;
+    if (epochEnded || finished) await evaluateProbe();
     if (!finished && everyEpochs > 0 && epochEnded && epochsDone % everyEpochs === 0) evaluate('epoch');
     if (!finished && isCheckpointStep(config, loop.step, plan.stepsPerEpoch)) await checkpoint('schedule');
     await yieldToEventLoop();
@@ -235,7 +270,14 @@ async function runLoop(
 function freshLoop(config: RunConfig, trainCount: number): LoopState {
   const random = new Random(config.seed);
   const augmentRandom = random.fork();
-  return { step: 0, order: random.permutation(trainCount), random, augmentRandom, results: {} };
+  return {
+    step: 0,
+    order: random.permutation(trainCount),
+    random,
+    augmentRandom,
+    results: {},
+    probe: { correct: 0, seen: 0 },
+  };
 }
 
 /** Whether the configured checkpoint interval (in steps, or in epochs) ends at `step`. */

@@ -73,6 +73,36 @@ export interface CheckpointInfo {
   knnTop1: number | null;
 }
 
+export type EvaluationKind = 'linear' | 'knn';
+
+/** Settings of an offline evaluation (defaults: the spec's linear-eval protocol, section 9). */
+export interface EvaluationSettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+}
+
+/** An offline evaluation of a run's checkpoint: a linear probe, or a kNN grid over k and T. */
+export interface EvaluationSummary {
+  id: number;
+  runId: number;
+  kind: EvaluationKind;
+  checkpointStep: number;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  createdAt: number;
+  endedAt: number | null;
+  settings: Partial<EvaluationSettings>;
+  /** linear: top1, top5, trainLoss; knn: best top1 and its k, temperature. */
+  results: Record<string, number>;
+  /** knn: one cell per (k, temperature). */
+  grid?: { k: number; temperature: number; top1: number; top5?: number }[];
+  /** While it runs: how far it has got. */
+  progress?: { done: number; total: number; stage: string };
+  error: string | null;
+}
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface LogLine {

@@ -8,6 +8,7 @@ import { benchStoreCommand } from './commands/bench-store';
 import { benchTrainCommand } from './commands/bench-train';
 import { doctorCommand } from './commands/doctor';
 import { downloadCommand } from './commands/download';
+import { evalKnnCommand, evalLinearCommand } from './commands/evaluate';
 import { lossVectorsCommand } from './commands/loss-vectors';
 import { presetsCommand } from './commands/presets';
 import { resumeCommand } from './commands/resume';
@@ -18,6 +19,8 @@ import { UsageError, type CliCommand, type CliContext } from './command';
 const COMMANDS: CliCommand[] = [
   trainCommand,
   resumeCommand,
+  evalLinearCommand,
+  evalKnnCommand,
   presetsCommand,
   runsListCommand,
   runsShowCommand,

@@ -8,7 +8,7 @@ import type { RunStore } from '../storage/store';
 import type { EventBus } from './event-bus';
 import type { Supervisor } from './supervisor';
 
-type RunCalls = Omit<CallHandlers, 'system:info'>;
+type RunCalls = Omit<CallHandlers, 'system:info' | 'evaluations:list' | 'evaluations:start'>;
 
 /** Statuses from which `runs:start` (re)starts a run; a completed run is kept as it is. */
 const RESTARTABLE: readonly RunStatus[] = ['created', 'stopped', 'failed', 'interrupted'];

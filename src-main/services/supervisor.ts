@@ -1,5 +1,5 @@
 import { toSeries } from '@shared/metrics';
-import type { LogLevel } from '@shared/runs';
+import type { EvaluationKind, EvaluationSettings, EvaluationSummary, LogLevel } from '@shared/runs';
 import type { RunStore } from '../storage/store';
 import { isWorkerMessage, type WorkerMessage } from '../workers/protocol';
 import type { SpawnWorker, WorkerExit, WorkerHandle } from '../workers/spawner';
@@ -26,6 +26,8 @@ interface ActiveRun {
   stopRequested: boolean;
   killTimer?: NodeJS.Timeout;
   exited: Promise<void>;
+  /** Set when the worker evaluates a checkpoint instead of training. */
+  evaluationId?: number;
 }
 
 /**
@@ -36,6 +38,8 @@ interface ActiveRun {
 /** How a queued run starts: afresh, or from a stored checkpoint. */
 export interface LaunchOptions {
   resumeFromCheckpointId?: number;
+  /** Evaluate a checkpoint of the run instead of training it; the run's status is left alone. */
+  evaluation?: { id: number; kind: EvaluationKind; settings: EvaluationSettings; checkpointId: number };
 }
 
 export class Supervisor {
@@ -74,6 +78,10 @@ export class Supervisor {
     if (this.closed || this.isQueued(runId) || this.isRunning(runId)) return;
     this.queue.push(runId);
     this.launchOptions.set(runId, options);
+    if (options.evaluation) {
+      this.pump();
+      return;
+    }
     this.setStatus(runId, {
       status: 'queued',
       error: null,
@@ -90,12 +98,20 @@ export class Supervisor {
     const index = this.queue.indexOf(runId);
     if (index >= 0) {
       this.queue.splice(index, 1);
+      const evaluation = this.launchOptions.get(runId)?.evaluation;
       this.launchOptions.delete(runId);
-      this.finish(runId, { status: 'stopped' });
+      if (evaluation) this.failEvaluation(evaluation.id, 'Cancelled before it started');
+      else this.finish(runId, { status: 'stopped' });
       return;
     }
     const run = this.active.get(runId);
     if (!run || run.stopRequested || run.finished) return;
+    if (run.evaluationId !== undefined) {
+      // An evaluation has nothing to save: end it at once.
+      run.stopRequested = true;
+      run.worker.kill();
+      return;
+    }
     run.stopRequested = true;
     this.setStatus(runId, { status: 'stopping' });
     run.worker.send({ type: 'stop' });
@@ -108,7 +124,11 @@ export class Supervisor {
   /** Stops everything (queued runs go back to `created`) and waits for the workers to exit. */
   async shutdown(): Promise<void> {
     this.closed = true;
-    for (const runId of this.queue.splice(0)) this.setStatus(runId, { status: 'created', ownerPid: null });
+    for (const runId of this.queue.splice(0)) {
+      const evaluation = this.launchOptions.get(runId)?.evaluation;
+      if (evaluation) this.failEvaluation(evaluation.id, 'Cancelled: the application stopped');
+      else this.setStatus(runId, { status: 'created', ownerPid: null });
+    }
     const exits = [...this.active.values()].map((run) => run.exited);
     for (const runId of [...this.active.keys()]) this.stop(runId);
     await Promise.all(exits);
@@ -126,13 +146,17 @@ export class Supervisor {
     const options = this.launchOptions.get(runId) ?? {};
     this.launchOptions.delete(runId);
     if (!config) return; // deleted while queued
-    let resume: { step: number; checkpoint: Uint8Array } | undefined;
-    if (options.resumeFromCheckpointId !== undefined) {
+    const { evaluation } = options;
+    const checkpointId = evaluation?.checkpointId ?? options.resumeFromCheckpointId;
+    let checkpoint: { step: number; checkpoint: Uint8Array } | undefined;
+    if (checkpointId !== undefined) {
       try {
-        const { info, data } = store.checkpoints.load(options.resumeFromCheckpointId);
-        resume = { step: info.step, checkpoint: new Uint8Array(data) };
+        const { info, data } = store.checkpoints.load(checkpointId);
+        checkpoint = { step: info.step, checkpoint: new Uint8Array(data) };
       } catch (error) {
-        this.finish(runId, { status: 'failed', error: `Cannot resume: ${(error as Error).message}` });
+        const message = `Cannot load the checkpoint: ${(error as Error).message}`;
+        if (evaluation) this.failEvaluation(evaluation.id, message);
+        else this.finish(runId, { status: 'failed', error: message });
         return;
       }
     }
@@ -140,7 +164,9 @@ export class Supervisor {
     try {
       worker = this.options.spawn({ name: `run-${runId}` });
     } catch (error) {
-      this.finish(runId, { status: 'failed', error: `Could not start a worker process: ${String(error)}` });
+      const message = `Could not start a worker process: ${String(error)}`;
+      if (evaluation) this.failEvaluation(evaluation.id, message);
+      else this.finish(runId, { status: 'failed', error: message });
       return;
     }
     let resolveExit!: () => void;
@@ -150,22 +176,42 @@ export class Supervisor {
       finished: false,
       stopRequested: false,
       exited: new Promise((resolve) => (resolveExit = resolve)),
+      ...(evaluation ? { evaluationId: evaluation.id } : {}),
     };
     this.active.set(runId, run);
-    this.setStatus(runId, { status: 'running', startedAt: Date.now(), endedAt: null });
-    this.log(runId, 'info', `Worker process ${worker.pid ?? '?'} started`);
+    if (evaluation) {
+      this.log(
+        runId,
+        'info',
+        `Evaluation ${evaluation.id} (${evaluation.kind}) of step ${checkpoint?.step}: worker ${worker.pid ?? '?'} started`,
+      );
+    } else {
+      this.setStatus(runId, { status: 'running', startedAt: Date.now(), endedAt: null });
+      this.log(runId, 'info', `Worker process ${worker.pid ?? '?'} started`);
+    }
     worker.onMessage((message) => this.handleMessage(run, message));
     worker.onExit((exit) => {
       this.handleExit(run, exit);
       resolveExit();
     });
-    if (resume) this.log(runId, 'info', `Resuming from the checkpoint of step ${resume.step}`);
+    if (checkpoint && !evaluation)
+      this.log(runId, 'info', `Resuming from the checkpoint of step ${checkpoint.step}`);
     worker.send({
       type: 'start',
       runId,
       config,
       resourcesDir: this.options.resourcesDir,
-      ...(resume ? { resume } : {}),
+      ...(checkpoint && !evaluation ? { resume: checkpoint } : {}),
+      ...(checkpoint && evaluation
+        ? {
+            evaluation: {
+              id: evaluation.id,
+              kind: evaluation.kind,
+              settings: evaluation.settings,
+              ...checkpoint,
+            },
+          }
+        : {}),
     });
   }
 
@@ -174,6 +220,10 @@ export class Supervisor {
     const { store, events } = this.options;
     const { runId } = run;
     const msg: WorkerMessage = message;
+    if (run.evaluationId !== undefined) {
+      this.handleEvaluationMessage(run, run.evaluationId, msg);
+      return;
+    }
     switch (msg.type) {
       case 'started':
         store.runs.setBackend(runId, msg.backend, msg.device, msg.backendNotes);
@@ -230,11 +280,62 @@ export class Supervisor {
     }
   }
 
+  /** An evaluation job's messages: progress and results go to the evaluation, not the run. */
+  private handleEvaluationMessage(run: ActiveRun, evaluationId: number, msg: WorkerMessage): void {
+    const { store } = this.options;
+    switch (msg.type) {
+      case 'log':
+        this.log(run.runId, msg.level, `[evaluation ${evaluationId}] ${msg.message}`);
+        break;
+      case 'evaluation-progress': {
+        const summary = store.evaluations.get(evaluationId);
+        const progress = { done: msg.done, total: msg.total, stage: msg.stage };
+        if (summary) this.options.events.emit('run:evaluation', { ...summary, progress });
+        break;
+      }
+      case 'evaluation-done':
+        run.finished = true;
+        store.evaluations.complete(evaluationId, msg.results, msg.grid);
+        this.emitEvaluation(evaluationId);
+        break;
+      case 'failed':
+        run.finished = true;
+        this.failEvaluation(evaluationId, msg.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private failEvaluation(evaluationId: number, error: string): void {
+    const summary = this.options.store.evaluations.get(evaluationId);
+    if (!summary) return;
+    this.options.store.evaluations.fail(evaluationId, error);
+    this.log(summary.runId, 'error', `[evaluation ${evaluationId}] ${error}`);
+    this.emitEvaluation(evaluationId);
+  }
+
+  private emitEvaluation(evaluationId: number): void {
+    const summary: EvaluationSummary | undefined = this.options.store.evaluations.get(evaluationId);
+    if (summary) this.options.events.emit('run:evaluation', summary);
+  }
+
   private handleExit(run: ActiveRun, exit: WorkerExit): void {
     const { runId } = run;
     clearTimeout(run.killTimer);
     this.active.delete(runId);
     const store = this.options.store;
+    if (run.evaluationId !== undefined) {
+      if (!run.finished) {
+        const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+        this.failEvaluation(
+          run.evaluationId,
+          run.stopRequested ? 'Cancelled' : `The worker process crashed (${how})`,
+        );
+      }
+      this.pump();
+      return;
+    }
     if (!run.finished && store.runs.summary(runId)) {
       const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
       if (run.stopRequested) {

@@ -3,6 +3,7 @@ import { RunStore } from '../storage/store';
 import type { SpawnWorker } from '../workers/spawner';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
+import { createEvaluationHandlers } from './evaluations.service';
 import { createRunHandlers } from './runs.service';
 import { Supervisor } from './supervisor';
 import { systemInfo } from './system.service';
@@ -46,6 +47,7 @@ function isProcessAlive(pid: number): boolean {
 export function createWorkbench(options: WorkbenchOptions): Workbench {
   const store = RunStore.open(options.databasePath, { nativeBinding: options.sqliteBinding });
   const { interrupted } = store.runs.recoverAfterRestart(isProcessAlive);
+  store.evaluations.failUnfinished();
   const events = new EventBus();
   const supervisor = new Supervisor({
     store,
@@ -57,6 +59,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   });
   const handlers: CallHandlers = {
     ...createRunHandlers(store, supervisor, events),
+    ...createEvaluationHandlers(store, supervisor, events),
     'system:info': () =>
       systemInfo({
         host: options.host,

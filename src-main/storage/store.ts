@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { CheckpointsRepository } from './checkpoints.repo';
 import { openDatabase, type DatabaseOptions } from './database';
+import { EvaluationsRepository } from './evaluations.repo';
 import { LogsRepository } from './logs.repo';
 import { MetricsRepository } from './metrics.repo';
 import { RunsRepository } from './runs.repo';
@@ -11,6 +12,7 @@ export class RunStore {
   readonly metrics: MetricsRepository;
   readonly logs: LogsRepository;
   readonly checkpoints: CheckpointsRepository;
+  readonly evaluations: EvaluationsRepository;
 
   private constructor(
     readonly database: Database,
@@ -20,6 +22,7 @@ export class RunStore {
     this.metrics = new MetricsRepository(database);
     this.logs = new LogsRepository(database);
     this.checkpoints = new CheckpointsRepository(database);
+    this.evaluations = new EvaluationsRepository(database);
   }
 
   static open(path: string, options: DatabaseOptions = {}): RunStore {

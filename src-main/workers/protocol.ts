@@ -1,6 +1,12 @@
 import type { RunConfig } from '@shared/config/run-config';
 import type { MetricPoint } from '@shared/metrics';
-import type { LogLevel, RunProgress } from '@shared/runs';
+import type {
+  EvaluationKind,
+  EvaluationSettings,
+  EvaluationSummary,
+  LogLevel,
+  RunProgress,
+} from '@shared/runs';
 
 /**
  * The typed message protocol between the supervisor (main process) and a training worker
@@ -15,6 +21,14 @@ export type SupervisorMessage =
       resourcesDir: string;
       /** Continue from this checkpoint (its bytes, already verified against their sha256). */
       resume?: { step: number; checkpoint: Uint8Array };
+      /** Evaluate this checkpoint instead of training. */
+      evaluation?: {
+        id: number;
+        kind: EvaluationKind;
+        settings: EvaluationSettings;
+        step: number;
+        checkpoint: Uint8Array;
+      };
     }
   /** Finish the current step, save a checkpoint, report `done` with outcome `stopped`, and exit. */
   | { type: 'stop' }
@@ -36,6 +50,8 @@ export type WorkerMessage =
       format: string;
       data: Uint8Array;
     }
+  | { type: 'evaluation-progress'; done: number; total: number; stage: string }
+  | { type: 'evaluation-done'; results: Record<string, number>; grid?: EvaluationSummary['grid'] }
   | { type: 'done'; outcome: 'completed' | 'stopped'; results: Record<string, number> }
   | { type: 'failed'; message: string };
 
@@ -45,6 +61,8 @@ const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>([
   'metrics',
   'log',
   'checkpoint',
+  'evaluation-progress',
+  'evaluation-done',
   'done',
   'failed',
 ]);

@@ -14,6 +14,7 @@ import {
   type EvaluationReport,
   type StepReport,
 } from '../ml/train/trainer';
+import { runEvaluation } from './evaluation-job';
 import { MetricBuffer } from './metric-buffer';
 import { connectToParent } from './parent-port';
 import type { SupervisorMessage } from './protocol';
@@ -100,6 +101,10 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
       'info',
       `Dataset ${data.name}: ${data.train.count} training and ${data.test.count} held-out images, ${data.classNames.length} classes`,
     );
+    if (message.evaluation) {
+      await runEvaluation(config, data, message.evaluation, parent);
+      return;
+    }
     const loss = createLoss(config.loss);
     let lastProgressMs = 0;
     const runStart = Date.now();

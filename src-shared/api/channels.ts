@@ -12,6 +12,8 @@ export const CALL_CHANNELS = [
   'runs:resume',
   'runs:delete',
   'runs:logs',
+  'evaluations:list',
+  'evaluations:start',
   'metrics:names',
   'metrics:series',
   'system:info',
@@ -23,6 +25,7 @@ export const EVENT_CHANNELS = [
   'run:metrics',
   'run:log',
   'run:deleted',
+  'run:evaluation',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Result } from '../errors';
 import type { MetricSeries } from '../metrics';
-import type { LogLine, RunDetail, RunProgress, RunSummary } from '../runs';
+import type { EvaluationSummary, LogLine, RunDetail, RunProgress, RunSummary } from '../runs';
 import type { CallChannel, EventChannel } from './channels';
 import type { callInputSchemas } from './schemas';
 
@@ -41,6 +41,8 @@ export interface CallOutputs {
   'runs:resume': RunSummary;
   'runs:delete': { runId: number };
   'runs:logs': LogLine[];
+  'evaluations:list': EvaluationSummary[];
+  'evaluations:start': EvaluationSummary;
   'metrics:names': string[];
   'metrics:series': MetricSeries[];
   'system:info': SystemInfo;
@@ -53,6 +55,7 @@ export interface EventPayloads {
   'run:metrics': { runId: number; series: MetricSeries[] };
   'run:log': { runId: number; lines: LogLine[] };
   'run:deleted': { runId: number };
+  'run:evaluation': EvaluationSummary;
 }
 
 /** Main-side implementation of the calls, one async function per channel. */

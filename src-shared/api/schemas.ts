@@ -28,6 +28,22 @@ export const callInputSchemas = {
     afterId: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(10000).default(1000),
   }),
+  'evaluations:list': z.object({ runId }),
+  'evaluations:start': z.object({
+    runId,
+    kind: z.enum(['linear', 'knn']),
+    /** The checkpoint to evaluate; the newest good one by default. */
+    checkpointStep: z.number().int().min(0).optional(),
+    settings: z
+      .object({
+        epochs: z.number().int().min(1).max(1000).optional(),
+        batchSize: z.number().int().min(2).max(8192).optional(),
+        learningRate: z.number().positive().max(100).optional(),
+        momentum: z.number().min(0).max(0.999).optional(),
+        weightDecay: z.number().min(0).max(1).optional(),
+      })
+      .prefault({}),
+  }),
   'metrics:names': z.object({ runId }),
   'metrics:series': z.object({
     runId,

@@ -11,6 +11,7 @@ export function extractFeatures(
   preprocess: (pixels: tf.Tensor4D) => tf.Tensor4D,
   batchSize = 256,
   limit = dataset.count,
+  onBatch?: (done: number, total: number) => void,
 ): tf.Tensor2D {
   const count = Math.min(limit, dataset.count);
   const pixelsPerImage = dataset.height * dataset.width * dataset.channels;
@@ -28,6 +29,7 @@ export function extractFeatures(
           return output.reshape([size, -1]) as tf.Tensor2D;
         }),
       );
+      onBatch?.(start + size, count);
     }
     return tf.concat(parts, 0);
   } finally {

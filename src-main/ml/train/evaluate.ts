@@ -4,6 +4,8 @@ import { takeFirst, type DatasetSplits } from '../data/image-dataset';
 import { extractFeatures } from '../eval/features';
 import { knnAccuracy, type KnnResult } from '../eval/knn';
 
+export { modelInput };
+
 /** Scales uint8 pixels to [0, 1] and resizes them to the views' size, as the model sees them. */
 function modelInput(inputSize: number) {
   return (pixels: tf.Tensor4D) => {

@@ -1,0 +1,63 @@
+import type { CallHandlers } from '@shared/api/contract';
+import { AppFailure } from '@shared/errors';
+import type { EvaluationSettings } from '@shared/runs';
+import { decodeCheckpoint } from '../ml/checkpoint/format';
+import type { RunStore } from '../storage/store';
+import type { EventBus } from './event-bus';
+import type { Supervisor } from './supervisor';
+
+/**
+ * The linear-evaluation defaults of the spec (section 9): SGD with momentum 0.9, 100 epochs,
+ * batch 256, no weight decay, lr 0.1 (Barlow Twins family) or 0.3 (VICReg family), step decay
+ * at 60% and 80% of the epochs. They apply to precomputed features, so they are cheap.
+ */
+export function defaultEvaluationSettings(lossName: string): EvaluationSettings {
+  const vicreg = lossName === 'vicreg' || lossName === 'fft-vicreg';
+  return { epochs: 100, batchSize: 256, learningRate: vicreg ? 0.3 : 0.1, momentum: 0.9, weightDecay: 0 };
+}
+
+/** Offline evaluations: they run in worker processes through the supervisor, like training. */
+export function createEvaluationHandlers(
+  store: RunStore,
+  supervisor: Supervisor,
+  events: EventBus,
+): Pick<CallHandlers, 'evaluations:list' | 'evaluations:start'> {
+  return {
+    'evaluations:list': ({ runId }) => {
+      if (!store.runs.summary(runId)) throw new AppFailure('not-found', `Run ${runId} does not exist`);
+      return store.evaluations.list(runId);
+    },
+    'evaluations:start': ({ runId, kind, checkpointStep, settings }) => {
+      const run = store.runs.summary(runId);
+      if (!run) throw new AppFailure('not-found', `Run ${runId} does not exist`);
+      if (supervisor.isQueued(runId) || supervisor.isRunning(runId)) {
+        // One worker per run: training, or one evaluation at a time.
+        const activity = ['queued', 'running', 'stopping'].includes(run.status) ? run.status : 'being evaluated';
+        throw new AppFailure('conflict', `Run ${runId} is busy (${activity}); try again when it has finished`);
+      }
+      const good = store.checkpoints.latestGood(
+        runId,
+        (data) => decodeCheckpoint(data),
+        (info, reason) =>
+          store.logs.append(runId, 'warn', `Skipping the checkpoint of step ${info.step}: ${reason}`),
+        checkpointStep,
+      );
+      if (!good || (checkpointStep !== undefined && good.info.step !== checkpointStep)) {
+        const steps = store.checkpoints.list(runId).map((info) => info.step);
+        throw new AppFailure(
+          checkpointStep === undefined ? 'conflict' : 'not-found',
+          checkpointStep === undefined
+            ? `Run ${runId} has no usable checkpoint to evaluate`
+            : `Run ${runId} has no usable checkpoint at step ${checkpointStep} (checkpoints: ${steps.join(', ') || 'none'})`,
+        );
+      }
+      const full = { ...defaultEvaluationSettings(run.lossName), ...settings };
+      const evaluation = store.evaluations.create(runId, kind, good.info.step, kind === 'linear' ? full : {});
+      supervisor.enqueue(runId, {
+        evaluation: { id: evaluation.id, kind, settings: full, checkpointId: good.info.id },
+      });
+      events.emit('run:evaluation', evaluation);
+      return evaluation;
+    },
+  };
+}

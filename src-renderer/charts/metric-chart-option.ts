@@ -1,6 +1,7 @@
 import type { MetricSeries } from '@shared/metrics';
 import type { LineSeriesOption } from 'echarts/charts';
-import { formatMetric } from '../domain/format';
+import { formatValue } from '../domain/format';
+import type { MetricFormat } from '../domain/metric-groups';
 import { latestValue } from '../domain/metric-series';
 import type { MetricChartOption } from './echarts';
 
@@ -82,21 +83,42 @@ function toColumns(series: MetricSeries): Columns {
 export interface MetricChartOptions {
   /** Logarithmic value axis (only for positive values). Default false. */
   logScale?: boolean;
+  /** How values read on the axis, in the tooltip and legend. Default `number`. */
+  format?: MetricFormat;
+  /** Names of the series drawn as stacked areas, bottom first; the others stay plain lines. */
+  stacked?: readonly string[];
+  /** Mark every point (few points, e.g. evaluations) instead of a bare downsampled line. */
+  points?: boolean;
+  /** Display names by metric name (legend, tooltip); default the metric name. */
+  labels?: Readonly<Record<string, string>>;
+  /** Extend the step axis to at least this step (e.g. the run's last step, for sparse evaluations). */
+  xMax?: number;
 }
 
 /**
  * Builds the option of one metric chart. Each series becomes a dataset whose source is its
  * columns as typed arrays (no [step, value] pairs), drawn as a line without symbols and
- * downsampled with LTTB, which keeps 100k-point series smooth. Animation is off:
- * live charts update several times a second and a replayed animation would only lag behind.
- * Series and datasets carry ids so an update replaces them in place.
+ * downsampled with LTTB, which keeps 100k-point series smooth (charts with `points` mark every
+ * point instead). Stacked series share one stack and fill their band; ECharts stacks before it
+ * downsamples, so each band keeps its own bottom. Animation is off: live charts update several
+ * times a second and a replayed animation would only lag behind. Series carry their metric name
+ * as id so an update replaces them in place.
  */
 export function buildMetricChartOption(
   series: readonly MetricSeries[],
-  { logScale = false }: MetricChartOptions = {},
+  {
+    logScale = false,
+    format = 'number',
+    stacked = [],
+    points = false,
+    labels = {},
+    xMax,
+  }: MetricChartOptions = {},
 ): MetricChartOption {
   const showLegend = series.length > 1;
-  const latest = new Map(series.map((item) => [item.name, latestValue(item)]));
+  const label = (name: string) => labels[name] ?? name;
+  const latest = new Map(series.map((item) => [label(item.name), latestValue(item)]));
+  const stacking = stacked.length > 0;
   return {
     animation: false,
     color: SERIES_COLORS,
@@ -111,19 +133,21 @@ export function buildMetricChartOption(
       itemWidth: 12,
       itemHeight: 4,
       textStyle: { fontSize: 11, color: '#5f6b7a' },
-      formatter: (name: string) => `${name}  ${formatMetric(latest.get(name))}`,
+      // Milliseconds are in the chart's title: the legend stays short enough for four series.
+      formatter: (name: string) => `${name}  ${formatValue(latest.get(name), format, { unit: false })}`,
     },
     tooltip: {
       trigger: 'axis',
       confine: true,
       axisPointer: { type: 'line', lineStyle: { color: '#94a3b8' } },
-      valueFormatter: (value) => (typeof value === 'number' ? formatMetric(value) : 'NaN'),
+      valueFormatter: (value) => (typeof value === 'number' ? formatValue(value, format) : 'NaN'),
       textStyle: { fontSize: 12 },
     },
     xAxis: {
       type: 'value',
-      min: 'dataMin',
-      max: 'dataMax',
+      // Evaluations start at step 0 (initialisation): their charts start there too.
+      min: points ? 0 : 'dataMin',
+      max: xMax === undefined ? 'dataMax' : (extent: { max: number }) => Math.max(extent.max, xMax),
       axisLine: { lineStyle: { color: '#c9ced6' } },
       axisLabel: { color: '#5f6b7a', fontSize: 11, hideOverlap: true },
       // Snap to points so the tooltip names a real step, not an interpolated 59,580.00.
@@ -132,8 +156,15 @@ export function buildMetricChartOption(
     },
     yAxis: {
       type: logScale ? 'log' : 'value',
-      scale: true,
-      axisLabel: { color: '#5f6b7a', fontSize: 11, formatter: (value: number) => formatMetric(value) },
+      // Stacked areas read from zero; other charts zoom onto their values.
+      scale: !stacking,
+      // An accuracy never passes 100%, however the axis would pad a single point.
+      ...(format === 'percent' ? { max: (extent: { max: number }) => Math.max(1, extent.max) } : {}),
+      axisLabel: {
+        color: '#5f6b7a',
+        fontSize: 11,
+        formatter: (value: number) => formatValue(value, format, { unit: false }),
+      },
       splitLine: { lineStyle: { color: '#eef0f3' } },
     },
     dataZoom: [
@@ -161,17 +192,22 @@ export function buildMetricChartOption(
       dimensions: ['step', 'value'],
       source: toColumns(item),
     })),
-    series: series.map((item, index): LineSeriesOption => ({
-      type: 'line',
-      id: item.name,
-      name: item.name,
-      datasetIndex: index,
-      encode: { x: 'step', y: 'value' },
-      showSymbol: false,
-      symbol: 'none',
-      sampling: 'lttb',
-      lineStyle: { width: 1.5 },
-      emphasis: { disabled: true },
-    })),
+    series: series.map((item, index): LineSeriesOption => {
+      const inStack = stacked.includes(item.name);
+      return {
+        type: 'line',
+        id: item.name,
+        name: label(item.name),
+        datasetIndex: index,
+        encode: { x: 'step', y: 'value' },
+        ...(points
+          ? { showSymbol: true, symbol: 'circle', symbolSize: 6 }
+          : { showSymbol: false, symbol: 'none', sampling: 'lttb' as const }),
+        ...(inStack
+          ? { stack: 'parts', areaStyle: { opacity: 0.45 }, lineStyle: { width: 1 } }
+          : { lineStyle: stacking ? { width: 1.5, type: 'dashed' as const } : { width: 1.5 } }),
+        emphasis: { disabled: true },
+      };
+    }),
   };
 }

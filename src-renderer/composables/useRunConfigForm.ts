@@ -2,22 +2,19 @@ import { computed, ref, shallowRef } from 'vue';
 import type { AppError } from '@shared/errors';
 import type { RunSummary } from '@shared/runs';
 import { useApi, type ApiClient } from '../api/client';
+import { buildSections, type ConfigSection } from '../domain/run-config-fields';
 import {
-  LOSS_NAME_FIELD,
-  RUN_SECTION,
-  TRAINING_SECTIONS,
-  lossParameterFields,
-  type ConfigSection,
-} from '../domain/run-config-fields';
-import {
+  configFormValues,
   defaultFormValues,
-  flattenConfig,
-  isLossName,
+  effectiveLearningRate,
+  presetFormValues,
   validateFormValues,
+  withDataset,
   withLoss,
   type FormValue,
   type FormValues,
 } from '../domain/run-config-form';
+import { isDatasetSource, isLossName } from '../domain/run-config-variants';
 
 export interface UseRunConfigFormOptions {
   /** Starting values; default: a quick run with the schema's defaults. */
@@ -37,24 +34,11 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
   const isSubmitting = ref(false);
   const submitError = shallowRef<AppError | null>(null);
 
-  const lossName = computed(() => {
-    const name = values.value['loss.name'];
-    return isLossName(name) ? name : 'bt';
-  });
+  /** The sections in page order; variant pickers and optimizer-specific fields follow the values. */
+  const sections = computed<ConfigSection[]>(() => buildSections(values.value));
+  const fields = computed(() => sections.value.flatMap((section) => section.fields));
 
-  /** The sections in page order; the loss section follows the chosen variant. */
-  const sections = computed<ConfigSection[]>(() => [
-    RUN_SECTION,
-    { id: 'loss', title: 'Loss', fields: [LOSS_NAME_FIELD, ...lossParameterFields(lossName.value)] },
-    ...TRAINING_SECTIONS,
-  ]);
-
-  const validation = computed(() =>
-    validateFormValues(
-      values.value,
-      sections.value.flatMap((section) => section.fields),
-    ),
-  );
+  const validation = computed(() => validateFormValues(values.value, fields.value));
 
   const messages = computed<Record<string, string>>(() => ({
     ...serverMessages.value,
@@ -63,12 +47,14 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
 
   /** Messages for paths that have no field on the page (shown above the submit button). */
   const otherMessages = computed(() => {
-    const shown = new Set(sections.value.flatMap((section) => section.fields.map((field) => field.path)));
+    const shown = new Set(fields.value.map((field) => field.path));
     return Object.entries(messages.value).filter(([path]) => !shown.has(path));
   });
 
   function setValue(path: string, value: FormValue): void {
     if (path === 'loss.name' && isLossName(value)) values.value = withLoss(values.value, value);
+    else if (path === 'dataset.source' && isDatasetSource(value))
+      values.value = withDataset(values.value, value);
     else values.value = { ...values.value, [path]: value };
     if (path in serverMessages.value) {
       const { [path]: _dropped, ...rest } = serverMessages.value;
@@ -76,11 +62,27 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
     }
   }
 
-  /** Replaces every value, e.g. with the config of a run being duplicated. */
-  function load(config: unknown): void {
-    values.value = flattenConfig(config);
+  function replace(next: FormValues): void {
+    values.value = next;
     serverMessages.value = {};
     submitError.value = null;
+  }
+
+  /** Replaces every value, e.g. with the config of a run being duplicated. */
+  function load(config: unknown): void {
+    replace(configFormValues(config));
+  }
+
+  /** Replaces every value with a preset of `PRESETS` under a fresh name; false for an unknown name. */
+  function loadPreset(presetName: string): boolean {
+    const next = presetFormValues(presetName);
+    if (next) replace(next);
+    return next !== null;
+  }
+
+  /** Back to the quick-run defaults. */
+  function reset(): void {
+    replace(defaultFormValues());
   }
 
   /** Creates and queues the run; resolves to its summary, or null when something is wrong. */
@@ -102,11 +104,16 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
     sections,
     messages,
     otherMessages,
+    effectiveLearningRate: computed(() => effectiveLearningRate(values.value)),
     isValid: computed(() => validation.value.config !== null),
+    /** The validated configuration, or null while something is wrong. */
+    config: computed(() => validation.value.config),
     isSubmitting,
     submitError,
     setValue,
     load,
+    loadPreset,
+    reset,
     submit,
   };
 }

@@ -6,8 +6,9 @@ import { useApiCall } from './useApiCall';
 import { useApiEvent } from './useApiEvent';
 
 /**
- * One run's detail (`runs:get`), kept live by `run:status` and `run:progress`. When the run
- * ends, the detail is fetched again for what only the detail has (exit code, checkpoints).
+ * One run's detail (`runs:get`), kept live by `run:status` and `run:progress`. When the worker
+ * has chosen its backend and when the run ends, the detail is fetched again for what only the
+ * detail has (skipped-backend notes, exit code, checkpoints).
  */
 export function useRunDetail(runId: MaybeRefOrGetter<number | null>, api: ApiClient = useApi()) {
   const call = useApiCall(
@@ -26,8 +27,10 @@ export function useRunDetail(runId: MaybeRefOrGetter<number | null>, api: ApiCli
       const run = data.value;
       if (!run || summary.id !== run.id) return;
       const ended = isActiveStatus(run.status) && !isActiveStatus(summary.status);
+      // The worker picked its backend: the detail now has the notes on the backends it skipped.
+      const backendChosen = run.backend === null && summary.backend !== null;
       data.value = { ...run, ...summary };
-      if (ended) void call.execute();
+      if (ended || backendChosen) void call.execute();
     },
     api,
   );

@@ -1,4 +1,5 @@
 import type { RunSummary } from '@shared/runs';
+import type { MetricFormat } from './metric-groups';
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
@@ -46,6 +47,49 @@ export function formatMetric(value: number | null | undefined): string {
     return value.toExponential(3).replace(/\.?0+e/, 'e');
   }
   return String(Number(value.toPrecision(4)));
+}
+
+/** A fraction as a percentage with one decimal: `0.7234` -> `72.3%`, `0.5` -> `50%`. */
+export function formatPercent(value: number | null | undefined): string {
+  if (value === undefined) return '—';
+  if (value === null || !Number.isFinite(value)) return 'NaN';
+  return `${Number((value * 100).toFixed(1))}%`;
+}
+
+/** Bytes in decimal units with three significant digits: `512 kB`, `87.3 MB`, `1.25 GB`. */
+export function formatBytes(value: number | null | undefined): string {
+  if (value === undefined) return '—';
+  if (value === null || !Number.isFinite(value)) return 'NaN';
+  const magnitude = Math.abs(value);
+  const [divisor, unit] =
+    magnitude >= 1e9
+      ? [1e9, 'GB']
+      : magnitude >= 1e6
+        ? [1e6, 'MB']
+        : magnitude >= 1e3
+          ? [1e3, 'kB']
+          : [1, 'B'];
+  return `${Number((value / divisor).toPrecision(3))} ${unit}`;
+}
+
+/** A value in a chart's format; `ms` values get their unit only where asked (tooltips, not axes). */
+export function formatValue(
+  value: number | null | undefined,
+  format: MetricFormat = 'number',
+  { unit = true }: { unit?: boolean } = {},
+): string {
+  switch (format) {
+    case 'percent':
+      return formatPercent(value);
+    case 'bytes':
+      return formatBytes(value);
+    case 'ms':
+      return unit && typeof value === 'number' && Number.isFinite(value)
+        ? `${formatMetric(value)} ms`
+        : formatMetric(value);
+    default:
+      return formatMetric(value);
+  }
 }
 
 /** A result value by its name's unit: `durationMs` as a duration, counts as integers, others as metrics. */

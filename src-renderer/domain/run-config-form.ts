@@ -1,23 +1,36 @@
 import type { z } from 'zod';
-import {
-  LOSS_NAMES,
-  runConfigSchema,
-  type LossName,
-  type RunConfig,
-  type RunConfigInput,
-} from '@shared/config/run-config';
+import { PRESETS } from '@shared/config/presets';
+import { runConfigSchema, type RunConfig, type RunConfigInput } from '@shared/config/run-config';
 import { fieldMessages } from '@shared/validation';
-import { LOSS_SCHEMAS, type ConfigField } from './run-config-fields';
+import type { ConfigField } from './run-config-fields';
+import {
+  DATASET_SCHEMAS,
+  LOSS_SCHEMAS,
+  shapeDefaults,
+  type DatasetSource,
+  type LossName,
+} from './run-config-variants';
+
+export { isLossName } from './run-config-variants';
 
 /** The form keeps one flat value per dotted path; empty optional inputs are `undefined`. */
-export type FormValue = string | number | undefined;
+export type FormValue = string | number | boolean | undefined;
 export type FormValues = Record<string, FormValue>;
 
-/** A quick run on the embedded data: about 30 steps, done in seconds on a CPU. */
-export const QUICK_RUN: Omit<RunConfigInput, 'name'> = {
+/**
+ * The form's default: a quick run on the embedded Fashion-MNIST subset with the small CNN,
+ * 32 steps and a small kNN evaluation; about a minute on a 2-core laptop CPU.
+ */
+export const QUICK_RUN = {
   dataset: { source: 'embedded', trainLimit: 2048 },
+  model: { backbone: 'small-cnn' },
+  schedule: { warmupEpochs: 0 },
   training: { epochs: 2, batchSize: 128 },
-};
+  evaluation: { bankLimit: 1000, testLimit: 500 },
+} as const satisfies Omit<RunConfigInput, 'name'>;
+
+/** The learning rate's batch-size reference of the linear scaling rule (solo-learn). */
+export const REFERENCE_BATCH_SIZE = 256;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -30,7 +43,8 @@ export function flattenConfig(value: unknown, prefix = ''): FormValues {
   for (const [key, child] of Object.entries(value)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (isPlainObject(child)) Object.assign(values, flattenConfig(child, path));
-    else if (typeof child === 'string' || typeof child === 'number') values[path] = child;
+    else if (typeof child === 'string' || typeof child === 'number' || typeof child === 'boolean')
+      values[path] = child;
   }
   return values;
 }
@@ -51,29 +65,76 @@ export function unflattenValues(values: FormValues): Record<string, unknown> {
   return root;
 }
 
-/** A default name such as `bt-0612-1432`, so repeated quick runs stay apart in the list. */
-export function suggestRunName(lossName: string, nowMs: number = Date.now()): string {
+/** A default name such as `fft-bt-0612-1432`, so repeated quick runs stay apart in the list. */
+export function suggestRunName(prefix: string, nowMs: number = Date.now()): string {
   const date = new Date(nowMs);
   const pad = (value: number) => String(value).padStart(2, '0');
-  return `${lossName}-${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}`;
+  return `${prefix}-${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}`;
 }
 
-/** Form values of a quick run with every schema default filled in. */
+/** Form values of a quick run with every schema default filled in, named after its loss. */
 export function defaultFormValues(nowMs: number = Date.now()): FormValues {
-  return flattenConfig(runConfigSchema.parse({ ...QUICK_RUN, name: suggestRunName('bt', nowMs) }));
+  const config = runConfigSchema.parse({ ...QUICK_RUN, name: 'quick' });
+  return flattenConfig({ ...config, name: suggestRunName(config.loss.name, nowMs) });
 }
 
-export function isLossName(value: unknown): value is LossName {
-  return (LOSS_NAMES as readonly unknown[]).includes(value);
+/**
+ * The values of a configuration as the form shows them: the schema fills what the
+ * configuration leaves out (e.g. a run stored before a field existed). A configuration the
+ * schema rejects is shown as it is, so its problems appear next to their fields.
+ */
+export function configFormValues(config: unknown): FormValues {
+  const parsed = runConfigSchema.safeParse(config);
+  return flattenConfig(parsed.success ? parsed.data : config);
+}
+
+/** The values of a preset from `PRESETS`, under a fresh name such as `cifar10-sbt-0612-1432`. */
+export function presetFormValues(presetName: string, nowMs: number = Date.now()): FormValues | null {
+  const preset = PRESETS[presetName];
+  if (!preset) return null;
+  return configFormValues({ ...preset.config, name: suggestRunName(presetName, nowMs) });
+}
+
+/** `values` without the fields under `prefix`, except those named in `keep`. */
+function without(values: FormValues, prefix: string, keep: readonly string[] = []): FormValues {
+  const next: FormValues = {};
+  for (const [path, value] of Object.entries(values)) {
+    if (!path.startsWith(prefix) || keep.includes(path)) next[path] = value;
+  }
+  return next;
 }
 
 /** Switches the loss: its parameters are replaced by the new variant's defaults. */
 export function withLoss(values: FormValues, lossName: LossName): FormValues {
-  const next: FormValues = {};
-  for (const [path, value] of Object.entries(values)) {
-    if (!path.startsWith('loss.')) next[path] = value;
-  }
-  return { ...next, ...flattenConfig({ loss: LOSS_SCHEMAS[lossName].parse({ name: lossName }) }) };
+  return {
+    ...without(values, 'loss.'),
+    ...flattenConfig({ loss: LOSS_SCHEMAS[lossName].parse({ name: lossName }) }),
+  };
+}
+
+/**
+ * Switches the dataset source: the old variant's fields give way to the new variant's
+ * defaults (an empty folder where one is needed). The training-image limit is about the run,
+ * not the source, and stays.
+ */
+export function withDataset(values: FormValues, source: DatasetSource): FormValues {
+  const shape = DATASET_SCHEMAS[source].shape;
+  const kept = without(values, 'dataset.', 'trainLimit' in shape ? ['dataset.trainLimit'] : []);
+  return { ...kept, ...flattenConfig({ dataset: { source, ...shapeDefaults(shape) } }) };
+}
+
+/**
+ * The learning rate the optimizer starts from after warm-up: the base rate times
+ * batch / 256 when `scaleByBatch` is on (solo-learn's linear scaling rule), else the base rate.
+ * Undefined while the inputs it needs are not numbers.
+ */
+export function effectiveLearningRate(values: FormValues): number | undefined {
+  const rate = values['optimizer.learningRate'];
+  if (typeof rate !== 'number' || !Number.isFinite(rate)) return undefined;
+  if (values['optimizer.scaleByBatch'] === false) return rate;
+  const batchSize = values['training.batchSize'];
+  if (typeof batchSize !== 'number' || !Number.isFinite(batchSize) || batchSize <= 0) return undefined;
+  return (rate * batchSize) / REFERENCE_BATCH_SIZE;
 }
 
 const BOUNDS: [RegExp, string][] = [
@@ -102,13 +163,14 @@ export interface FormValidation {
 
 /**
  * Checks the values with the shared `runConfigSchema`, exactly as the backend will. An emptied
- * input whose field is not optional is an error too: the schema would quietly put its default
- * back, which is not what an empty box on screen says.
+ * number input whose field is not optional is an error too: the schema would quietly put its
+ * default back, which is not what an empty box on screen says.
  */
 export function validateFormValues(values: FormValues, fields: readonly ConfigField[] = []): FormValidation {
   const messages: Record<string, string> = {};
   for (const field of fields) {
-    if (!field.optional && field.kind !== 'text' && values[field.path] === undefined)
+    const isNumber = field.kind === 'integer' || field.kind === 'number';
+    if (isNumber && !field.optional && values[field.path] === undefined)
       messages[field.path] = 'Enter a number';
   }
   const parsed = runConfigSchema.safeParse(unflattenValues(values));

@@ -76,9 +76,77 @@ describe('grouping metrics into charts', () => {
     expect(groups.map((group) => group.title)).toEqual(['Loss', 'Loss terms', 'Learning rate', 'Knn top1']);
   });
 
-  it('falls back to another loss-like series as the main chart', () => {
+  it("groups the training engine's metrics: kNN, step-time split, throughput, memory", () => {
+    const names = [
+      'loss',
+      'loss/invariance',
+      'loss/redundancy',
+      'learning_rate',
+      'samples_per_second',
+      'time/data_ms',
+      'time/forward_ms',
+      'time/backward_ms',
+      'time/step_ms',
+      'memory/tfjs_bytes',
+      'memory/rss_bytes',
+      'memory/tensors',
+      'knn/top5',
+      'knn/top1',
+      'grad_norm',
+    ];
+    const groups = groupMetricNames(names);
+    expect(groups.map((group) => [group.id, group.names])).toEqual([
+      ['loss', ['loss']],
+      ['knn', ['knn/top1', 'knn/top5']],
+      ['loss-terms', ['loss/invariance', 'loss/redundancy']],
+      ['learning-rate', ['learning_rate']],
+      ['step-time', ['time/data_ms', 'time/forward_ms', 'time/backward_ms', 'time/step_ms']],
+      ['throughput', ['samples_per_second']],
+      ['memory', ['memory/tfjs_bytes', 'memory/rss_bytes']],
+      ['tensors', ['memory/tensors']],
+      ['metric:grad_norm', ['grad_norm']],
+    ]);
+    const byId = new Map(groups.map((group) => [group.id, group]));
+    expect(byId.get('knn')).toMatchObject({
+      title: 'kNN accuracy',
+      format: 'percent',
+      points: true,
+      labels: { 'knn/top1': 'top-1', 'knn/top5': 'top-5' },
+    });
+    expect(byId.get('step-time')).toMatchObject({
+      format: 'ms',
+      stacked: ['time/data_ms', 'time/forward_ms', 'time/backward_ms'],
+      labels: { 'time/data_ms': 'data', 'time/step_ms': 'total' },
+    });
+    expect(byId.get('memory')).toMatchObject({ format: 'bytes' });
+    expect(byId.get('loss-terms')?.labels).toEqual({
+      'loss/invariance': 'invariance',
+      'loss/redundancy': 'redundancy',
+    });
+    expect(groups.filter((group) => group.primary).map((group) => group.id)).toEqual(['loss']);
+    expect(groupMetricNames(['loss', 'probe/val_top1', 'probe/train_top1'])[1]).toMatchObject({
+      id: 'probe',
+      names: ['probe/train_top1', 'probe/val_top1'],
+      format: 'percent',
+      points: true,
+      labels: { 'probe/train_top1': 'train top-1', 'probe/val_top1': 'held-out top-1' },
+    });
+    // Only some timings: nothing to stack, still one chart in milliseconds.
+    expect(groupMetricNames(['loss', 'time/step_ms'])[1]).toMatchObject({
+      id: 'step-time',
+      names: ['time/step_ms'],
+      format: 'ms',
+    });
+    expect(groupMetricNames(['loss', 'time/step_ms'])[1]?.stacked).toBeUndefined();
+  });
+
+  it('falls back to another loss-like series as the main chart, and to none', () => {
     expect(groupMetricNames(['trainLoss', 'lr'])[0]).toMatchObject({ names: ['trainLoss'], primary: true });
     expect(groupMetricNames([])).toEqual([]);
+    // A run that failed before its first step: the initial kNN stays in its own chart.
+    expect(groupMetricNames(['knn/top1', 'knn/top5']).map((group) => [group.id, group.primary])).toEqual([
+      ['knn', false],
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MetricSeries } from '@shared/metrics';
 import { createApiClient } from '../../src-renderer/api/client';
 import { useApiCall } from '../../src-renderer/composables/useApiCall';
+import { useRunDetail } from '../../src-renderer/composables/useRunDetail';
 import { useRunLog } from '../../src-renderer/composables/useRunLog';
 import { useRunMetrics } from '../../src-renderer/composables/useRunMetrics';
 import { FakeTransport, settle } from './fake-transport';
@@ -66,6 +67,31 @@ describe('useApiCall', () => {
     await nextTick();
     await settle();
     expect(call.error.value).toEqual({ code: 'not-found', message: 'no run 5' });
+  });
+});
+
+describe('useRunDetail', () => {
+  it('fetches the detail again once the backend is chosen (for its notes) and when the run ends', async () => {
+    let backendNotes: string[] = [];
+    const transport = new FakeTransport().handle('runs:get', ({ runId }) => ({
+      ok: true,
+      value: { ...summary({ id: runId, status: 'queued' }), backendNotes } as never,
+    }));
+    const { run } = inScope(() => useRunDetail(4, createApiClient(transport)));
+    await settle();
+    expect(transport.callsTo('runs:get')).toHaveLength(1);
+
+    backendNotes = ['tensorflow: tfjs-node-gpu is not installed'];
+    transport.emit('run:status', summary({ id: 4, status: 'running' }));
+    await settle();
+    expect(transport.callsTo('runs:get')).toHaveLength(1);
+    transport.emit('run:status', summary({ id: 4, status: 'running', backend: 'wasm', device: 'CPU' }));
+    await settle();
+    expect(transport.callsTo('runs:get')).toHaveLength(2);
+    expect(run.value?.backendNotes).toEqual(['tensorflow: tfjs-node-gpu is not installed']);
+    transport.emit('run:status', summary({ id: 4, status: 'completed', backend: 'wasm', device: 'CPU' }));
+    await settle();
+    expect(transport.callsTo('runs:get')).toHaveLength(3);
   });
 });
 

@@ -1,58 +1,166 @@
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { LOSS_NAMES, runConfigSchema } from '@shared/config/run-config';
+import { PRESETS } from '@shared/config/presets';
 import {
-  LOSS_NAME_FIELD,
-  RUN_SECTION,
-  TRAINING_SECTIONS,
+  BACKBONES,
+  DATASET_SOURCES,
+  LOSS_NAMES,
+  OPTIMIZERS,
+  runConfigSchema,
+} from '@shared/config/run-config';
+import { createApiClient } from '../../src-renderer/api/client';
+import { useRunConfigForm } from '../../src-renderer/composables/useRunConfigForm';
+import {
+  autoAugmentation,
+  buildSections,
+  datasetParameterFields,
+  fieldLabels,
+  learningRateHint,
   lossParameterFields,
+  type ConfigField,
+  type FieldKind,
 } from '../../src-renderer/domain/run-config-fields';
 import {
+  configFormValues,
   defaultFormValues,
+  effectiveLearningRate,
   flattenConfig,
   humanizeMessage,
+  presetFormValues,
   unflattenValues,
   validateFormValues,
+  withDataset,
   withLoss,
+  type FormValues,
 } from '../../src-renderer/domain/run-config-form';
+import { FakeTransport } from './fake-transport';
+
+const NOW = Date.UTC(2025, 5, 12, 14, 32);
+
+function fieldsOf(values: FormValues): ConfigField[] {
+  return buildSections(values).flatMap((section) => section.fields);
+}
+
+function section(values: FormValues, id: string): string[] {
+  return (buildSections(values).find((item) => item.id === id)?.fields ?? []).map((field) => field.path);
+}
+
+interface Leaf {
+  path: string;
+  kind: FieldKind;
+  optional: boolean;
+}
+
+/**
+ * Every leaf of the run-config schema for one choice of each discriminated union, with the
+ * input kind it calls for. Walks the zod schema itself, so a field added to the schema shows
+ * up here without anyone listing it.
+ */
+function schemaLeaves(
+  schema: z.ZodType,
+  choose: Record<string, string>,
+  prefix = '',
+  optional = false,
+): Leaf[] {
+  if (schema instanceof z.ZodOptional)
+    return schemaLeaves(schema.unwrap() as z.ZodType, choose, prefix, true);
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault)
+    return schemaLeaves(schema.unwrap() as z.ZodType, choose, prefix, optional);
+  if (schema instanceof z.ZodObject) {
+    return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([key, child]) =>
+      schemaLeaves(child, choose, prefix ? `${prefix}.${key}` : key, false),
+    );
+  }
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    const discriminator = schema._zod.def.discriminator;
+    const wanted = choose[prefix ? `${prefix}.${discriminator}` : discriminator];
+    const option = (schema.options as z.ZodObject[]).find((item) =>
+      (item.shape[discriminator] as z.ZodLiteral).values.has(wanted as never),
+    );
+    if (!option) throw new Error(`No ${prefix} variant ${wanted}`);
+    return schemaLeaves(option, choose, prefix, optional);
+  }
+  let kind: FieldKind;
+  if (schema instanceof z.ZodBoolean) kind = 'boolean';
+  else if (schema instanceof z.ZodString) kind = 'text';
+  else if (schema instanceof z.ZodNumber) kind = schema.isInt ? 'integer' : 'number';
+  else if (schema instanceof z.ZodEnum || schema instanceof z.ZodLiteral || schema instanceof z.ZodUnion)
+    kind = 'select';
+  else throw new Error(`Unexpected schema at ${prefix}`);
+  return [{ path: prefix, kind, optional }];
+}
+
+/** Fields that only apply to one choice and are hidden for the others. */
+function hiddenByDesign(backbone: string, optimizer: string): string[] {
+  return [
+    ...(backbone === 'mlp' ? [] : ['model.backboneHiddenDim', 'model.featureDim']),
+    ...(optimizer === 'lars' ? [] : ['optimizer.eta', 'optimizer.clipLars']),
+  ];
+}
 
 describe('the New-run form model', () => {
-  it('starts from a valid quick run with the schema defaults filled in', () => {
-    const values = defaultFormValues(Date.UTC(2025, 5, 12, 14, 32));
-    const { config, fields } = validateFormValues(values);
+  it('starts from a quick run: embedded data, small CNN, 2 x 2048 images, small evaluation', () => {
+    const values = defaultFormValues(NOW);
+    const { config, fields } = validateFormValues(values, fieldsOf(values));
     expect(fields).toEqual({});
     expect(config).toMatchObject({
-      loss: { name: 'bt', lambda: 0.0051, scale: 0.024 },
-      dataset: { trainLimit: 2048 },
-      training: { epochs: 2 },
+      dataset: { source: 'embedded', trainLimit: 2048 },
+      augmentation: { preset: 'auto' },
+      model: { backbone: 'small-cnn' },
+      loss: { name: 'fft-bt' },
+      optimizer: { name: 'lars', scaleByBatch: true },
+      schedule: { warmupEpochs: 0 },
+      training: { epochs: 2, batchSize: 128 },
+      evaluation: { bankLimit: 1000, testLimit: 500 },
     });
-    expect(values['name']).toMatch(/^bt-\d{4}-\d{4}$/);
+    expect(config?.training.maxSteps).toBeUndefined();
+    expect(values['name']).toMatch(/^fft-bt-\d{4}-\d{4}$/);
   });
 
-  it('flattens to dotted paths and back', () => {
+  it('flattens to dotted paths and back, booleans included', () => {
     const config = runConfigSchema.parse({ name: 'x', loss: { name: 'fft-bt', blockSize: 16 } });
     const values = flattenConfig(config);
     expect(values['loss.blockSize']).toBe(16);
-    expect(values['model.projectorOutputDim']).toBe(256);
+    expect(values['model.projectorOutputDim']).toBe(512);
+    expect(values['optimizer.clipLars']).toBe(true);
     expect(unflattenValues(values)).toEqual(config);
     expect(unflattenValues({ 'training.maxSteps': undefined, name: 'y' })).toEqual({ name: 'y' });
   });
 
-  it('has a field for every path of every loss variant, and no field without a path in the schema', () => {
-    const fieldPaths = new Set(
-      [...RUN_SECTION.fields, ...TRAINING_SECTIONS.flatMap((section) => section.fields), LOSS_NAME_FIELD].map(
-        (field) => field.path,
-      ),
-    );
-    for (const name of LOSS_NAMES) {
-      const paths = new Set([...fieldPaths, ...lossParameterFields(name).map((field) => field.path)]);
-      const schemaPaths = Object.keys(
-        flattenConfig(runConfigSchema.parse({ name: 'x', loss: { name, blockSize: 8 } })),
-      );
-      for (const path of schemaPaths.filter((item) => !['dataset.source', 'model.backbone'].includes(item)))
-        expect(paths).toContain(path);
-      for (const path of paths)
-        expect([...schemaPaths, 'dataset.trainLimit', 'training.maxSteps']).toContain(path);
-    }
+  it('shows one field of the right kind per schema path, for every variant combination', () => {
+    const seen = new Set<string>();
+    for (const source of DATASET_SOURCES)
+      for (const loss of LOSS_NAMES)
+        for (const backbone of BACKBONES)
+          for (const optimizer of OPTIMIZERS) {
+            const choose = {
+              'dataset.source': source,
+              'loss.name': loss,
+              'model.backbone': backbone,
+              'optimizer.name': optimizer,
+            };
+            const leaves = schemaLeaves(runConfigSchema, choose);
+            const fields = fieldsOf(choose);
+            const byPath = new Map(fields.map((field) => [field.path, field]));
+            expect(byPath.size, 'no path twice').toBe(fields.length);
+            const leafPaths = new Set(leaves.map((leaf) => leaf.path));
+            for (const field of fields)
+              expect(leafPaths, `${field.path} is in the schema`).toContain(field.path);
+            const hidden = hiddenByDesign(backbone, optimizer);
+            for (const leaf of leaves) {
+              const field = byPath.get(leaf.path);
+              if (hidden.includes(leaf.path)) {
+                expect(field, `${leaf.path} hidden with ${backbone}/${optimizer}`).toBeUndefined();
+                continue;
+              }
+              expect(field, `${leaf.path} with ${JSON.stringify(choose)}`).toBeDefined();
+              expect(field?.kind, leaf.path).toBe(leaf.kind);
+              expect(Boolean(field?.optional), leaf.path).toBe(leaf.optional);
+              seen.add(leaf.path);
+            }
+          }
+    // The hidden fields do appear for their own choice.
+    for (const path of hiddenByDesign('resnet18', 'sgd')) expect(seen).toContain(path);
   });
 
   it('switching the loss replaces its parameters with the new variant defaults', () => {
@@ -64,11 +172,188 @@ describe('the New-run form model', () => {
     expect(validateFormValues(values).fields).toEqual({});
   });
 
+  it('switching the dataset source swaps its fields for the variant defaults and keeps the image limit', () => {
+    const cifar100 = withDataset(defaultFormValues(), 'cifar100');
+    expect(cifar100).toMatchObject({
+      'dataset.source': 'cifar100',
+      'dataset.path': '',
+      'dataset.labels': 'fine',
+      'dataset.trainLimit': 2048,
+    });
+    expect(section(cifar100, 'data')).toEqual([
+      'dataset.source',
+      'dataset.path',
+      'dataset.labels',
+      'dataset.trainLimit',
+    ]);
+    expect(validateFormValues(cifar100, fieldsOf(cifar100)).fields).toEqual({
+      'dataset.path': 'Give the folder that holds the dataset',
+    });
+    const filled = { ...cifar100, 'dataset.path': 'datasets/cifar-100-binary' };
+    expect(validateFormValues(filled, fieldsOf(filled)).config?.dataset).toEqual({
+      source: 'cifar100',
+      path: 'datasets/cifar-100-binary',
+      labels: 'fine',
+      trainLimit: 2048,
+    });
+
+    const folder = withDataset(filled, 'image-folder');
+    expect(folder['dataset.labels']).toBeUndefined();
+    expect(folder).toMatchObject({
+      'dataset.path': '',
+      'dataset.imageSize': 64,
+      'dataset.testFraction': 0.1,
+    });
+    expect(section(folder, 'data')).toEqual([
+      'dataset.source',
+      'dataset.path',
+      'dataset.imageSize',
+      'dataset.testFraction',
+      'dataset.trainLimit',
+    ]);
+
+    const embedded = withDataset({ ...folder, 'dataset.path': '/data/x' }, 'embedded');
+    expect(Object.keys(embedded).filter((path) => path.startsWith('dataset.'))).toEqual([
+      'dataset.trainLimit',
+      'dataset.source',
+    ]);
+    expect(validateFormValues(embedded, fieldsOf(embedded)).config?.dataset).toEqual({
+      source: 'embedded',
+      trainLimit: 2048,
+    });
+  });
+
+  it('asks for a folder only for sources on disk, with a hint on where to get the data', () => {
+    expect(datasetParameterFields('embedded').map((field) => field.path)).toEqual(['dataset.trainLimit']);
+    for (const source of ['idx', 'cifar10', 'cifar100', 'image-folder'] as const) {
+      const path = datasetParameterFields(source).find((field) => field.path === 'dataset.path');
+      expect(path).toMatchObject({ kind: 'text', wide: true });
+      expect(path?.hint).toMatch(/Relative paths/);
+      expect(path?.placeholder).toMatch(/^datasets\//);
+    }
+    expect(datasetParameterFields('cifar10').find((field) => field.path === 'dataset.path')?.hint).toMatch(
+      /download cifar10/,
+    );
+  });
+
+  it('shows optimizer- and backbone-specific fields only when they apply', () => {
+    const values = defaultFormValues();
+    expect(section(values, 'optimizer')).toEqual([
+      'optimizer.name',
+      'optimizer.learningRate',
+      'optimizer.scaleByBatch',
+      'optimizer.momentum',
+      'optimizer.weightDecay',
+      'optimizer.eta',
+      'optimizer.clipLars',
+      'optimizer.excludeBiasAndNorm',
+    ]);
+    const label = (items: FormValues, path: string) =>
+      fieldsOf(items).find((field) => field.path === path)?.label;
+    expect(label(values, 'optimizer.momentum')).toBe('Momentum');
+
+    const adam: FormValues = { ...values, 'optimizer.name': 'adam' };
+    expect(section(adam, 'optimizer')).not.toContain('optimizer.eta');
+    expect(section(adam, 'optimizer')).not.toContain('optimizer.clipLars');
+    expect(label(adam, 'optimizer.momentum')).toBe('β1 (momentum)');
+    expect(label({ ...values, 'optimizer.name': 'adamw' }, 'optimizer.momentum')).toBe('β1 (momentum)');
+    expect(label({ ...values, 'optimizer.name': 'sgd' }, 'optimizer.momentum')).toBe('Momentum');
+    // Hidden values stay in the form: switching back shows them as they were.
+    expect(adam['optimizer.eta']).toBe(0.02);
+
+    expect(section(values, 'model')).toEqual([
+      'model.backbone',
+      'model.projectorHiddenDim',
+      'model.projectorOutputDim',
+    ]);
+    expect(section({ ...values, 'model.backbone': 'mlp' }, 'model')).toEqual([
+      'model.backbone',
+      'model.backboneHiddenDim',
+      'model.featureDim',
+      'model.projectorHiddenDim',
+      'model.projectorOutputDim',
+    ]);
+    expect(section(values, 'evaluation')).toContain('evaluation.probeLearningRate');
+    expect(section({ ...values, 'evaluation.onlineProbe': false }, 'evaluation')).not.toContain(
+      'evaluation.probeLearningRate',
+    );
+    // Labels for a stored configuration cover the hidden fields too.
+    expect(fieldLabels(values).get('model.featureDim')).toBe('MLP feature dim');
+  });
+
+  it('treats booleans as checkboxes, never as missing numbers', () => {
+    const values = { ...defaultFormValues(), 'optimizer.scaleByBatch': false, 'optimizer.clipLars': false };
+    const { config, fields } = validateFormValues(values, fieldsOf(values));
+    expect(fields).toEqual({});
+    expect(config?.optimizer).toMatchObject({
+      scaleByBatch: false,
+      clipLars: false,
+      excludeBiasAndNorm: true,
+    });
+    expect(
+      fieldsOf(values)
+        .filter((field) => field.kind === 'boolean')
+        .map((field) => field.path),
+    ).toEqual([
+      'optimizer.scaleByBatch',
+      'optimizer.clipLars',
+      'optimizer.excludeBiasAndNorm',
+      'evaluation.onlineProbe',
+      'checkpoint.keepBest',
+    ]);
+  });
+
+  it('works out the effective learning rate live', () => {
+    const values = defaultFormValues();
+    expect(effectiveLearningRate(values)).toBeCloseTo(0.15);
+    expect(learningRateHint(values)).toBe('Effective 0.15 = 0.3 × 128 / 256');
+    const large = { ...values, 'training.batchSize': 1024, 'optimizer.learningRate': 0.2 };
+    expect(effectiveLearningRate(large)).toBeCloseTo(0.8);
+    const unscaled = { ...large, 'optimizer.scaleByBatch': false };
+    expect(effectiveLearningRate(unscaled)).toBe(0.2);
+    expect(learningRateHint(unscaled)).toBe('Used as given: 0.2');
+    expect(effectiveLearningRate({ ...values, 'optimizer.learningRate': undefined })).toBeUndefined();
+    expect(learningRateHint({ ...values, 'training.batchSize': undefined })).toBe('Scaled by batch / 256');
+    const hint = fieldsOf(large).find((field) => field.path === 'optimizer.learningRate')?.hint;
+    expect(hint).toBe('Effective 0.8 = 0.2 × 1024 / 256');
+  });
+
+  it('says what auto augmentation picks for the data and loss', () => {
+    expect(autoAugmentation('embedded', 'fft-vicreg')).toBe('light');
+    expect(autoAugmentation('cifar10', 'fft-vicreg')).toBe('vicreg-cifar');
+    expect(autoAugmentation('cifar100', 'bt')).toBe('bt-cifar');
+    expect(autoAugmentation('image-folder', 'bt')).toMatch(/else bt-cifar/);
+    const hint = fieldsOf(defaultFormValues()).find((field) => field.path === 'augmentation.preset')?.hint;
+    expect(hint).toMatch(/^Picks light here \(grayscale images\): Crop/);
+    const cifar = fieldsOf({ ...withDataset(defaultFormValues(), 'cifar10'), 'loss.name': 'vicreg' }).find(
+      (field) => field.path === 'augmentation.preset',
+    )?.hint;
+    expect(cifar).toMatch(/^Picks vicreg-cifar here \(colour images, VICReg family\): solo-learn/);
+  });
+
+  it('loads every preset as a valid form under a fresh name', () => {
+    for (const [name, preset] of Object.entries(PRESETS)) {
+      const values = presetFormValues(name, NOW);
+      expect(values, name).not.toBeNull();
+      expect(values?.['name']).toMatch(new RegExp(`^${name}-\\d{4}-\\d{4}$`));
+      const { config, fields } = validateFormValues(values!, fieldsOf(values!));
+      expect(fields, name).toEqual({});
+      const { name: _name, ...rest } = preset.config;
+      expect(config, name).toMatchObject(rest);
+    }
+    expect(presetFormValues('no-such-preset')).toBeNull();
+    // A configuration the schema rejects is shown as it is, so its problems sit on their fields.
+    expect(configFormValues({ name: 'x', training: { epochs: 0 } })).toEqual({
+      name: 'x',
+      'training.epochs': 0,
+    });
+  });
+
   it('reports one readable message per field', () => {
-    const fields = [...RUN_SECTION.fields, ...lossParameterFields('bt')];
+    const fields = [...buildSections(defaultFormValues())[0]!.fields, ...lossParameterFields('bt')];
     const { config, fields: messages } = validateFormValues(
       {
-        ...defaultFormValues(),
+        ...withLoss(defaultFormValues(), 'bt'),
         name: ' ',
         'training.epochs': 0,
         'loss.lambda': undefined,
@@ -91,6 +376,9 @@ describe('the New-run form model', () => {
     expect(validateFormValues({ ...defaultFormValues(), 'dataset.trainLimit': 10 }).fields).toEqual({
       'dataset.trainLimit': 'Use at least one batch (128 images)',
     });
+    expect(validateFormValues({ ...defaultFormValues(), 'schedule.warmupEpochs': 2 }).fields).toEqual({
+      'schedule.warmupEpochs': 'The warm-up must be shorter than the run (2 epochs)',
+    });
     expect(
       validateFormValues(withLoss({ ...defaultFormValues(), 'model.projectorOutputDim': 32 }, 'fft-bt'))
         .fields,
@@ -108,5 +396,85 @@ describe('the New-run form model', () => {
   it('rewords zod bounds', () => {
     expect(humanizeMessage('Too small: expected number to be >0')).toBe('Must be greater than 0');
     expect(humanizeMessage('Too big: expected number to be <=10')).toBe('Must be at most 10');
+  });
+});
+
+describe('useRunConfigForm', () => {
+  function form() {
+    const transport = new FakeTransport();
+    return {
+      transport,
+      form: useRunConfigForm({ api: createApiClient(transport), initial: defaultFormValues(NOW) }),
+    };
+  }
+
+  it('swaps the data fields when the source changes, and shows the missing folder on its field', () => {
+    const { form: state } = form();
+    state.setValue('dataset.source', 'cifar10');
+    const data = state.sections.value.find((item) => item.id === 'data');
+    expect(data?.fields.map((field) => field.path)).toEqual([
+      'dataset.source',
+      'dataset.path',
+      'dataset.trainLimit',
+    ]);
+    expect(data?.intro).toMatch(/CIFAR-10/);
+    expect(state.messages.value).toEqual({ 'dataset.path': 'Give the folder that holds the dataset' });
+    expect(state.otherMessages.value).toEqual([]);
+    expect(state.isValid.value).toBe(false);
+    state.setValue('dataset.path', 'datasets/cifar-10-batches-bin');
+    expect(state.isValid.value).toBe(true);
+    expect(state.config.value?.dataset).toEqual({
+      source: 'cifar10',
+      path: 'datasets/cifar-10-batches-bin',
+      trainLimit: 2048,
+    });
+  });
+
+  it('follows the optimizer, the checkboxes and the effective learning rate', () => {
+    const { form: state } = form();
+    expect(state.effectiveLearningRate.value).toBeCloseTo(0.15);
+    state.setValue('optimizer.scaleByBatch', false);
+    expect(state.effectiveLearningRate.value).toBeCloseTo(0.3);
+    expect(state.config.value?.optimizer.scaleByBatch).toBe(false);
+    state.setValue('optimizer.name', 'adamw');
+    const optimizer = state.sections.value.find((item) => item.id === 'optimizer')!;
+    expect(optimizer.fields.map((field) => field.path)).not.toContain('optimizer.clipLars');
+    expect(optimizer.fields.find((field) => field.path === 'optimizer.momentum')?.label).toBe(
+      'β1 (momentum)',
+    );
+  });
+
+  it('loads a preset under a fresh name and resets to the quick run', () => {
+    const { form: state } = form();
+    expect(state.loadPreset('smoke')).toBe(true);
+    expect(state.values.value['name']).toMatch(/^smoke-\d{4}-\d{4}$/);
+    expect(state.config.value).toMatchObject({
+      model: { backbone: 'mlp', backboneHiddenDim: 64 },
+      optimizer: { name: 'adam', scaleByBatch: false },
+      training: { maxSteps: 20 },
+    });
+    const model = state.sections.value.find((item) => item.id === 'model')!;
+    expect(model.fields.map((field) => field.path)).toContain('model.backboneHiddenDim');
+    expect(state.loadPreset('nope')).toBe(false);
+    state.reset();
+    expect(state.config.value).toMatchObject({ model: { backbone: 'small-cnn' }, training: { epochs: 2 } });
+  });
+
+  it('sends the validated config and keeps the backend messages on their fields until edited', async () => {
+    const { form: state, transport } = form();
+    transport.handle('runs:create', () => ({
+      ok: false,
+      error: { code: 'invalid-input', message: 'bad', fields: { 'dataset.trainLimit': 'Too many' } },
+    }));
+    expect(await state.submit()).toBeNull();
+    expect(transport.callsTo('runs:create')).toEqual([
+      expect.objectContaining({
+        config: expect.objectContaining({ model: expect.any(Object) }),
+        start: true,
+      }),
+    ]);
+    expect(state.messages.value['dataset.trainLimit']).toBe('Too many');
+    state.setValue('dataset.trainLimit', 4096);
+    expect(state.messages.value['dataset.trainLimit']).toBeUndefined();
   });
 });

@@ -1,0 +1,85 @@
+import type { MetricSeries } from '@shared/metrics';
+import { formatPercent, formatResult } from './format';
+import { metricTitle } from './metric-groups';
+
+/** kNN accuracy of one run: at initialisation and the latest known (final once the run ended). */
+export interface KnnAccuracy {
+  initial?: number;
+  latest?: number;
+  /** `latest` is the evaluation at the end of training. */
+  isFinal: boolean;
+  /** latest - initial, when both are known and were taken at different times. */
+  gain?: number;
+}
+
+const RESULT_KEYS = { 1: ['initialKnnTop1', 'finalKnnTop1'], 5: ['initialKnnTop5', 'finalKnnTop5'] } as const;
+
+function finite(value: number | null | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The top-k kNN accuracy of a run from its results (`initialKnnTop1`, `finalKnnTop1`), else
+ * from its `knn/top1` series while it runs (the point at step 0 is the initialisation, the
+ * last point the latest evaluation). Null when nothing is known.
+ */
+export function knnAccuracy(
+  results: Readonly<Record<string, number>>,
+  series: readonly MetricSeries[] = [],
+  k: 1 | 5 = 1,
+): KnnAccuracy | null {
+  const [initialKey, finalKey] = RESULT_KEYS[k];
+  const points = series.find((item) => item.name === `knn/top${k}`);
+  const firstStep = points?.steps[0];
+  const lastIndex = points ? points.steps.length - 1 : -1;
+  const initial = finite(results[initialKey]) ?? (firstStep === 0 ? finite(points?.values[0]) : undefined);
+  const final = finite(results[finalKey]);
+  const latestPoint =
+    points && lastIndex >= 0 && points.steps[lastIndex] !== 0 ? finite(points.values[lastIndex]) : undefined;
+  const latest = final ?? latestPoint;
+  if (initial === undefined && latest === undefined) return null;
+  return {
+    ...(initial === undefined ? {} : { initial }),
+    ...(latest === undefined ? {} : { latest }),
+    isFinal: final !== undefined,
+    ...(initial !== undefined && latest !== undefined ? { gain: latest - initial } : {}),
+  };
+}
+
+/** For the runs list: the final top-1 accuracy, else the latest known, and whether it is final. */
+export function latestKnnTop1(
+  results: Readonly<Record<string, number>>,
+): { value: number; isFinal: boolean; isInitial: boolean } | null {
+  const final = finite(results.finalKnnTop1);
+  if (final !== undefined) return { value: final, isFinal: true, isInitial: false };
+  const latest = finite(results.knnTop1);
+  if (latest !== undefined) return { value: latest, isFinal: false, isInitial: false };
+  const initial = finite(results.initialKnnTop1);
+  return initial === undefined ? null : { value: initial, isFinal: false, isInitial: true };
+}
+
+/** A gain in accuracy as percentage points: `+33.3 pp`, `−1.2 pp`. */
+export function formatGain(gain: number): string {
+  const points = Number((gain * 100).toFixed(1));
+  return `${points >= 0 ? '+' : '−'}${Math.abs(points)} pp`;
+}
+
+const RESULT_LABELS: Record<string, string> = {
+  finalProbeTop1: 'Online probe top-1',
+  loss: 'Final loss',
+  steps: 'Steps',
+  durationMs: 'Training time',
+};
+
+/** Results other than the kNN accuracies (which have their own place), labelled and formatted. */
+export function otherResults(
+  results: Readonly<Record<string, number>>,
+): { name: string; label: string; value: string }[] {
+  return Object.entries(results)
+    .filter(([name]) => !/knnTop\d+$/i.test(name))
+    .map(([name, value]) => ({
+      name,
+      label: RESULT_LABELS[name] ?? metricTitle(name.replace(/Ms$/, '')),
+      value: /Top\d+$/.test(name) ? formatPercent(value) : formatResult(name, value),
+    }));
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { formatGain, knnAccuracy, latestKnnTop1, otherResults } from '../../src-renderer/domain/run-results';
+
+describe('kNN accuracy of a run', () => {
+  it('reads initial and final from the results, with the gain', () => {
+    const results = { initialKnnTop1: 0.41, finalKnnTop1: 0.68, initialKnnTop5: 0.8, finalKnnTop5: 0.95 };
+    expect(knnAccuracy(results)).toEqual({
+      initial: 0.41,
+      latest: 0.68,
+      isFinal: true,
+      gain: expect.closeTo(0.27),
+    });
+    expect(knnAccuracy(results, [], 5)).toMatchObject({ initial: 0.8, latest: 0.95, isFinal: true });
+    expect(formatGain(0.27)).toBe('+27 pp');
+    expect(formatGain(-0.0123)).toBe('−1.2 pp');
+  });
+
+  it('falls back to the knn series while the run trains', () => {
+    const series = [
+      { name: 'loss', steps: [1, 2], values: [3, 2] },
+      { name: 'knn/top1', steps: [0], values: [0.4] },
+    ];
+    expect(knnAccuracy({}, series)).toEqual({ initial: 0.4, isFinal: false });
+    const later = [{ name: 'knn/top1', steps: [0, 16], values: [0.4, 0.5] }];
+    expect(knnAccuracy({}, later)).toEqual({
+      initial: 0.4,
+      latest: 0.5,
+      isFinal: false,
+      gain: expect.closeTo(0.1),
+    });
+    // Results win over the series.
+    expect(knnAccuracy({ initialKnnTop1: 0.41, finalKnnTop1: 0.7 }, later)).toMatchObject({
+      initial: 0.41,
+      latest: 0.7,
+      isFinal: true,
+    });
+    expect(knnAccuracy({}, [])).toBeNull();
+    expect(knnAccuracy({ loss: 1 }, [], 5)).toBeNull();
+  });
+
+  it('gives the runs list the final accuracy, else the latest known', () => {
+    expect(latestKnnTop1({ initialKnnTop1: 0.4, finalKnnTop1: 0.7 })).toEqual({
+      value: 0.7,
+      isFinal: true,
+      isInitial: false,
+    });
+    expect(latestKnnTop1({ initialKnnTop1: 0.4 })).toEqual({ value: 0.4, isFinal: false, isInitial: true });
+    expect(latestKnnTop1({ loss: 2 })).toBeNull();
+  });
+
+  it('labels the other results and leaves the accuracies to their own place', () => {
+    expect(
+      otherResults({
+        initialKnnTop1: 0.4,
+        finalKnnTop1: 0.7,
+        finalKnnTop5: 0.9,
+        loss: 1.5,
+        steps: 32,
+        durationMs: 65_000,
+        finalProbeTop1: 0.55,
+      }),
+    ).toEqual([
+      { name: 'loss', label: 'Final loss', value: '1.5' },
+      { name: 'steps', label: 'Steps', value: '32' },
+      { name: 'durationMs', label: 'Training time', value: '1m 05s' },
+      { name: 'finalProbeTop1', label: 'Online probe top-1', value: '55%' },
+    ]);
+  });
+});

@@ -39,6 +39,8 @@ export interface RunSummary {
   name: string;
   status: RunStatus;
   lossName: string;
+  /** The configuration's backbone, e.g. `small-cnn`. */
+  backbone: string;
   createdAt: number;
   startedAt: number | null;
   endedAt: number | null;

@@ -235,10 +235,22 @@ export class Supervisor {
         store.runs.setProgress(runId, msg.progress);
         events.emit('run:progress', { runId, progress: msg.progress });
         break;
-      case 'metrics':
+      case 'metrics': {
         store.metrics.append(runId, msg.points);
+        // kNN accuracy reaches the run's results as soon as it is measured (lists show it live).
+        const knn = msg.points.filter((point) => point.name === 'knn/top1');
+        if (knn.length > 0) {
+          const latest = knn.at(-1)!;
+          const initial = knn.find((point) => point.step === 0);
+          store.runs.mergeResults(runId, {
+            latestKnnTop1: latest.value,
+            ...(initial ? { initialKnnTop1: initial.value } : {}),
+          });
+          this.emitStatus(runId);
+        }
         events.emit('run:metrics', { runId, series: toSeries(msg.points) });
         break;
+      }
       case 'log':
         this.log(runId, msg.level, msg.message);
         break;

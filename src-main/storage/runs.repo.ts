@@ -7,6 +7,7 @@ interface RunRow {
   name: string;
   config_json: string;
   loss_name: string;
+  backbone: string | null;
   status: RunStatus;
   created_at: number;
   started_at: number | null;
@@ -33,7 +34,7 @@ export interface RunStatusChange {
   ownerPid?: number | null;
 }
 
-const SUMMARY_COLUMNS = `id, name, loss_name, status, created_at, started_at, ended_at, backend, device,
+const SUMMARY_COLUMNS = `id, name, loss_name, json_extract(config_json, '$.model.backbone') AS backbone, status, created_at, started_at, ended_at, backend, device,
   error_text, progress_json, results_json`;
 
 function toSummary(row: RunRow): RunSummary {
@@ -42,6 +43,7 @@ function toSummary(row: RunRow): RunSummary {
     name: row.name,
     status: row.status,
     lossName: row.loss_name,
+    backbone: row.backbone ?? 'unknown',
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
@@ -59,7 +61,9 @@ export class RunsRepository {
   private readonly updateProgress: Statement<[string, number]>;
 
   constructor(private readonly database: Database) {
-    this.selectOne = database.prepare('SELECT * FROM runs WHERE id = ?');
+    this.selectOne = database.prepare(
+      "SELECT *, json_extract(config_json, '$.model.backbone') AS backbone FROM runs WHERE id = ?",
+    );
     this.updateProgress = database.prepare('UPDATE runs SET progress_json = ? WHERE id = ?');
   }
 

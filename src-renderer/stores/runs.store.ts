@@ -19,11 +19,6 @@ export const useRunsStore = defineStore('runs', () => {
   const hasLoaded = ref(false);
   const error = shallowRef<AppError | null>(null);
 
-  // The backbone is part of the run's config, which summaries do not carry: it is learnt from
-  // details (fetched once per run; a run's config never changes) and from the New-run form.
-  const backbones = shallowReactive(new Map<number, string>());
-  const backboneRequests = new Set<number>();
-
   // An event newer than a list request must win over that request's (older) answer.
   let updateCount = 0;
   const updatedAt = new Map<number, number>();
@@ -50,37 +45,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   function forget(runId: number): void {
     byId.delete(runId);
-    backbones.delete(runId);
     updatedAt.set(runId, ++updateCount);
-  }
-
-  function rememberBackbone(runId: number, backbone: string): void {
-    if (backbones.get(runId) !== backbone) backbones.set(runId, backbone);
-  }
-
-  /** The run's backbone: from its summary when the backend puts it there, else what was learnt. */
-  function backboneOf(run: RunSummary): string | undefined {
-    const listed = (run as RunSummary & { backbone?: unknown }).backbone;
-    return typeof listed === 'string' ? listed : backbones.get(run.id);
-  }
-
-  /** Learns the backbones of these runs that are not known yet, a few detail calls at a time. */
-  async function loadBackbones(list: readonly RunSummary[], concurrency = 4): Promise<void> {
-    const missing = list
-      .filter((run) => backboneOf(run) === undefined && !backboneRequests.has(run.id))
-      .map((run) => run.id);
-    for (const id of missing) backboneRequests.add(id);
-    const next = async (): Promise<void> => {
-      const id = missing.shift();
-      if (id === undefined) return;
-      const result = await api.call('runs:get', { runId: id });
-      // Configs stored before backbones existed have none: nothing to show, nothing to ask again.
-      const backbone = result.ok ? (result.value.config.model as { backbone?: unknown }).backbone : undefined;
-      if (typeof backbone === 'string') rememberBackbone(id, backbone);
-      else if (!result.ok) backboneRequests.delete(id);
-      return next();
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, missing.length) }, next));
   }
 
   async function refresh(): Promise<void> {
@@ -149,8 +114,5 @@ export const useRunsStore = defineStore('runs', () => {
     start,
     stop,
     remove,
-    backboneOf,
-    rememberBackbone,
-    loadBackbones,
   };
 });

@@ -140,7 +140,7 @@ export const optimizerConfigSchema = z.object({
   eta: positive().max(1).default(0.02),
   /** LARS: clip the adaptive rate at the global rate (solo-learn `clip_lars_lr`). */
   clipLars: z.boolean().default(true),
-  /** LARS: biases and normalisation weights get neither weight decay nor adaptation. */
+  /** Biases and normalisation weights get no weight decay (and, with LARS, no adaptation). */
   excludeBiasAndNorm: z.boolean().default(true),
 });
 

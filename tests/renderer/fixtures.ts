@@ -5,6 +5,7 @@ export function summary(overrides: Partial<RunSummary> & { id: number }): RunSum
     name: `run ${overrides.id}`,
     status: 'created',
     lossName: 'bt',
+    backbone: 'small-cnn',
     createdAt: 1_700_000_000_000 + overrides.id,
     startedAt: null,
     endedAt: null,

@@ -105,38 +105,3 @@ describe('the runs store', () => {
     expect(store.hasLoaded).toBe(false);
   });
 });
-
-describe('backbones in the runs list', () => {
-  it('learns each run backbone once from its detail, a few calls at a time', async () => {
-    let inFlight = 0;
-    let most = 0;
-    const transport = new FakeTransport().handle('runs:get', async ({ runId }) => {
-      inFlight += 1;
-      most = Math.max(most, inFlight);
-      await settle();
-      inFlight -= 1;
-      if (runId === 3) return { ok: false, error: { code: 'not-found', message: 'gone' } };
-      const backbone = runId === 1 ? 'mlp' : 'resnet18-cifar';
-      return { ok: true, value: { ...summary({ id: runId }), config: { model: { backbone } } } as never };
-    });
-    const store = setup(transport);
-    const runs = [1, 2, 3, 4, 5, 6].map((id) => summary({ id }));
-    store.rememberBackbone(6, 'small-cnn');
-    await store.loadBackbones(runs, 2);
-    expect(most).toBe(2);
-    expect(runs.map((run) => store.backboneOf(run))).toEqual([
-      'mlp',
-      'resnet18-cifar',
-      undefined,
-      'resnet18-cifar',
-      'resnet18-cifar',
-      'small-cnn',
-    ]);
-    expect(transport.callsTo('runs:get')).toHaveLength(5);
-    await store.loadBackbones(runs);
-    // Only the failed one is asked again.
-    expect(transport.callsTo('runs:get')).toHaveLength(6);
-    // A summary that carries the backbone needs no call.
-    expect(store.backboneOf({ ...summary({ id: 9 }), backbone: 'resnet50' } as never)).toBe('resnet50');
-  });
-});

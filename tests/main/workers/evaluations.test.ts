@@ -74,7 +74,7 @@ describe('offline evaluations through the supervisor and worker processes', () =
 
   it('refuses to evaluate a busy run, a run without checkpoints or a missing step', async () => {
     workbench = testWorkbench(join(tempDir(), 'refusals.sqlite'));
-    const fresh = await workbench.handlers['runs:create']({ config: tinyConfig({ name: 'fresh' }) });
+    const fresh = await workbench.handlers['runs:create']({ config: tinyConfig({ name: 'fresh' }), start: false });
     expect(() =>
       workbench!.handlers['evaluations:start']({ runId: fresh.id, kind: 'knn', settings: {} }),
     ).toThrow(/no usable checkpoint/);

@@ -9,6 +9,8 @@ import { benchTrainCommand } from './commands/bench-train';
 import { doctorCommand } from './commands/doctor';
 import { downloadCommand } from './commands/download';
 import { evalKnnCommand, evalLinearCommand } from './commands/evaluate';
+import { exportCommand } from './commands/export';
+import { importCommand } from './commands/import';
 import { lossVectorsCommand } from './commands/loss-vectors';
 import { presetsCommand } from './commands/presets';
 import { resumeCommand } from './commands/resume';
@@ -25,6 +27,8 @@ const COMMANDS: CliCommand[] = [
   runsListCommand,
   runsShowCommand,
   runsExportCommand,
+  exportCommand,
+  importCommand,
   doctorCommand,
   downloadCommand,
   augmentPreviewCommand,

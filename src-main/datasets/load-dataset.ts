@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import type { RunConfig } from '@shared/config/run-config';
 import type { DatasetSplits } from '../ml/data/image-dataset';
 import { loadCifar10, loadCifar100 } from './cifar';
 import { FASHION_MNIST_CLASSES, loadEmbeddedDataset, loadIdxFolder } from './idx-folder';
@@ -17,6 +18,16 @@ export type DatasetSpec =
   | { source: 'cifar100'; path: string; labels: 'fine' | 'coarse' }
   /** One sub-folder of PNG/JPEG images per class (or train/ + test/ or val/ folders laid out so). */
   | { source: 'image-folder'; path: string; imageSize: number; testFraction: number; seed: number };
+
+/**
+ * The dataset a run configuration names, as the loader takes it: image folders are split with
+ * the run's seed, so training, evaluation and export see the same held-out images.
+ */
+export function datasetSpecOf(config: RunConfig): DatasetSpec {
+  const { dataset } = config;
+  if (dataset.source === 'image-folder') return { ...dataset, seed: config.seed };
+  return dataset;
+}
 
 export interface LoadDatasetOptions {
   /** Called while image folders are decoded (thousands of files take a while). */

@@ -30,7 +30,7 @@ export async function runEvaluation(
   let testFeatures: tf.Tensor2D | undefined;
   try {
     restoreCheckpoint(setup, decodeCheckpoint(evaluation.checkpoint));
-    const input = modelInput(setup.viewSize);
+    const input = (pixels: tf.Tensor4D) => modelInput(pixels, setup.viewSize);
     const backbone = setup.encoder.backbone;
     trainFeatures = extractFeatures(backbone, data.train, input, 256, data.train.count, (done, total) =>
       progress('training-split features', done, total),

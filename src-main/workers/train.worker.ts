@@ -4,8 +4,7 @@
  * database: everything it learns goes to the supervisor as protocol messages.
  */
 import { selectBackend } from '../compute/backend';
-import { loadDataset, type DatasetSpec } from '../datasets/load-dataset';
-import type { RunConfig } from '@shared/config/run-config';
+import { datasetSpecOf, loadDataset } from '../datasets/load-dataset';
 import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint } from '../ml/checkpoint/format';
 import { createLoss } from '../ml/losses/registry';
 import {
@@ -72,13 +71,6 @@ async function saveCheckpoint(report: CheckpointReport): Promise<void> {
   await committed;
 }
 
-/** The dataset a configuration names, as the dataset loader takes it. */
-function datasetSpec(config: RunConfig): DatasetSpec {
-  const { dataset } = config;
-  if (dataset.source === 'image-folder') return { ...dataset, seed: config.seed };
-  return dataset;
-}
-
 async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Promise<void> {
   const { config, resourcesDir } = message;
   const log = (level: 'debug' | 'info' | 'warn' | 'error', text: string) =>
@@ -92,7 +84,7 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
       device: backend.device,
       backendNotes: backend.skipped,
     });
-    const data = await loadDataset(datasetSpec(config), resourcesDir, {
+    const data = await loadDataset(datasetSpecOf(config), resourcesDir, {
       onProgress: ({ done, total, stage }) => {
         if (done === total || done % 1000 === 0) log('info', `Loading ${stage}: ${done}/${total}`);
       },

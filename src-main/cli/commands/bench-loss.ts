@@ -27,7 +27,11 @@ export interface LossBenchResult {
   backend: string;
   medianMs: number | null;
   minMs: number | null;
-  /** Peak process RSS growth over the inputs, sampled right after each forward + backward. */
+  /**
+   * Peak process RSS growth over the RSS before the first pass: from the OS high-water mark when
+   * this configuration raised it, else sampled after each pass (run one configuration per process
+   * for an exact figure).
+   */
   peakBytes: number | null;
   /** Peak bytes of tfjs tensors during one forward + backward (tf.profile). */
   tfPeakBytes: number | null;
@@ -130,16 +134,21 @@ async function measure(
   const z2 = tf.randomNormal([n, d], 0, 1, 'float32', random.nextUint32()) as tf.Tensor2D;
   try {
     const baseline = process.memoryUsage().rss;
-    let peakBytes = 0;
+    const highWaterBefore = process.resourceUsage().maxRSS * 1024;
+    let sampledPeak = 0;
     const times: number[] = [];
     for (let i = 0; i < warmup + repetitions; i++) {
       const permutation = drawPermutation(plan.config, d, random);
       const start = performance.now();
       step(loss, z1, z2, permutation);
       const elapsed = performance.now() - start;
-      peakBytes = Math.max(peakBytes, process.memoryUsage().rss - baseline);
+      sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss - baseline);
       if (i >= warmup) times.push(elapsed);
     }
+    // the OS high-water mark is exact when this configuration raised it; otherwise (an earlier,
+    // larger configuration in the same process) only the RSS sampled after each pass is known
+    const highWaterAfter = process.resourceUsage().maxRSS * 1024;
+    const peakBytes = highWaterAfter > highWaterBefore ? highWaterAfter - baseline : sampledPeak;
     const profile = await tf.profile(() => step(loss, z1, z2, drawPermutation(plan.config, d, random)));
     return { medianMs: median(times), minMs: Math.min(...times), peakBytes, tfPeakBytes: profile.peakBytes };
   } finally {
@@ -158,7 +167,8 @@ export const benchLossCommand: CliCommand = {
 For each d and loss: a warm-up, then --reps timed forward + backward passes of the loss
 alone on standard normal [n, d] inputs (a fresh permutation per pass unless --no-perm);
 prints the median and min time and the peak memory: process RSS growth (host buffers and the
-wasm heap) and tfjs tensor bytes. Exact losses ignore --b, --q and --no-perm. A size whose
+wasm heaps; exact from the OS high-water mark when the configuration raised it, so measure one
+configuration per process for memory) and tfjs tensor bytes. Exact losses ignore --b, --q and --no-perm. A size whose
 d x d matrices (exact losses) or O(d^2 / b) pair summaries (relaxed losses with a tiny b)
 cannot be held is skipped with a message. --b takes block sizes or 'd';
 --q defaults to each loss's default (2). With --json: one JSON object per line with loss, n,

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { PRESETS } from '@shared/config/presets';
 import { LOSS_NAMES, OPTIMIZERS, type LossName, type RunConfig } from '@shared/config/run-config';
 import { selectBackend } from '../../compute/backend';
-import { loadDataset } from '../../datasets/load-dataset';
+import { datasetSpecOf, loadDataset } from '../../datasets/load-dataset';
 import { findResourcesDir } from '../../paths';
 import { createLoss } from '../../ml/losses/registry';
 import { benchmarkTraining } from '../../ml/train/benchmark';
@@ -67,10 +67,7 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
     const steps = positiveInteger(values.steps, '--steps');
     const warmupSteps = Number(values.warmup);
     const backend = await selectBackend(parseRunConfig({ name: 'x', backend: values.backend }).backend);
-    const data = await loadDataset(
-      base.dataset.source === 'image-folder' ? { ...base.dataset, seed: base.seed } : base.dataset,
-      findResourcesDir(context.buildDir),
-    );
+    const data = await loadDataset(datasetSpecOf(base), findResourcesDir(context.buildDir));
     const rows: Record<string, string | number>[] = [];
     for (const lossName of losses.length > 0 ? (losses as LossName[]) : [base.loss.name]) {
       for (const d of dimensions.length > 0 ? dimensions : [base.model.projectorOutputDim]) {

@@ -4,7 +4,7 @@ import { resolveDatabasePath } from '../../paths';
 import { RunStore } from '../../storage/store';
 import { UsageError, type CliCommand } from '../command';
 import { formatDuration, formatNumber, formatTable, formatTime } from '../format';
-import { metricsToCsv } from './metrics-csv';
+import { metricsToCsv } from '../../export/metrics-csv';
 
 /** Read-only commands open the store directly: no supervisor, no start-up repair of other hosts' runs. */
 function openStore(db: string | undefined): RunStore {

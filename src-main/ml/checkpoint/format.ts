@@ -97,8 +97,9 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointContents {
     const end = start + entry.length * 4;
     if (end > bytes.length)
       throw new Error(`The checkpoint is truncated (tensor '${entry.name}' is incomplete)`);
-    // Copy out: the views must not depend on the alignment of the byte string we were given.
-    const copy = bytes.slice(start, end).buffer;
+    // Copy out (a Node Buffer's slice would share its pooled memory): the views must not depend
+    // on the alignment or the lifetime of the byte string we were given.
+    const copy = new Uint8Array(bytes.subarray(start, end)).buffer;
     const data = entry.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
     return { name: entry.name, dtype: entry.dtype, shape: entry.shape, data };
   });

@@ -4,16 +4,15 @@ import { takeFirst, type DatasetSplits } from '../data/image-dataset';
 import { extractFeatures } from '../eval/features';
 import { knnAccuracy, type KnnResult } from '../eval/knn';
 
-export { modelInput };
-
-/** Scales uint8 pixels to [0, 1] and resizes them to the views' size, as the model sees them. */
-function modelInput(inputSize: number) {
-  return (pixels: tf.Tensor4D) => {
-    const scaled = pixels.div(255) as tf.Tensor4D;
-    return scaled.shape[1] === inputSize && scaled.shape[2] === inputSize
-      ? scaled
-      : tf.image.resizeBilinear(scaled, [inputSize, inputSize]);
-  };
+/**
+ * The model's input for uint8 pixels: scaled to [0, 1] and resized to the views' size, as the
+ * model saw its views in training (used by every evaluation and export).
+ */
+export function modelInput(pixels: tf.Tensor4D, inputSize: number): tf.Tensor4D {
+  const scaled = tf.div(pixels, 255) as tf.Tensor4D;
+  return scaled.shape[1] === inputSize && scaled.shape[2] === inputSize
+    ? scaled
+    : tf.image.resizeBilinear(scaled, [inputSize, inputSize]);
 }
 
 /** Backbone features of the held-out split (at most `evaluation.testLimit` images), with labels. */
@@ -24,7 +23,10 @@ export function heldOutFeatures(
   inputSize: number,
 ): { features: tf.Tensor2D; labels: Uint8Array } {
   const test = takeFirst(data.test, evaluation.testLimit ?? data.test.count);
-  return { features: extractFeatures(backbone, test, modelInput(inputSize)), labels: test.labels };
+  return {
+    features: extractFeatures(backbone, test, (pixels) => modelInput(pixels, inputSize)),
+    labels: test.labels,
+  };
 }
 
 /**
@@ -39,7 +41,7 @@ export function evaluateKnn(
 ): KnnResult {
   const bank = takeFirst(data.train, evaluation.bankLimit ?? data.train.count);
   const test = takeFirst(data.test, evaluation.testLimit ?? data.test.count);
-  const preprocess = modelInput(inputSize);
+  const preprocess = (pixels: tf.Tensor4D) => modelInput(pixels, inputSize);
   const bankFeatures = extractFeatures(backbone, bank, preprocess);
   const testFeatures = extractFeatures(backbone, test, preprocess);
   try {

@@ -52,7 +52,8 @@ export function latestKnnTop1(
 ): { value: number; isFinal: boolean; isInitial: boolean } | null {
   const final = finite(results.finalKnnTop1);
   if (final !== undefined) return { value: final, isFinal: true, isInitial: false };
-  const latest = finite(results.knnTop1);
+  // The backend names it `latestKnnTop1`; older stores wrote `knnTop1`.
+  const latest = finite(results.latestKnnTop1) ?? finite(results.knnTop1);
   if (latest !== undefined) return { value: latest, isFinal: false, isInitial: false };
   const initial = finite(results.initialKnnTop1);
   return initial === undefined ? null : { value: initial, isFinal: false, isInitial: true };

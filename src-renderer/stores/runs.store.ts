@@ -70,7 +70,7 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  async function act<C extends 'runs:start' | 'runs:stop' | 'runs:delete'>(
+  async function act<C extends 'runs:start' | 'runs:stop' | 'runs:resume' | 'runs:delete'>(
     channel: C,
     runId: number,
     verb: string,
@@ -80,8 +80,19 @@ export const useRunsStore = defineStore('runs', () => {
     return result;
   }
 
+  /** Starts a created run, or starts a stopped, failed or interrupted one over from step 0. */
   async function start(runId: number): Promise<boolean> {
     const result = await act('runs:start', runId, 'start');
+    if (result.ok) upsert(result.value);
+    return result.ok;
+  }
+
+  /**
+   * Continues a stopped, failed or interrupted run from its last good checkpoint. The backend
+   * refuses (`conflict`) when there is none; the refusal is shown as a notice.
+   */
+  async function resume(runId: number): Promise<boolean> {
+    const result = await act('runs:resume', runId, 'resume');
     if (result.ok) upsert(result.value);
     return result.ok;
   }
@@ -112,6 +123,7 @@ export const useRunsStore = defineStore('runs', () => {
     refresh,
     upsert,
     start,
+    resume,
     stop,
     remove,
   };

@@ -45,6 +45,12 @@ describe('kNN accuracy of a run', () => {
       isInitial: false,
     });
     expect(latestKnnTop1({ initialKnnTop1: 0.4 })).toEqual({ value: 0.4, isFinal: false, isInitial: true });
+    // While a run trains, the backend keeps the latest measurement under `latestKnnTop1`.
+    expect(latestKnnTop1({ initialKnnTop1: 0.4, latestKnnTop1: 0.55 })).toEqual({
+      value: 0.55,
+      isFinal: false,
+      isInitial: false,
+    });
     expect(latestKnnTop1({ loss: 2 })).toBeNull();
   });
 

@@ -56,9 +56,9 @@ describe('offline evaluations through the supervisor and worker processes', () =
     expect(linearDone.final.results.top1).toBeGreaterThan(0.3); // 10 classes: chance is 0.1
     expect(linearDone.final.results.top5).toBeGreaterThan(linearDone.final.results.top1!);
 
-    expect(() => workbench!.handlers['evaluations:start']({ runId: run.id, kind: 'knn', settings: {} })).toThrow(
-      /busy \(being evaluated\)/,
-    );
+    expect(() =>
+      workbench!.handlers['evaluations:start']({ runId: run.id, kind: 'knn', settings: {} }),
+    ).toThrow(/busy \(being evaluated\)/);
     await expect.poll(() => workbench!.supervisor.isRunning(run.id)).toBe(false);
     const knn = await workbench.handlers['evaluations:start']({ runId: run.id, kind: 'knn', settings: {} });
     const knnDone = await waitForEvaluation(workbench, knn.id);
@@ -74,7 +74,10 @@ describe('offline evaluations through the supervisor and worker processes', () =
 
   it('refuses to evaluate a busy run, a run without checkpoints or a missing step', async () => {
     workbench = testWorkbench(join(tempDir(), 'refusals.sqlite'));
-    const fresh = await workbench.handlers['runs:create']({ config: tinyConfig({ name: 'fresh' }), start: false });
+    const fresh = await workbench.handlers['runs:create']({
+      config: tinyConfig({ name: 'fresh' }),
+      start: false,
+    });
     expect(() =>
       workbench!.handlers['evaluations:start']({ runId: fresh.id, kind: 'knn', settings: {} }),
     ).toThrow(/no usable checkpoint/);

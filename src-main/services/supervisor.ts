@@ -186,7 +186,9 @@ export class Supervisor {
         `Evaluation ${evaluation.id} (${evaluation.kind}) of step ${checkpoint?.step}: worker ${worker.pid ?? '?'} started`,
       );
     } else {
-      this.setStatus(runId, { status: 'running', startedAt: Date.now(), endedAt: null });
+      // A resumed run keeps its first start time: its duration spans the whole run.
+      const started = checkpoint ? {} : { startedAt: Date.now() };
+      this.setStatus(runId, { status: 'running', ...started, endedAt: null });
       this.log(runId, 'info', `Worker process ${worker.pid ?? '?'} started`);
     }
     worker.onMessage((message) => this.handleMessage(run, message));

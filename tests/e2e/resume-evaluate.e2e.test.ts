@@ -1,25 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
 import type { Workbench } from '../../src-main/services/workbench';
+import { openBrowser, SCREENSHOTS } from '../helpers/browser';
 import { BUILD_DIR, hasStatus, ROOT, testWorkbench, tinyConfig, waitForRun } from '../helpers/workbench';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results', 'e2e');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Trains a run in a CLI host process and kills that host with SIGKILL once checkpoints exist. */
 async function interruptedRun(databasePath: string, folder: string): Promise<void> {
@@ -56,19 +44,11 @@ describe('resume and offline evaluation through the UI (Debian Chromium, serve m
   let host: ServeHost;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-resume-'));
-    mkdirSync(SHOTS, { recursive: true });
-    context = await chromium.launchPersistentContext(join(folder, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1360, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ context, page, errors: pageErrors } = await openBrowser(join(folder, 'profile')));
   });
 
   afterAll(async () => {
@@ -88,7 +68,7 @@ describe('resume and offline evaluation through the UI (Debian Chromium, serve m
     await page.goto(host.url);
     const banner = page.getByTestId('interrupted-banner');
     await banner.waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: join(SHOTS, 'interrupted-banner.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'interrupted-banner.png') });
     await page.locator(`[data-testid="banner-resume"][data-run-id="${runId}"]`).click();
     expect((await waitForRun(workbench, runId!, hasStatus('completed', 'failed'), 120_000)).status).toBe(
       'completed',
@@ -107,7 +87,7 @@ describe('resume and offline evaluation through the UI (Debian Chromium, serve m
     await heatmap.waitFor({ timeout: 120_000 });
     expect(await heatmap.getAttribute('data-cells')).toBe('35');
     await expect.poll(() => heatmap.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await page.getByTestId('run-evaluations').screenshot({ path: join(SHOTS, 'knn-heatmap.png') });
+    await page.getByTestId('run-evaluations').screenshot({ path: join(SCREENSHOTS, 'knn-heatmap.png') });
     const evaluations = workbench.store.evaluations.list(runId!);
     expect(evaluations).toMatchObject([{ kind: 'knn', status: 'completed', checkpointStep: 120 }]);
     expect(pageErrors).toEqual([]);

@@ -1,24 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
 import type { Workbench } from '../../src-main/services/workbench';
+import { openBrowser, SCREENSHOTS } from '../helpers/browser';
 import { ROOT, testWorkbench } from '../helpers/workbench';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results', 'e2e');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('the workbench in Debian Chromium against serve mode', () => {
   let folder: string;
@@ -26,24 +14,13 @@ describe('the workbench in Debian Chromium against serve mode', () => {
   let host: ServeHost;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-'));
-    mkdirSync(SHOTS, { recursive: true });
     workbench = testWorkbench(join(folder, 'e2e.sqlite'));
     host = await startServeHost({ workbench, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
-    context = await chromium.launchPersistentContext(join(folder, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1360, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    ({ context, page, errors: pageErrors } = await openBrowser(join(folder, 'profile')));
   });
 
   afterAll(async () => {
@@ -74,6 +51,7 @@ describe('the workbench in Debian Chromium against serve mode', () => {
     await page.getByTestId('nav-new-run').click();
     await page.locator('[name="name"]').fill('e2e run');
     await page.locator('[name="backend"]').selectOption('wasm');
+    await page.locator('[name="model.backbone"]').selectOption('mlp');
     await page.locator('[name="dataset.trainLimit"]').fill('2048');
     await page.locator('[name="model.projectorOutputDim"]').fill('64');
     await page.locator('[name="training.batchSize"]').fill('64');
@@ -90,14 +68,14 @@ describe('the workbench in Debian Chromium against serve mode', () => {
         interval: 50,
       })
       .toBeGreaterThan(0);
-    await page.screenshot({ path: join(SHOTS, 'run-live.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'run-live.png') });
     await expect
       .poll(() => status.getAttribute('data-status'), { timeout: 90_000, interval: 250 })
       .toBe('completed');
 
     const chart = page.getByTestId('metric-chart').first();
     await expect.poll(() => chart.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await page.screenshot({ path: join(SHOTS, 'run-completed.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'run-completed.png'), fullPage: true });
 
     const runs = workbench.store.runs.list();
     expect(runs).toHaveLength(1);
@@ -107,7 +85,7 @@ describe('the workbench in Debian Chromium against serve mode', () => {
     await page.getByTestId('nav-runs').click();
     const row = page.locator(`[data-testid="run-row"][data-run-id="${runs[0]!.id}"]`);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('completed');
-    await page.screenshot({ path: join(SHOTS, 'runs.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'runs.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 });

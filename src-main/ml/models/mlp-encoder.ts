@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { linearInitializers, SeedSequence } from './initializers';
+import { createProjector } from './projector';
 
 export interface MlpEncoderOptions {
   inputShape: [number, number, number];
@@ -15,36 +17,54 @@ export interface Encoder {
   projector: tf.LayersModel;
 }
 
+export interface MlpBackboneOptions {
+  inputShape: [number, number, number];
+  hiddenDim: number;
+  featureDim: number;
+  seed: number;
+}
+
+/** Flatten - Linear - ReLU - Linear - ReLU: the foundation's small backbone. */
+export function createMlpBackbone(options: MlpBackboneOptions): tf.LayersModel {
+  const seeds = new SeedSequence(options.seed);
+  const inputSize = options.inputShape.reduce((product, size) => product * size, 1);
+  const input = tf.input({ shape: options.inputShape, name: 'images' });
+  let x = tf.layers.flatten({ name: 'flatten' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers
+    .dense({
+      units: options.hiddenDim,
+      activation: 'relu',
+      name: 'fc1',
+      ...linearInitializers(seeds, inputSize),
+    })
+    .apply(x) as tf.SymbolicTensor;
+  x = tf.layers
+    .dense({
+      units: options.featureDim,
+      activation: 'relu',
+      name: 'fc2',
+      ...linearInitializers(seeds, options.hiddenDim),
+    })
+    .apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: x, name: 'mlp' });
+}
+
 /**
- * The foundation's small model: an MLP backbone and the paper's projector shape
+ * The foundation's small model: an MLP backbone and the paper's projector
  * Linear-BN-ReLU-Linear-BN-ReLU-Linear (spec section 8), seeded for reproducibility.
  */
 export function createMlpEncoder(options: MlpEncoderOptions): Encoder {
-  let seed = options.seed;
-  const init = () => tf.initializers.glorotUniform({ seed: seed++ });
-  const backbone = tf.sequential({
-    name: 'backbone',
-    layers: [
-      tf.layers.flatten({ inputShape: options.inputShape }),
-      tf.layers.dense({ units: options.backboneHiddenDim, activation: 'relu', kernelInitializer: init() }),
-      tf.layers.dense({ units: options.featureDim, activation: 'relu', kernelInitializer: init() }),
-    ],
+  const backbone = createMlpBackbone({
+    inputShape: options.inputShape,
+    hiddenDim: options.backboneHiddenDim,
+    featureDim: options.featureDim,
+    seed: options.seed,
   });
-  const projector = tf.sequential({
-    name: 'projector',
-    layers: [
-      tf.layers.dense({
-        inputShape: [options.featureDim],
-        units: options.projectorHiddenDim,
-        kernelInitializer: init(),
-      }),
-      tf.layers.batchNormalization(),
-      tf.layers.reLU(),
-      tf.layers.dense({ units: options.projectorHiddenDim, kernelInitializer: init() }),
-      tf.layers.batchNormalization(),
-      tf.layers.reLU(),
-      tf.layers.dense({ units: options.projectorOutputDim, kernelInitializer: init() }),
-    ],
+  const projector = createProjector({
+    inputDim: options.featureDim,
+    hiddenDim: options.projectorHiddenDim,
+    outputDim: options.projectorOutputDim,
+    seed: options.seed + 1,
   });
   return { backbone, projector };
 }

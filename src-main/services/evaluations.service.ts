@@ -32,8 +32,13 @@ export function createEvaluationHandlers(
       if (!run) throw new AppFailure('not-found', `Run ${runId} does not exist`);
       if (supervisor.isQueued(runId) || supervisor.isRunning(runId)) {
         // One worker per run: training, or one evaluation at a time.
-        const activity = ['queued', 'running', 'stopping'].includes(run.status) ? run.status : 'being evaluated';
-        throw new AppFailure('conflict', `Run ${runId} is busy (${activity}); try again when it has finished`);
+        const activity = ['queued', 'running', 'stopping'].includes(run.status)
+          ? run.status
+          : 'being evaluated';
+        throw new AppFailure(
+          'conflict',
+          `Run ${runId} is busy (${activity}); try again when it has finished`,
+        );
       }
       const good = store.checkpoints.latestGood(
         runId,

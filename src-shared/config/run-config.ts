@@ -156,6 +156,12 @@ export const trainingConfigSchema = z.object({
   batchSize: z.number().int().min(2).max(4096).default(128),
   /** Stop after this many steps even if epochs remain. */
   maxSteps: z.number().int().min(1).optional(),
+  /**
+   * Compute each step's exact gradients in micro-batches of this size, for batches whose
+   * activations exceed memory (e.g. ResNet-18 at batch 256 on the wasm backend's 4 GiB heap).
+   * Batch-norm then sees micro-batches, as with per-device batch-norm on several GPUs.
+   */
+  microBatchSize: z.number().int().min(2).optional(),
 });
 
 export const evaluationConfigSchema = z.object({

@@ -28,6 +28,11 @@ export interface LossBenchResult {
   medianMs: number | null;
   minMs: number | null;
   /**
+   * Median process CPU time (user + system) per pass: on a machine shared with other work this
+   * is closer than the wall time to the uncontended time of the single-threaded kernels.
+   */
+  medianCpuMs: number | null;
+  /**
    * Peak process RSS growth over the RSS before the first pass: from the OS high-water mark when
    * this configuration raised it, else sampled after each pass (run one configuration per process
    * for an exact figure).
@@ -137,20 +142,32 @@ async function measure(
     const highWaterBefore = process.resourceUsage().maxRSS * 1024;
     let sampledPeak = 0;
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let i = 0; i < warmup + repetitions; i++) {
       const permutation = drawPermutation(plan.config, d, random);
+      const cpuStart = process.cpuUsage();
       const start = performance.now();
       step(loss, z1, z2, permutation);
       const elapsed = performance.now() - start;
+      const cpu = process.cpuUsage(cpuStart);
       sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss - baseline);
-      if (i >= warmup) times.push(elapsed);
+      if (i >= warmup) {
+        times.push(elapsed);
+        cpuTimes.push((cpu.user + cpu.system) / 1000);
+      }
     }
     // the OS high-water mark is exact when this configuration raised it; otherwise (an earlier,
     // larger configuration in the same process) only the RSS sampled after each pass is known
     const highWaterAfter = process.resourceUsage().maxRSS * 1024;
     const peakBytes = highWaterAfter > highWaterBefore ? highWaterAfter - baseline : sampledPeak;
     const profile = await tf.profile(() => step(loss, z1, z2, drawPermutation(plan.config, d, random)));
-    return { medianMs: median(times), minMs: Math.min(...times), peakBytes, tfPeakBytes: profile.peakBytes };
+    return {
+      medianMs: median(times),
+      minMs: Math.min(...times),
+      medianCpuMs: median(cpuTimes),
+      peakBytes,
+      tfPeakBytes: profile.peakBytes,
+    };
   } finally {
     tf.dispose([z1, z2]);
   }
@@ -172,7 +189,8 @@ configuration per process for memory) and tfjs tensor bytes. Exact losses ignore
 d x d matrices (exact losses) or O(d^2 / b) pair summaries (relaxed losses with a tiny b)
 cannot be held is skipped with a message. --b takes block sizes or 'd';
 --q defaults to each loss's default (2). With --json: one JSON object per line with loss, n,
-d, b, q, perm, backend, medianMs, minMs, peakBytes (and tfPeakBytes, repetitions, skipped).`,
+d, b, q, perm, backend, medianMs, minMs, peakBytes (and medianCpuMs, tfPeakBytes,
+repetitions, skipped). On a busy machine compare medianCpuMs: the kernels are single-threaded.`,
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -239,7 +257,7 @@ d, b, q, perm, backend, medianMs, minMs, peakBytes (and tfPeakBytes, repetitions
           const gigabytes = (relaxedSummaryBytes(d, plan.b) / 1024 ** 3).toFixed(1);
           skipped = `${plan.config.name} at d = ${d}, b = ${plan.b} needs ~${gigabytes} GB of pair summaries (${limit})`;
         }
-        const empty = { medianMs: null, minMs: null, peakBytes: null, tfPeakBytes: null };
+        const empty = { medianMs: null, minMs: null, medianCpuMs: null, peakBytes: null, tfPeakBytes: null };
         const result: LossBenchResult = skipped
           ? { ...base, ...empty, skipped }
           : { ...base, ...(await measure(plan, n!, d, repetitions!, warmup, random)) };
@@ -271,6 +289,7 @@ function table(results: LossBenchResult[], device: string): string {
       r.perm === null ? '-' : r.perm ? 'yes' : 'no',
       ms(r.medianMs),
       ms(r.minMs),
+      ms(r.medianCpuMs),
       r.peakBytes === null
         ? '-'
         : `${(r.peakBytes / 1024 ** 2).toFixed(0)} MB (${(r.peakBytes / unit).toFixed(1)}x)`,
@@ -278,5 +297,5 @@ function table(results: LossBenchResult[], device: string): string {
       r.skipped ? `skipped: ${r.skipped}` : '',
     ];
   });
-  return `${formatTable(['loss', 'n', 'd', 'b', 'q', 'perm', 'median ms', 'min ms', 'peak RSS growth (x n*d*4)', 'tfjs peak', ''], rows)}\nbackend: ${results[0]?.backend ?? '-'} (${device})`;
+  return `${formatTable(['loss', 'n', 'd', 'b', 'q', 'perm', 'median ms', 'min ms', 'cpu ms', 'peak RSS growth (x n*d*4)', 'tfjs peak', ''], rows)}\nbackend: ${results[0]?.backend ?? '-'} (${device})`;
 }

@@ -46,6 +46,8 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
         batch: { type: 'string' },
         optimizer: { type: 'string' },
         steps: { type: 'string', default: '5' },
+        'micro-batch': { type: 'string' },
+        synthetic: { type: 'boolean', default: false },
         warmup: { type: 'string', default: '2' },
         backend: { type: 'string', default: 'auto' },
         json: { type: 'boolean', default: false },
@@ -67,7 +69,9 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
     const steps = positiveInteger(values.steps, '--steps');
     const warmupSteps = Number(values.warmup);
     const backend = await selectBackend(parseRunConfig({ name: 'x', backend: values.backend }).backend);
-    const data = await loadDataset(datasetSpecOf(base), findResourcesDir(context.buildDir));
+    const data = values.synthetic
+      ? syntheticDataset(base, Math.max(4 * base.training.batchSize, 512))
+      : await loadDataset(datasetSpecOf(base), findResourcesDir(context.buildDir));
     const rows: Record<string, string | number>[] = [];
     for (const lossName of losses.length > 0 ? (losses as LossName[]) : [base.loss.name]) {
       for (const d of dimensions.length > 0 ? dimensions : [base.model.projectorOutputDim]) {

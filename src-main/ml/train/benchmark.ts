@@ -77,7 +77,17 @@ export async function benchmarkTraining(
       const dataMs = performance.now() - start;
       const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, random);
       try {
-        const result = await trainStep({ encoder, optimizer, loss, views, permutation, learningRate: 0.01 });
+        const result = await trainStep({
+          encoder,
+          optimizer,
+          loss,
+          views,
+          permutation,
+          learningRate: 0.01,
+          ...(config.training.microBatchSize === undefined
+            ? {}
+            : { microBatchSize: config.training.microBatchSize }),
+        });
         if (i >= options.warmupSteps) {
           steps.push({
             stepMs: performance.now() - start,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LossFunction } from '../losses/registry';
 import { embed, type Encoder } from '../models/mlp-encoder';
 import type { ParameterOptimizer } from '../optim/parameter-optimizer';
+import { microBatchGradients } from './micro-batches';
 import type { OnlineProbe } from './probe';
 
 /** One step's scalars and where its time went. */
@@ -23,6 +24,8 @@ export interface StepInputs {
   learningRate: number;
   /** The online probe and this batch's labels, or null. */
   probe?: { probe: OnlineProbe; labels: Int32Array } | null;
+  /** Compute the gradients in micro-batches of this size (exact, see `microBatchGradients`). */
+  microBatchSize?: number;
 }
 
 /**
@@ -38,17 +41,37 @@ export async function trainStep(inputs: StepInputs): Promise<StepResult> {
   let forwardMs = 0;
   let terms: Record<string, tf.Scalar> = {};
   let features: tf.Tensor2D | undefined;
-  const { value, grads } = tf.variableGrads(() => {
-    const backboneOutput = encoder.backbone.apply(views[0], { training: true }) as tf.Tensor2D;
-    // Kept for the probe, which trains on it after this tape is gone (a detached copy).
-    if (probe) features = tf.keep(backboneOutput);
-    const z1 = encoder.projector.apply(backboneOutput, { training: true }) as tf.Tensor2D;
-    const z2 = embed(encoder, views[1], true);
-    const output = loss(z1, z2, { permutation });
-    terms = Object.fromEntries(Object.entries(output.terms).map(([name, term]) => [name, tf.keep(term)]));
-    forwardMs = performance.now() - start;
-    return output.loss;
-  }, optimizer.variables as tf.Variable[]);
+  const micro = inputs.microBatchSize;
+  const { value, grads } =
+    micro !== undefined && micro < views[0].shape[0]
+      ? (() => {
+          const result = microBatchGradients(
+            encoder,
+            loss,
+            views,
+            permutation,
+            micro,
+            optimizer.variables as tf.Variable[],
+            probe !== null,
+          );
+          terms = result.terms;
+          features = result.features;
+          forwardMs = result.forwardMs;
+          return result;
+        })()
+      : tf.variableGrads(() => {
+          const backboneOutput = encoder.backbone.apply(views[0], { training: true }) as tf.Tensor2D;
+          // Kept for the probe, which trains on it after this tape is gone (a detached copy).
+          if (probe) features = tf.keep(backboneOutput);
+          const z1 = encoder.projector.apply(backboneOutput, { training: true }) as tf.Tensor2D;
+          const z2 = embed(encoder, views[1], true);
+          const output = loss(z1, z2, { permutation });
+          terms = Object.fromEntries(
+            Object.entries(output.terms).map(([name, term]) => [name, tf.keep(term)]),
+          );
+          forwardMs = performance.now() - start;
+          return output.loss;
+        }, optimizer.variables as tf.Variable[]);
   try {
     optimizer.step(grads, learningRate);
     const probeCorrect = probe && features ? await probe.probe.train(features, probe.labels) : undefined;

@@ -201,6 +201,9 @@ async function runLoop(
         views,
         permutation,
         learningRate,
+        ...(config.training.microBatchSize === undefined
+          ? {}
+          : { microBatchSize: config.training.microBatchSize }),
         probe: setup.probe
           ? { probe: setup.probe, labels: Int32Array.from(indices, (index) => train.labels[index]!) }
           : null,

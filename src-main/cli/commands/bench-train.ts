@@ -4,7 +4,9 @@ import { LOSS_NAMES, OPTIMIZERS, type LossName, type RunConfig } from '@shared/c
 import { selectBackend } from '../../compute/backend';
 import { datasetSpecOf, loadDataset } from '../../datasets/load-dataset';
 import { findResourcesDir } from '../../paths';
+import type { DatasetSplits, ImageDataset } from '../../ml/data/image-dataset';
 import { createLoss } from '../../ml/losses/registry';
+import { Random } from '../../ml/random';
 import { benchmarkTraining } from '../../ml/train/benchmark';
 import { parseRunConfig } from '../../services/runs.service';
 import { UsageError, type CliCommand } from '../command';
@@ -26,11 +28,45 @@ function positiveInteger(text: string, flag: string): number {
   return value;
 }
 
+/**
+ * Random images of the shape the preset's dataset has (28x28x1 IDX, 32x32x3 CIFAR, the image
+ * size of image folders): step time does not depend on pixel values, so presets whose data is
+ * not on this machine can still be timed.
+ */
+function syntheticDataset(config: RunConfig, count: number): DatasetSplits {
+  const { dataset } = config;
+  const [size, channels] =
+    dataset.source === 'cifar10' || dataset.source === 'cifar100'
+      ? [32, 3]
+      : dataset.source === 'image-folder'
+        ? [dataset.imageSize, 3]
+        : [28, 1];
+  const random = new Random(config.seed);
+  const split = (n: number): ImageDataset => ({
+    images: Uint8Array.from({ length: n * size * size * channels }, () => random.integer(256)),
+    labels: Uint8Array.from({ length: n }, () => random.integer(10)),
+    count: n,
+    height: size,
+    width: size,
+    channels,
+  });
+  return {
+    name: `synthetic ${size}x${size}x${channels}`,
+    train: split(count),
+    test: split(200),
+    classNames: [...'0123456789'],
+  };
+}
+
 export const benchTrainCommand: CliCommand = {
   name: 'bench train',
   summary: 'Benchmark training steps of a preset: images/s and the step-time split, per loss and d',
   usage: `Usage: npm run cli -- bench train [--preset NAME] [--loss bt,fft-bt,...] [--d 2048,8192]
-                                [--batch N] [--optimizer sgd] [--steps 5] [--warmup 2] [--backend B] [--json]
+                                [--batch N] [--micro-batch M] [--optimizer sgd] [--steps 5] [--warmup 2]
+                                [--synthetic] [--backend B] [--json]
+
+--synthetic times the preset on random images of its data's shape (for data not on this machine).
+--micro-batch M computes each step's exact gradients M images at a time (large batches on wasm).
 
 Runs real training steps (same data, augmentations, model, loss and optimizer as a run) after
 untimed warm-up steps, and reports the median step time split into data + augmentation,
@@ -87,6 +123,9 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
           training: {
             ...base.training,
             batchSize: values.batch ? positiveInteger(values.batch, '--batch') : base.training.batchSize,
+            ...(values['micro-batch']
+              ? { microBatchSize: positiveInteger(values['micro-batch'], '--micro-batch') }
+              : {}),
           },
         });
         context.stderr.write(

@@ -22,3 +22,12 @@ export interface CliCommand {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** A run id from the command line. */
+export function parseRunId(text: string | undefined): number {
+  const id = Number(text);
+  if (!text || !Number.isInteger(id) || id < 1) {
+    throw new UsageError(`Give a run id (a positive integer), not "${text ?? ''}"`);
+  }
+  return id;
+}

@@ -16,6 +16,7 @@ import { presetsCommand } from './commands/presets';
 import { resumeCommand } from './commands/resume';
 import { runsExportCommand, runsListCommand, runsShowCommand } from './commands/runs';
 import { trainCommand } from './commands/train';
+import { AppFailure } from '@shared/errors';
 import { UsageError, type CliCommand, type CliContext } from './command';
 
 const COMMANDS: CliCommand[] = [
@@ -87,6 +88,11 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     if (isUsage) {
       context.stderr.write(`${(error as Error).message}\n\n${found.command.usage}\n`);
       return 2;
+    }
+    // An expected failure (unknown run, no checkpoint, ...): its message is the whole story.
+    if (error instanceof AppFailure && error.code !== 'internal') {
+      context.stderr.write(`${error.message}\n`);
+      return 1;
     }
     context.stderr.write(
       `${found.command.name} failed: ${error instanceof Error ? error.stack : String(error)}\n`,

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { AppFailure } from '@shared/errors';
 import type { EvaluationSummary } from '@shared/runs';
 import { createHeadlessWorkbench } from '../../host/headless';
-import { UsageError, type CliCommand, type CliContext } from '../command';
+import { parseRunId, UsageError, type CliCommand, type CliContext } from '../command';
 import { formatTable, ProgressBar } from '../format';
 
 function optionalNumber(text: string | undefined, flag: string): number | undefined {
@@ -42,9 +41,7 @@ async function evaluate(kind: 'linear' | 'knn', args: string[], context: CliCont
       json: { type: 'boolean', default: false },
     },
   });
-  const runId = Number(positionals[0]);
-  if (!Number.isInteger(runId) || runId < 1)
-    throw new UsageError(`Give a run id, not "${positionals[0] ?? ''}"`);
+  const runId = parseRunId(positionals[0]);
   const workbench = createHeadlessWorkbench({
     buildDir: context.buildDir,
     host: 'cli',
@@ -89,9 +86,6 @@ async function evaluate(kind: 'linear' | 'knn', args: string[], context: CliCont
       context.stderr.write(`Evaluation ${evaluation.id} failed: ${evaluation.error}\n`);
     else context.stdout.write(`${describe(evaluation)}\n`);
     return evaluation.status === 'completed' ? 0 : 1;
-  } catch (error) {
-    if (error instanceof AppFailure) throw new UsageError(error.message);
-    throw error;
   } finally {
     await workbench.close();
   }

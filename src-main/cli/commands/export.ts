@@ -11,7 +11,7 @@ import {
 import { writeRunArchive } from '../../export/run-archive';
 import { findResourcesDir, resolveDatabasePath } from '../../paths';
 import { RunStore } from '../../storage/store';
-import { UsageError, type CliCommand, type CliContext } from '../command';
+import { parseRunId, UsageError, type CliCommand, type CliContext } from '../command';
 
 const WHAT = ['checkpoint', 'metrics', 'embeddings', 'config', 'run'] as const;
 type What = (typeof WHAT)[number];
@@ -31,13 +31,6 @@ const USAGE = `Usage: npm run cli -- export RUN_ID --what ${WHAT.join('|')} --ou
   --step N            checkpoint and embeddings: the checkpoint of step N (default: the newest
                       one that passes its sha256 check)
   --json              print what was written as one JSON line`;
-
-function parseRunId(text: string | undefined): number {
-  const id = Number(text);
-  if (!text || !Number.isInteger(id) || id < 1)
-    throw new UsageError(`Give a run id (a positive integer), not "${text ?? ''}"`);
-  return id;
-}
 
 function parseStep(text: string | undefined, what: What): number | undefined {
   if (text === undefined) return undefined;
@@ -127,10 +120,6 @@ export const exportCommand: CliCommand = {
         for (const file of result.files) context.stdout.write(`  ${file}\n`);
       }
       return 0;
-    } catch (error) {
-      if (!(error instanceof AppFailure) || error.code === 'internal') throw error;
-      context.stderr.write(`${error.message}\n`);
-      return 1;
     } finally {
       store.close();
     }

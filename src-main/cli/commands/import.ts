@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { AppFailure } from '@shared/errors';
 import { importRunArchive } from '../../export/archive-import';
 import { resolveDatabasePath } from '../../paths';
 import { RunStore } from '../../storage/store';
@@ -39,10 +38,6 @@ changes nothing. Prints the new run id (--json: {"runId", "sourceRunId", "rows"}
         context.stdout.write(`${result.runId}\n`);
       }
       return 0;
-    } catch (error) {
-      if (!(error instanceof AppFailure) || error.code === 'internal') throw error;
-      context.stderr.write(`${error.message}\n`);
-      return 1;
     } finally {
       store.close();
     }

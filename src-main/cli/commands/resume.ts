@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { AppFailure } from '@shared/errors';
 import { createHeadlessWorkbench } from '../../host/headless';
 import { resumeRun } from '../../services/runs.service';
-import { UsageError, type CliCommand } from '../command';
+import { parseRunId, type CliCommand } from '../command';
 import { followRun } from './follow-run';
 
 export const resumeCommand: CliCommand = {
@@ -19,9 +18,7 @@ checkpoint is reported and the previous good one is used.`,
       allowPositionals: true,
       options: { db: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
-    const runId = Number(positionals[0]);
-    if (!Number.isInteger(runId) || runId < 1)
-      throw new UsageError(`Give a run id, not "${positionals[0] ?? ''}"`);
+    const runId = parseRunId(positionals[0]);
     const workbench = createHeadlessWorkbench({
       buildDir: context.buildDir,
       host: 'cli',
@@ -34,13 +31,8 @@ checkpoint is reported and the previous good one is used.`,
       return 1;
     }
     return followRun(workbench, context, { json: values.json, label: run.name }, () => {
-      try {
-        const checkpoint = resumeRun(workbench.store, workbench.supervisor, run);
-        context.stderr.write(`Resuming run ${runId} "${run.name}" at step ${checkpoint.step}\n`);
-      } catch (error) {
-        if (error instanceof AppFailure) throw new UsageError(error.message);
-        throw error;
-      }
+      const checkpoint = resumeRun(workbench.store, workbench.supervisor, run);
+      context.stderr.write(`Resuming run ${runId} "${run.name}" at step ${checkpoint.step}\n`);
       return runId;
     });
   },

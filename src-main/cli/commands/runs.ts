@@ -2,20 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveDatabasePath } from '../../paths';
 import { RunStore } from '../../storage/store';
-import { UsageError, type CliCommand } from '../command';
+import { parseRunId, UsageError, type CliCommand } from '../command';
 import { formatDuration, formatNumber, formatTable, formatTime } from '../format';
 import { metricsToCsv } from '../../export/metrics-csv';
 
 /** Read-only commands open the store directly: no supervisor, no start-up repair of other hosts' runs. */
 function openStore(db: string | undefined): RunStore {
   return RunStore.open(resolveDatabasePath(db));
-}
-
-function parseRunId(text: string | undefined): number {
-  const id = Number(text);
-  if (!text || !Number.isInteger(id) || id < 1)
-    throw new UsageError(`Give a run id (a positive integer), not "${text ?? ''}"`);
-  return id;
 }
 
 export const runsListCommand: CliCommand = {

@@ -2,17 +2,10 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Workbench } from '../../../src-main/services/workbench';
+import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../helpers/temp-dir';
-import {
-  BUILD_DIR,
-  hasProgress,
-  hasStatus,
-  testWorkbench,
-  tinyConfig,
-  waitForRun,
-} from '../../helpers/workbench';
+import { useWorkbenches } from '../../helpers/workbenches';
+import { BUILD_DIR, hasProgress, hasStatus, tinyConfig, waitForRun } from '../../helpers/workbench';
 
 /** 16 steps (1024 images, batch 64), a checkpoint every 4 steps. */
 const config = (name: string) =>
@@ -27,15 +20,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('checkpoints and resume with real workers', () => {
   const tempDir = useTempDir();
-  const open: Workbench[] = [];
-  const workbenchAt = (path: string) => {
-    const workbench = testWorkbench(path);
-    open.push(workbench);
-    return workbench;
-  };
-  afterEach(async () => {
-    for (const workbench of open.splice(0)) await workbench.close();
-  });
+  const workbenchAt = useWorkbenches();
 
   it('a run stopped and resumed reproduces the uninterrupted per-step losses', async () => {
     const workbench = workbenchAt(join(tempDir(), 'resume.sqlite'));

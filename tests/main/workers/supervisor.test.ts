@@ -1,17 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Workbench } from '../../../src-main/services/workbench';
+import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../helpers/temp-dir';
-import {
-  BUILD_DIR,
-  hasProgress,
-  hasStatus,
-  testWorkbench,
-  tinyConfig,
-  waitForRun,
-} from '../../helpers/workbench';
+import { useWorkbenches } from '../../helpers/workbenches';
+import { BUILD_DIR, hasProgress, hasStatus, tinyConfig, waitForRun } from '../../helpers/workbench';
 
 /** Pids whose parent is `pid` (Linux /proc). */
 function childProcesses(pid: number): number[] {
@@ -39,15 +32,7 @@ function isAlive(pid: number): boolean {
 
 describe('supervisor with real forked worker processes', () => {
   const tempDir = useTempDir();
-  const open: Workbench[] = [];
-  const workbenchAt = (path: string, options = {}) => {
-    const workbench = testWorkbench(path, options);
-    open.push(workbench);
-    return workbench;
-  };
-  afterEach(async () => {
-    for (const workbench of open.splice(0)) await workbench.close();
-  });
+  const workbenchAt = useWorkbenches();
 
   it('runs a run to completion: metrics, logs, backend and results land in SQLite', async () => {
     const workbench = workbenchAt(join(tempDir(), 'runs.sqlite'));

@@ -62,7 +62,7 @@ export const benchTrainCommand: CliCommand = {
   name: 'bench train',
   summary: 'Benchmark training steps of a preset: images/s and the step-time split, per loss and d',
   usage: `Usage: npm run cli -- bench train [--preset NAME] [--loss bt,fft-bt,...] [--d 2048,8192]
-                                [--batch N] [--micro-batch M] [--optimizer sgd] [--steps 5] [--warmup 2]
+                                [--batch N] [--micro-batch M] [--optimizer sgd] [--momentum 0.9] [--steps 5] [--warmup 2]
                                 [--synthetic] [--backend B] [--json]
 
 --synthetic times the preset on random images of its data's shape (for data not on this machine).
@@ -81,6 +81,7 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
         d: { type: 'string' },
         batch: { type: 'string' },
         optimizer: { type: 'string' },
+        momentum: { type: 'string' },
         steps: { type: 'string', default: '5' },
         'micro-batch': { type: 'string' },
         synthetic: { type: 'boolean', default: false },
@@ -119,7 +120,11 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
             projectorHiddenDim: dimensions.length > 0 ? d : base.model.projectorHiddenDim,
             projectorOutputDim: d,
           },
-          optimizer: values.optimizer ? { ...base.optimizer, name: values.optimizer } : base.optimizer,
+          optimizer: {
+            ...base.optimizer,
+            ...(values.optimizer ? { name: values.optimizer } : {}),
+            ...(values.momentum !== undefined ? { momentum: Number(values.momentum) } : {}),
+          },
           training: {
             ...base.training,
             batchSize: values.batch ? positiveInteger(values.batch, '--batch') : base.training.batchSize,

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +76,47 @@ describe('the command line (real processes, real database file)', () => {
     expect(cli(['runs', 'show', 'abc']).code).toBe(2);
     expect(cli(['runs', 'export', '1', '--format', 'xlsx']).stderr).toMatch(/supported: csv/);
     expect(cli(['train', '--preset', 'smoke', '--epochs', '3']).stderr).toMatch(/Unknown option '--epochs'/);
+  });
+
+  it('train --auto-resume continues an interrupted run with the same configuration', async () => {
+    const db = join(tempDir(), 'auto.sqlite');
+    const config = join(tempDir(), 'auto.json');
+    const settings = tinyConfig({
+      name: 'auto',
+      training: { epochs: 30, batchSize: 64, maxSteps: 200 },
+      checkpoint: { everyEpochs: 0, everySteps: 10, keepLast: 2, keepBest: true },
+    });
+    writeFileSync(config, JSON.stringify(settings));
+    const host = spawn(
+      process.execPath,
+      [join(BUILD_DIR, 'cli.js'), 'train', '--config', config, '--db', db],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let output = '';
+    host.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const lastStep = () =>
+      Math.max(0, ...[...output.matchAll(/ (\d+)\/200 /g)].map((match) => Number(match[1])));
+    await expect.poll(lastStep, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(30);
+    host.kill('SIGKILL');
+    await new Promise((resolve) => host.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the orphaned worker exits
+
+    const resumed = cli(['train', '--config', config, '--db', db, '--auto-resume', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/Resuming run 1 "auto" at step \d+/);
+    expect(JSON.parse(resumed.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      runId: 1,
+      status: 'completed',
+      steps: 200,
+    });
+    // Without an interrupted twin it starts a new run.
+    const fresh = cli(['train', '--config', config, '--db', db, '--auto-resume', '--json']);
+    expect(JSON.parse(fresh.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      runId: 2,
+      status: 'completed',
+    });
   });
 
   it('runs the store benchmark', () => {

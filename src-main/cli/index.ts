@@ -16,8 +16,7 @@ import { presetsCommand } from './commands/presets';
 import { resumeCommand } from './commands/resume';
 import { runsExportCommand, runsListCommand, runsShowCommand } from './commands/runs';
 import { trainCommand } from './commands/train';
-import { AppFailure } from '@shared/errors';
-import { UsageError, type CliCommand, type CliContext } from './command';
+import { runCommand, type CliCommand, type CliContext } from './command';
 
 const COMMANDS: CliCommand[] = [
   trainCommand,
@@ -80,25 +79,7 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     context.stdout.write(`${found.command.usage}\n`);
     return 0;
   }
-  try {
-    return await found.command.run(found.rest, context);
-  } catch (error) {
-    const isUsage =
-      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (isUsage) {
-      context.stderr.write(`${(error as Error).message}\n\n${found.command.usage}\n`);
-      return 2;
-    }
-    // An expected failure (unknown run, no checkpoint, ...): its message is the whole story.
-    if (error instanceof AppFailure && error.code !== 'internal') {
-      context.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    context.stderr.write(
-      `${found.command.name} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-    return 1;
-  }
+  return runCommand(found.command, found.rest, context);
 }
 
 runCli(process.argv.slice(2), {

@@ -531,6 +531,14 @@ export function buildSections(
           placeholder: 'no limit',
           hint: 'Stop early even if epochs remain',
         },
+        {
+          path: 'training.microBatchSize',
+          label: 'Micro-batch size',
+          kind: 'integer',
+          optional: true,
+          placeholder: 'whole batch',
+          hint: 'Exact gradients a few images at a time, for batches beyond memory (batch-norm sees micro-batches)',
+        },
       ],
     },
     {

@@ -1,5 +1,9 @@
 import { Writable } from 'node:stream';
-import type { CliCommand, CliContext } from '../../../src-main/cli/command';
+import {
+  runCommand as runWithErrorHandling,
+  type CliCommand,
+  type CliContext,
+} from '../../../src-main/cli/command';
 import { BUILD_DIR } from '../../helpers/workbench';
 
 const collector = (sink: string[]) =>
@@ -18,6 +22,6 @@ export async function runCommand(
   const stdout: string[] = [];
   const stderr: string[] = [];
   const context: CliContext = { stdout: collector(stdout), stderr: collector(stderr), buildDir: BUILD_DIR };
-  const code = await command.run(args, context);
+  const code = await runWithErrorHandling(command, args, context);
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }

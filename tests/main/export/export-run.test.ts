@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src-main/cli/command';
 import { exportCommand } from '../../../src-main/cli/commands/export';
 import { loadDataset } from '../../../src-main/datasets/load-dataset';
 import { modelInput } from '../../../src-main/ml/train/evaluate';
@@ -232,9 +231,16 @@ describe('exporting a trained run', () => {
     expect(
       (await exportRun(String(runId), '--what', 'embeddings', '--out', out, '--step', '5')).stderr,
     ).toMatch(/has no checkpoint of step 5; it has steps 4, 8, 12/);
-    await expect(exportRun(String(runId), '--what', 'weights', '--out', out)).rejects.toThrow(UsageError);
-    await expect(exportRun(String(runId), '--what', 'config')).rejects.toThrow(/Give --out PATH/);
-    await expect(exportRun(String(runId), '--what', 'config', '--out', out, '--step', '4')).rejects.toThrow(
+    // Usage errors: exit 2 with the message and the usage.
+    const usage = async (...args: string[]) => {
+      const result = await exportRun(String(runId), ...args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('Usage: npm run cli -- export');
+      return result.stderr;
+    };
+    expect(await usage('--what', 'weights', '--out', out)).toMatch(/weights/);
+    expect(await usage('--what', 'config')).toMatch(/Give --out PATH/);
+    expect(await usage('--what', 'config', '--out', out, '--step', '4')).toMatch(
       /--step applies to --what checkpoint/,
     );
     const file = join(tempDir(), 'a-file');

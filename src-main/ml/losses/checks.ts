@@ -61,3 +61,18 @@ export function checkPermutation(loss: string, permutation: ArrayLike<number>, d
     seen[index] = 1;
   }
 }
+
+/** The arguments both relaxed losses share: exponent q, block size b, permutation. */
+export function checkRelaxedArguments(
+  loss: string,
+  d: number,
+  options: { q?: number; blockSize?: number; permutation?: Int32Array | null },
+): { q: 1 | 2; blockSize: number; permutation: Int32Array | null } {
+  const q = options.q ?? 2;
+  const blockSize = options.blockSize ?? d;
+  const permutation = options.permutation ?? null;
+  checkExponent(loss, q);
+  checkBlockSize(loss, blockSize, d);
+  if (permutation) checkPermutation(loss, permutation, d);
+  return { q, blockSize, permutation };
+}

@@ -1,12 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import {
-  checkBlockSize,
-  checkExponent,
-  checkFiniteNonNegative,
-  checkFinitePositive,
-  checkPermutation,
-  checkViews,
-} from './checks';
+import { checkFiniteNonNegative, checkFinitePositive, checkRelaxedArguments, checkViews } from './checks';
 import { relaxedBarlowKernel } from './relaxed/barlow-kernel';
 import { hostLoss } from './relaxed/host-op';
 import type { LossOutput } from './types';
@@ -41,14 +34,9 @@ export function relaxedBarlowTwinsLoss(
   const [rows, d] = checkViews(loss, z1, z2);
   const lambda = options.lambda ?? 0.0051;
   const scale = options.scale ?? 0.024;
-  const q = options.q ?? 2;
-  const blockSize = options.blockSize ?? d;
-  const permutation = options.permutation ?? null;
   checkFiniteNonNegative(loss, 'lambda', lambda);
   checkFinitePositive(loss, 'scale', scale);
-  checkExponent(loss, q);
-  checkBlockSize(loss, blockSize, d);
-  if (permutation) checkPermutation(loss, permutation, d);
+  const { q, blockSize, permutation } = checkRelaxedArguments(loss, d, options);
   return hostLoss(z1, z2, (a, b) =>
     relaxedBarlowKernel(a, b, rows, d, { lambda, scale, q, blockSize, permutation }),
   );

@@ -1,12 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import {
-  checkBlockSize,
-  checkExponent,
-  checkFiniteNonNegative,
-  checkFinitePositive,
-  checkPermutation,
-  checkViews,
-} from './checks';
+import { checkFiniteNonNegative, checkFinitePositive, checkRelaxedArguments, checkViews } from './checks';
 import { hostLoss } from './relaxed/host-op';
 import { relaxedVicregKernel } from './relaxed/vicreg-kernel';
 import type { LossOutput } from './types';
@@ -47,16 +40,11 @@ export function relaxedVicregLoss(
   const varWeight = options.varWeight ?? 25;
   const covWeight = options.covWeight ?? 1;
   const scale = options.scale ?? 1;
-  const q = options.q ?? 2;
-  const blockSize = options.blockSize ?? d;
-  const permutation = options.permutation ?? null;
   checkFiniteNonNegative(loss, 'simWeight', simWeight);
   checkFiniteNonNegative(loss, 'varWeight', varWeight);
   checkFiniteNonNegative(loss, 'covWeight', covWeight);
   checkFinitePositive(loss, 'scale', scale);
-  checkExponent(loss, q);
-  checkBlockSize(loss, blockSize, d);
-  if (permutation) checkPermutation(loss, permutation, d);
+  const { q, blockSize, permutation } = checkRelaxedArguments(loss, d, options);
   return hostLoss(z1, z2, (a, b) =>
     relaxedVicregKernel(a, b, rows, d, { simWeight, varWeight, covWeight, scale, q, blockSize, permutation }),
   );

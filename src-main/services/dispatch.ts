@@ -3,7 +3,7 @@ import { isCallChannel } from '@shared/api/channels';
 import type { CallHandlers } from '@shared/api/contract';
 import { callInputSchemas } from '@shared/api/schemas';
 import { AppFailure, type Result } from '@shared/errors';
-import { fieldMessages } from '@shared/validation';
+import { describeIssues, fieldMessages } from '@shared/validation';
 
 /**
  * The single entry for calls from any transport: checks the channel against the contract,
@@ -25,14 +25,8 @@ export function createDispatcher(
     } catch (error) {
       if (error instanceof AppFailure) return { ok: false, error: error.toData() };
       if (error instanceof ZodError) {
-        const fields = fieldMessages(error);
-        const message = Object.entries(fields)
-          .map(([field, text]) => `${field}: ${text}`)
-          .join('; ');
-        return {
-          ok: false,
-          error: { code: 'invalid-input', message: `Invalid input for ${channel} (${message})`, fields },
-        };
+        const message = `Invalid input for ${channel} (${describeIssues(error)})`;
+        return { ok: false, error: { code: 'invalid-input', message, fields: fieldMessages(error) } };
       }
       onInternalError(error);
       const message = error instanceof Error ? error.message : String(error);

@@ -2,7 +2,7 @@ import type { CallHandlers } from '@shared/api/contract';
 import { runConfigSchema, type RunConfig } from '@shared/config/run-config';
 import { AppFailure } from '@shared/errors';
 import type { CheckpointInfo, RunStatus, RunSummary } from '@shared/runs';
-import { fieldMessages } from '@shared/validation';
+import { describeIssues, fieldMessages } from '@shared/validation';
 import { decodeCheckpoint } from '../ml/checkpoint/format';
 import type { RunStore } from '../storage/store';
 import type { EventBus } from './event-bus';
@@ -49,11 +49,12 @@ export function resumeRun(store: RunStore, supervisor: Supervisor, run: RunSumma
 export function parseRunConfig(input: unknown): RunConfig {
   const parsed = runConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const fields = fieldMessages(parsed.error);
-    const summary = Object.entries(fields)
-      .map(([field, message]) => `${field}: ${message}`)
-      .join('; ');
-    throw new AppFailure('invalid-input', `The run configuration is not valid (${summary})`, fields);
+    const summary = describeIssues(parsed.error);
+    throw new AppFailure(
+      'invalid-input',
+      `The run configuration is not valid (${summary})`,
+      fieldMessages(parsed.error),
+    );
   }
   return parsed.data;
 }

@@ -1,4 +1,4 @@
-import type { LossConfig, LossName } from '@shared/config/run-config';
+import type { LossConfig } from '@shared/config/run-config';
 import type { Random } from '../random';
 import { barlowTwinsLoss } from './barlow-twins';
 import { relaxedBarlowTwinsLoss } from './relaxed-barlow-twins';
@@ -47,11 +47,6 @@ export function createLoss(config: LossConfig): LossFunction {
     default:
       throw new Error(`createLoss: unknown loss name '${(config as { name: string }).name}'`);
   }
-}
-
-/** Whether the loss takes a feature permutation (the relaxed losses). */
-export function usesPermutation(name: LossName): boolean {
-  return name === 'fft-bt' || name === 'fft-vicreg';
 }
 
 /**

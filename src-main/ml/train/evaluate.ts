@@ -30,27 +30,25 @@ export function heldOutFeatures(
 }
 
 /**
- * kNN accuracy of the backbone's features on the held-out split, with the training split as the
- * memory bank. Images are scaled to [0, 1] and resized to the views' size, as the model sees them.
+ * kNN accuracy of the backbone's held-out features `test` (from `heldOutFeatures`), with the
+ * training split as the memory bank, prepared as the model sees its views.
  */
 export function evaluateKnn(
   backbone: tf.LayersModel,
   data: DatasetSplits,
   evaluation: RunConfig['evaluation'],
   inputSize: number,
+  test: { features: tf.Tensor2D; labels: Uint8Array },
 ): KnnResult {
   const bank = takeFirst(data.train, evaluation.bankLimit ?? data.train.count);
-  const test = takeFirst(data.test, evaluation.testLimit ?? data.test.count);
-  const preprocess = (pixels: tf.Tensor4D) => modelInput(pixels, inputSize);
-  const bankFeatures = extractFeatures(backbone, bank, preprocess);
-  const testFeatures = extractFeatures(backbone, test, preprocess);
+  const bankFeatures = extractFeatures(backbone, bank, (pixels) => modelInput(pixels, inputSize));
   try {
-    return knnAccuracy(
-      { features: bankFeatures, labels: bank.labels },
-      { features: testFeatures, labels: test.labels },
-      { k: evaluation.knnK, temperature: evaluation.knnTemperature, classCount: data.classNames.length },
-    );
+    return knnAccuracy({ features: bankFeatures, labels: bank.labels }, test, {
+      k: evaluation.knnK,
+      temperature: evaluation.knnTemperature,
+      classCount: data.classNames.length,
+    });
   } finally {
-    tf.dispose([bankFeatures, testFeatures]);
+    bankFeatures.dispose();
   }
 }

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '@shared/config/run-config';
 import type { AugmentationPipeline } from '../augment/pipeline';
 import { takeFirst, type DatasetSplits, type ImageDataset } from '../data/image-dataset';
+import { clearWorkspace } from '../losses/relaxed/workspace';
 import { createEncoder, featureWidth } from '../models/create-encoder';
 import type { Encoder } from '../models/mlp-encoder';
 import { createOptimizer } from '../optim/create-optimizer';
@@ -58,6 +59,7 @@ export function createTrainingSetup(config: RunConfig, data: DatasetSplits): Tra
       encoder.projector.dispose();
       optimizer.dispose();
       probe?.dispose();
+      clearWorkspace(); // the relaxed losses' pooled host buffers
     },
   };
 }

@@ -119,9 +119,22 @@ async function runLoop(
   let lastKnn: { step: number; top1: number } | undefined;
   const startedAt = performance.now();
 
+  // The probe and kNN evaluations of one step share the held-out features, computed once.
+  let heldOut: { step: number; features: tf.Tensor2D; labels: Uint8Array } | undefined;
+  const heldOutAt = (step: number) => {
+    if (heldOut?.step !== step) {
+      heldOut?.features.dispose();
+      heldOut = { step, ...heldOutFeatures(encoder.backbone, data, config.evaluation, size) };
+    }
+    return heldOut;
+  };
+  const releaseHeldOut = () => {
+    heldOut?.features.dispose();
+    heldOut = undefined;
+  };
   const evaluate = (label: 'initial' | 'final' | 'epoch') => {
     const evaluationStart = performance.now();
-    const accuracy = evaluateKnn(encoder.backbone, data, config.evaluation, size);
+    const accuracy = evaluateKnn(encoder.backbone, data, config.evaluation, size, heldOutAt(loop.step));
     hooks.onEvaluation?.({
       step: loop.step,
       epoch: Math.ceil(loop.step / plan.stepsPerEpoch),
@@ -146,9 +159,8 @@ async function runLoop(
   const evaluateProbe = async () => {
     if (!setup.probe || loop.probe.seen === 0) return;
     const evaluationStart = performance.now();
-    const test = heldOutFeatures(encoder.backbone, data, config.evaluation, size);
+    const test = heldOutAt(loop.step);
     const validation = await setup.probe.accuracy(test.features, test.labels);
-    test.features.dispose();
     const values = { 'probe/train_top1': loop.probe.correct / loop.probe.seen, 'probe/val_top1': validation };
     loop.probe = { correct: 0, seen: 0 };
     loop.results.finalProbeTop1 = validation;
@@ -175,85 +187,95 @@ async function runLoop(
     });
   };
 
-  if (!options.resumeFrom) evaluate('initial');
-  while (loop.step < plan.totalSteps) {
-    if (hooks.shouldStop()) {
-      await checkpoint('stop');
-      return outcomeOf('stopped');
-    }
-    const step = loop.step;
-    const epoch = Math.floor(step / plan.stepsPerEpoch);
-    const inEpoch = step % plan.stepsPerEpoch;
-    if (inEpoch === 0 && step > 0) loop.order = loop.random.permutation(train.count);
-    const stepStart = performance.now();
-    const indices = loop.order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize);
-    const batch = gatherImages(train, indices);
-    const views = makeViews(batch, shape, pipelines, loop.augmentRandom);
-    const dataMs = performance.now() - stepStart;
-    const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, loop.random);
-    const learningRate = plan.learningRate(step);
-    let result;
-    try {
-      result = await trainStep({
-        encoder,
-        optimizer,
-        loss,
-        views,
-        permutation,
+  try {
+    if (!options.resumeFrom) evaluate('initial');
+    releaseHeldOut();
+    while (loop.step < plan.totalSteps) {
+      if (hooks.shouldStop()) {
+        await checkpoint('stop');
+        return outcomeOf('stopped');
+      }
+      const step = loop.step;
+      const epoch = Math.floor(step / plan.stepsPerEpoch);
+      const inEpoch = step % plan.stepsPerEpoch;
+      if (inEpoch === 0 && step > 0) loop.order = loop.random.permutation(train.count);
+      const stepStart = performance.now();
+      const indices = loop.order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize);
+      const batch = gatherImages(train, indices);
+      const views = makeViews(batch, shape, pipelines, loop.augmentRandom);
+      const dataMs = performance.now() - stepStart;
+      const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, loop.random);
+      const learningRate = plan.learningRate(step);
+      let result;
+      try {
+        result = await trainStep({
+          encoder,
+          optimizer,
+          loss,
+          views,
+          permutation,
+          learningRate,
+          ...(config.training.microBatchSize === undefined
+            ? {}
+            : { microBatchSize: config.training.microBatchSize }),
+          probe: setup.probe
+            ? { probe: setup.probe, labels: Int32Array.from(indices, (index) => train.labels[index]!) }
+            : null,
+        });
+      } finally {
+        tf.dispose(views);
+      }
+      lastLoss = result.loss;
+      if (!Number.isFinite(lastLoss)) {
+        throw new Error(
+          `The loss became ${lastLoss} at step ${step + 1}; lower the learning rate or check the loss parameters`,
+        );
+      }
+      loop.step += 1;
+      const memory = tf.memory();
+      if (loop.step === 2) tensorBaseline = memory.numTensors;
+      else if (tensorBaseline >= 0 && memory.numTensors > tensorBaseline + LEAK_TOLERANCE) {
+        throw new Error(
+          `Tensor leak: ${memory.numTensors - tensorBaseline} tensors were not freed since step 2`,
+        );
+      }
+      const stepMs = performance.now() - stepStart;
+      hooks.onStep({
+        step: loop.step,
+        epoch: epoch + 1,
+        totalSteps: plan.totalSteps,
+        totalEpochs: plan.totalEpochs,
+        loss: lastLoss,
+        terms: result.terms,
         learningRate,
-        ...(config.training.microBatchSize === undefined
-          ? {}
-          : { microBatchSize: config.training.microBatchSize }),
-        probe: setup.probe
-          ? { probe: setup.probe, labels: Int32Array.from(indices, (index) => train.labels[index]!) }
-          : null,
+        samplesPerSecond: batchSize / (stepMs / 1000),
+        timings: { dataMs, forwardMs: result.forwardMs, backwardMs: result.backwardMs, stepMs },
+        memory: {
+          tensors: memory.numTensors,
+          tfjsBytes: memory.numBytes,
+          rssBytes: process.memoryUsage.rss(),
+        },
       });
-    } finally {
-      tf.dispose(views);
+      if (result.probeCorrect !== undefined) {
+        loop.probe.correct += result.probeCorrect;
+        loop.probe.seen += batchSize;
+      }
+      const finished = loop.step === plan.totalSteps;
+      const epochEnded = loop.step % plan.stepsPerEpoch === 0;
+      const epochsDone = loop.step / plan.stepsPerEpoch;
+      const { everyEpochs } = config.evaluation;
+      if (epochEnded || finished) await evaluateProbe();
+      if (!finished && everyEpochs > 0 && epochEnded && epochsDone % everyEpochs === 0) evaluate('epoch');
+      releaseHeldOut();
+      if (!finished && isCheckpointStep(config, loop.step, plan.stepsPerEpoch)) await checkpoint('schedule');
+      await yieldToEventLoop();
     }
-    lastLoss = result.loss;
-    if (!Number.isFinite(lastLoss)) {
-      throw new Error(
-        `The loss became ${lastLoss} at step ${step + 1}; lower the learning rate or check the loss parameters`,
-      );
-    }
-    loop.step += 1;
-    const memory = tf.memory();
-    if (loop.step === 2) tensorBaseline = memory.numTensors;
-    else if (tensorBaseline >= 0 && memory.numTensors > tensorBaseline + LEAK_TOLERANCE) {
-      throw new Error(
-        `Tensor leak: ${memory.numTensors - tensorBaseline} tensors were not freed since step 2`,
-      );
-    }
-    const stepMs = performance.now() - stepStart;
-    hooks.onStep({
-      step: loop.step,
-      epoch: epoch + 1,
-      totalSteps: plan.totalSteps,
-      totalEpochs: plan.totalEpochs,
-      loss: lastLoss,
-      terms: result.terms,
-      learningRate,
-      samplesPerSecond: batchSize / (stepMs / 1000),
-      timings: { dataMs, forwardMs: result.forwardMs, backwardMs: result.backwardMs, stepMs },
-      memory: { tensors: memory.numTensors, tfjsBytes: memory.numBytes, rssBytes: process.memoryUsage.rss() },
-    });
-    if (result.probeCorrect !== undefined) {
-      loop.probe.correct += result.probeCorrect;
-      loop.probe.seen += batchSize;
-    }
-    const finished = loop.step === plan.totalSteps;
-    const epochEnded = loop.step % plan.stepsPerEpoch === 0;
-    const epochsDone = loop.step / plan.stepsPerEpoch;
-    const { everyEpochs } = config.evaluation;
-    if (epochEnded || finished) await evaluateProbe();
-    if (!finished && everyEpochs > 0 && epochEnded && epochsDone % everyEpochs === 0) evaluate('epoch');
-    if (!finished && isCheckpointStep(config, loop.step, plan.stepsPerEpoch)) await checkpoint('schedule');
-    await yieldToEventLoop();
+    evaluate('final');
+    await checkpoint('final');
+    return outcomeOf('completed');
+  } finally {
+    releaseHeldOut();
   }
-  evaluate('final');
-  await checkpoint('final');
-  return outcomeOf('completed');
 
   function outcomeOf(outcome: TrainOutcome['outcome']): TrainOutcome {
     return {

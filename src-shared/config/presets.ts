@@ -32,18 +32,21 @@ const IMAGENET100 = {
 export const PRESETS: Record<string, Preset> = {
   quickstart: {
     description:
-      'Embedded Fashion-MNIST subset, small CNN, FFT-relaxed Barlow Twins (sBT, b = d); minutes on a laptop CPU',
+      'Embedded Fashion-MNIST subset, small CNN, FFT-relaxed Barlow Twins (sBT, block size 8, d = 256), AdamW; about 3 minutes on a 2-core CPU',
+    // Measured on this data (and with a PyTorch reference): in 3 epochs the one-block form (b = d)
+    // and LARS lower the kNN accuracy of the small CNN below its random-initialisation value
+    // (76.4%); blocks of 8, lambda 1/64 and AdamW raise it to about 79%.
     config: {
       name: 'quickstart',
       seed: 0,
       dataset: { source: 'embedded' },
       augmentation: { preset: 'light' },
-      model: { backbone: 'small-cnn', projectorHiddenDim: 512, projectorOutputDim: 512 },
-      loss: { name: 'fft-bt', lambda: 1 / 256, scale: 0.125, q: 2, permutation: 'batch' },
-      optimizer: { name: 'lars', learningRate: 0.3, eta: 0.02, clipLars: true, weightDecay: 1e-4 },
+      model: { backbone: 'small-cnn', projectorHiddenDim: 256, projectorOutputDim: 256 },
+      loss: { name: 'fft-bt', lambda: 1 / 64, scale: 0.125, q: 2, blockSize: 8, permutation: 'batch' },
+      optimizer: { name: 'adamw', learningRate: 3e-3, scaleByBatch: false, weightDecay: 1e-4 },
       schedule: { warmupEpochs: 1 },
-      training: { epochs: 3, batchSize: 128 },
-      evaluation: { bankLimit: 5000 },
+      training: { epochs: 3, batchSize: 64 },
+      evaluation: { everyEpochs: 1, bankLimit: 5000 },
     },
   },
   smoke: {

@@ -63,15 +63,18 @@ export const benchTrainCommand: CliCommand = {
   summary: 'Benchmark training steps of a preset: images/s and the step-time split, per loss and d',
   usage: `Usage: npm run cli -- bench train [--preset NAME] [--loss bt,fft-bt,...] [--d 2048,8192]
                                 [--batch N] [--micro-batch M] [--optimizer sgd] [--momentum 0.9] [--steps 5] [--warmup 2]
-                                [--synthetic] [--backend B] [--json]
+                                [--synthetic] [--backend B] [--profile] [--json]
 
 --synthetic times the preset on random images of its data's shape (for data not on this machine).
 --micro-batch M computes each step's exact gradients M images at a time (large batches on wasm).
+--profile times one more step kernel by kernel and lists the slowest kernels.
 
 Runs real training steps (same data, augmentations, model, loss and optimizer as a run) after
 untimed warm-up steps, and reports the median step time split into data + augmentation,
 forward + loss, backward + update, plus the loss alone (forward + backward) and its share.
---loss and --d take lists; every combination is measured with the same backbone and batch.`,
+--loss and --d take lists; every combination is measured with the same backbone and batch.
+Losses named with --loss use their default parameters (the FFT losses with one block, b = d);
+without --loss the preset's own loss is timed.`,
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -87,6 +90,7 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
         synthetic: { type: 'boolean', default: false },
         warmup: { type: 'string', default: '2' },
         backend: { type: 'string', default: 'auto' },
+        profile: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
     });
@@ -114,7 +118,8 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
       for (const d of dimensions.length > 0 ? dimensions : [base.model.projectorOutputDim]) {
         const config: RunConfig = parseRunConfig({
           ...base,
-          loss: lossName === base.loss.name ? base.loss : { name: lossName },
+          // Losses named with --loss take their defaults (b = d for the FFT losses), else the preset's.
+          loss: losses.length === 0 ? base.loss : { name: lossName },
           model: {
             ...base.model,
             projectorHiddenDim: dimensions.length > 0 ? d : base.model.projectorHiddenDim,
@@ -136,7 +141,11 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
         context.stderr.write(
           `measuring ${config.model.backbone} ${lossName} d=${d} batch ${config.training.batchSize}...\n`,
         );
-        const result = await benchmarkTraining(config, data, createLoss(config.loss), { warmupSteps, steps });
+        const result = await benchmarkTraining(config, data, createLoss(config.loss), {
+          warmupSteps,
+          steps,
+          profile: values.profile,
+        });
         const row = {
           benchmark: 'train',
           preset: values.preset,
@@ -157,7 +166,14 @@ forward + loss, backward + update, plus the loss alone (forward + backward) and 
           parameters: result.parameterCount,
         };
         rows.push(row);
-        if (values.json) context.stdout.write(`${JSON.stringify(row)}\n`);
+        const kernels = result.kernels?.slice(0, 12);
+        if (values.json) context.stdout.write(`${JSON.stringify(kernels ? { ...row, kernels } : row)}\n`);
+        else if (kernels) {
+          const profiled = kernels.map((kernel) => [kernel.kernel, kernel.calls, kernel.ms.toFixed(1)]);
+          context.stdout.write(
+            `slowest kernels of one ${lossName} d=${d} step:\n${formatTable(['kernel', 'calls', 'ms'], profiled)}\n`,
+          );
+        }
       }
     }
     if (!values.json) {

@@ -4,6 +4,7 @@ import { wrapMatMul } from './batch-mat-mul';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter';
 import { conv2DBackpropInput } from './conv2d-backprop-input';
 import { identity } from './identity';
+import { maxPoolGrad } from './max-pool-grad';
 import type { KernelArguments } from './kernel-calls';
 import { wrapReduction } from './reduce';
 import { transpose } from './transpose';
@@ -28,6 +29,7 @@ const REPLACEMENTS: Record<string, Replacement> = {
   [tf.Conv2DBackpropInput]: withFallback(conv2DBackpropInput),
   [tf.Transpose]: withFallback(transpose),
   [tf.Identity]: withFallback(identity),
+  [tf.MaxPoolGrad]: withFallback(maxPoolGrad),
   [tf.Sum]: (stock) => wrapReduction(stock!),
   [tf.Mean]: (stock) => wrapReduction(stock!),
   [tf.BatchMatMul]: (stock) => wrapMatMul(stock!),
@@ -62,8 +64,9 @@ function install(kernelName: string, replacement: Replacement): void {
  *   gradient always produces, take XNNPACK's path instead of wasm's 10-40x slower loop;
  * - replaces `Conv2DBackpropInput` (a scalar loop in wasm) with an XNNPACK convolution,
  *   `Transpose` (an untiled loop) with a tiled copy for large tensors, and `Identity` (a copy,
- *   made for every tensor the tape saves) with a shared reference; `Sum` and `Mean` over
- *   leading axes of large tensors use the tiled transpose.
+ *   made for every tensor the tape saves) with a shared reference, and `MaxPoolGrad` with one
+ *   pass over the windows; `Sum` and `Mean` over leading axes of large tensors use the tiled
+ *   transpose.
  *
  * Every replacement is checked against the cpu backend in tests/compute.
  */

@@ -63,7 +63,7 @@ export const AUGMENTATION_PRESETS = {
   },
   light: {
     description:
-      'Small grayscale images (28x28, e.g. Fashion-MNIST): crop scale 0.35-1, flip 0.5, brightness/contrast 0.4 p 0.8',
+      'Small grayscale images (28x28, e.g. Fashion-MNIST): crop scale 0.35-1, flip 0.5, brightness/contrast 0.8 p 0.8',
     views: [light(), light()],
   },
 } as const satisfies Record<string, AugmentationPreset>;
@@ -72,7 +72,7 @@ function light(): AugmentationPipeline {
   return {
     crop: { scale: [0.35, 1], ratio: RATIO },
     flipProbability: 0.5,
-    colorJitter: { probability: 0.8, brightness: 0.4, contrast: 0.4, saturation: 0, hue: 0 },
+    colorJitter: { probability: 0.8, brightness: 0.8, contrast: 0.8, saturation: 0, hue: 0 },
     grayscaleProbability: 0,
     solarizationProbability: 0,
   };

@@ -20,6 +20,15 @@ export interface TrainingBenchmark {
   /** The loss alone (forward + backward) on embeddings of the step's shape. */
   lossMs: number;
   parameterCount: number;
+  /** With `profile`: time per kernel over one extra step, slowest first. */
+  kernels?: KernelTime[];
+}
+
+/** Total time of one kernel (by name) within a profiled step. */
+export interface KernelTime {
+  kernel: string;
+  calls: number;
+  ms: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -61,7 +70,7 @@ export async function benchmarkTraining(
   config: RunConfig,
   data: DatasetSplits,
   loss: LossFunction,
-  options: { warmupSteps: number; steps: number },
+  options: { warmupSteps: number; steps: number; profile?: boolean },
 ): Promise<TrainingBenchmark> {
   const setup = createTrainingSetup(config, data);
   const { train, pipelines, encoder, optimizer } = setup;
@@ -69,8 +78,9 @@ export async function benchmarkTraining(
   const shape = [batchSize, train.height, train.width, train.channels] as const;
   const random = new Random(config.seed);
   const steps: { stepMs: number; dataMs: number; forwardMs: number; backwardMs: number }[] = [];
+  let kernels: KernelTime[] | undefined;
   try {
-    for (let i = 0; i < options.warmupSteps + options.steps; i++) {
+    const runStep = async () => {
       const start = performance.now();
       const indices = Int32Array.from({ length: batchSize }, () => random.integer(train.count));
       const views = makeViews(gatherImages(train, indices), shape, pipelines, random);
@@ -88,18 +98,16 @@ export async function benchmarkTraining(
             ? {}
             : { microBatchSize: config.training.microBatchSize }),
         });
-        if (i >= options.warmupSteps) {
-          steps.push({
-            stepMs: performance.now() - start,
-            dataMs,
-            forwardMs: result.forwardMs,
-            backwardMs: result.backwardMs,
-          });
-        }
+        return { stepMs: performance.now() - start, dataMs, forwardMs: result.forwardMs, backwardMs: result.backwardMs };
       } finally {
         tf.dispose(views);
       }
+    };
+    for (let i = 0; i < options.warmupSteps + options.steps; i++) {
+      const timing = await runStep();
+      if (i >= options.warmupSteps) steps.push(timing);
     }
+    if (options.profile) kernels = await profileKernels(runStep);
   } finally {
     setup.dispose();
   }
@@ -115,5 +123,22 @@ export async function benchmarkTraining(
     backwardMs: median(steps.map((step) => step.backwardMs)),
     lossMs: await timeLoss(loss, config, Math.max(3, options.steps)),
     parameterCount: setup.parameterCount,
+    ...(kernels ? { kernels } : {}),
   };
+}
+
+/** Kernel times of one call of `run`, summed per kernel name, slowest first. */
+async function profileKernels(run: () => Promise<unknown>): Promise<KernelTime[]> {
+  const info = await tf.profile(async () => {
+    await run();
+    return [];
+  });
+  const totals = new Map<string, KernelTime>();
+  for (const kernel of info.kernels) {
+    const entry = totals.get(kernel.name) ?? { kernel: kernel.name, calls: 0, ms: 0 };
+    entry.calls += 1;
+    entry.ms += Number(kernel.kernelTimeMs) || 0;
+    totals.set(kernel.name, entry);
+  }
+  return [...totals.values()].sort((a, b) => b.ms - a.ms);
 }

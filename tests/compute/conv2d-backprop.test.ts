@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../src-main/compute/wasm-kernels';
+import { conv2DBackpropFilter } from '../../src-main/compute/wasm-kernels/conv2d-backprop-filter';
 import { relativeMaxError, seededValues, valuesOn } from './backend-compare';
 
 type Shape4 = [number, number, number, number];
@@ -58,6 +59,29 @@ describe('wasm training kernels: convolution gradients match the cpu backend', (
     const actual = await valuesOn('wasm', compute);
     expect(relativeMaxError(actual, expected), name(c)).toBeLessThan(1e-5);
   });
+
+  // Filters too large for the column matrix take the convolution form: forced here with limit 0.
+  it.each(cases.filter((_, index) => index % 2 === 0))(
+    'Conv2DBackpropFilter, convolution form: $input.0 images, %#',
+    async (c) => {
+      const dyShape = outputShape(c);
+      const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter };
+      const compute = (backendName: 'cpu' | 'wasm') => () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(seededValues(tf.util.sizeFromShape(c.input), 1), c.input);
+          const dy = tf.tensor4d(seededValues(tf.util.sizeFromShape(dyShape), 2), dyShape);
+          if (backendName === 'cpu') return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
+          const info = conv2DBackpropFilter(
+            { inputs: { x, dy }, backend: tf.backend(), attrs: attrs as unknown as tf.NamedAttrMap },
+            0,
+          );
+          return tf.engine().makeTensorFromTensorInfo(info);
+        });
+      const expected = await valuesOn('cpu', compute('cpu'));
+      const actual = await valuesOn('wasm', compute('wasm'));
+      expect(relativeMaxError(actual, expected), name(c)).toBeLessThan(1e-5);
+    },
+  );
 
   it.each(cases)('Conv2DBackpropInput: $input.0 images, %#', async (c) => {
     const dyShape = outputShape(c);

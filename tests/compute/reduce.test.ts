@@ -36,6 +36,7 @@ describe('wasm training kernels: Sum and Mean over leading axes match the cpu ba
         'Conv2DBackpropFilter',
         'Conv2DBackpropInput',
         'Identity',
+        'MaxPoolGrad',
         'Mean',
         'Sum',
         'Transpose',

@@ -70,7 +70,8 @@ describe('wasm training kernels: convolution gradients match the cpu backend', (
         tf.tidy(() => {
           const x = tf.tensor4d(seededValues(tf.util.sizeFromShape(c.input), 1), c.input);
           const dy = tf.tensor4d(seededValues(tf.util.sizeFromShape(dyShape), 2), dyShape);
-          if (backendName === 'cpu') return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
+          if (backendName === 'cpu')
+            return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
           const info = conv2DBackpropFilter(
             { inputs: { x, dy }, backend: tf.backend(), attrs: attrs as unknown as tf.NamedAttrMap },
             0,

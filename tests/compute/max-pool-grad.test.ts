@@ -30,7 +30,9 @@ function poolGradient(c: PoolCase): tf.Tensor {
     if (c.ties) values = tf.relu(tf.round(tf.mul(values, 2)));
     const outShape = tf.maxPool(values, c.size, c.stride, c.pad).shape;
     const dy = tf.tensor4d(seededValues(tf.util.sizeFromShape(outShape), 4), outShape as typeof c.input);
-    return tf.grad((x: tf.Tensor4D) => tf.mul(tf.maxPool(x, c.size, c.stride, c.pad), dy).sum())(values);
+    return tf.grad((x: tf.Tensor) => tf.mul(tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad), dy).sum())(
+      values,
+    );
   });
 }
 
@@ -45,7 +47,9 @@ describe('wasm MaxPoolGrad matches the cpu backend', () => {
     const actual = await valuesOn('wasm', () => poolGradient(c));
     // Overlapping windows add several dy values into one pixel, in another order than cpu does.
     expect(relativeMaxError(actual, expected)).toBeLessThan(1e-6);
-    expect(actual.map((value) => (value === 0 ? 0 : 1))).toEqual(expected.map((value) => (value === 0 ? 0 : 1)));
+    expect(actual.map((value) => (value === 0 ? 0 : 1))).toEqual(
+      expected.map((value) => (value === 0 ? 0 : 1)),
+    );
     expect(expected.some((value) => value !== 0)).toBe(true);
   });
 });

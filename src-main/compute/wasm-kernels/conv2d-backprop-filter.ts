@@ -41,7 +41,11 @@ function im2colGradient(
       const begin = [0, 0, row, column];
       taps.push(
         strideHeight === 1 && strideWidth === 1
-          ? scratch.run(tf.Slice, { x: channelsFirst }, { begin, size: [inChannels, batchSize, outHeight, outWidth] })
+          ? scratch.run(
+              tf.Slice,
+              { x: channelsFirst },
+              { begin, size: [inChannels, batchSize, outHeight, outWidth] },
+            )
           : scratch.run(
               tf.StridedSlice,
               { x: channelsFirst },
@@ -69,7 +73,11 @@ function im2colGradient(
   const joined = taps.length === 1 ? taps[0]! : scratch.run(tf.Concat, taps, { axis: 0 });
   const columns = scratch.reshape(joined, [1, window, pixels]);
   const dyRows = scratch.reshape(dy, [1, pixels, outChannels]);
-  const product = scratch.run(tf.BatchMatMul, { a: columns, b: dyRows }, { transposeA: false, transposeB: false });
+  const product = scratch.run(
+    tf.BatchMatMul,
+    { a: columns, b: dyRows },
+    { transposeA: false, transposeB: false },
+  );
   return scratch.reshape(product, [filterHeight, filterWidth, inChannels, outChannels]);
 }
 
@@ -115,7 +123,8 @@ export function conv2DBackpropFilter(args: KernelArguments, im2colLimit = IM2COL
       { begin: [0, 0, 0, 0], size: [batch, usedHeight, usedWidth, inChannels] },
     );
   }
-  const columnsSize = batch * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * inChannels;
+  const columnsSize =
+    batch * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * inChannels;
   if (inChannels <= IM2COL_MAX_CHANNELS && columnsSize <= im2colLimit) {
     return scratch.finish(im2colGradient(scratch, padded, dy, info));
   }

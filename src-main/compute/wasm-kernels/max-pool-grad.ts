@@ -57,7 +57,7 @@ export function maxPoolGrad(args: KernelArguments): tf.TensorInfo | null {
               }
             }
           }
-          if (bestIndex >= 0) result[bestIndex] += gradient[out]!;
+          if (bestIndex >= 0) result[bestIndex] = result[bestIndex]! + gradient[out]!;
         }
       }
     }

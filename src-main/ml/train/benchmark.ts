@@ -98,7 +98,12 @@ export async function benchmarkTraining(
             ? {}
             : { microBatchSize: config.training.microBatchSize }),
         });
-        return { stepMs: performance.now() - start, dataMs, forwardMs: result.forwardMs, backwardMs: result.backwardMs };
+        return {
+          stepMs: performance.now() - start,
+          dataMs,
+          forwardMs: result.forwardMs,
+          backwardMs: result.backwardMs,
+        };
       } finally {
         tf.dispose(views);
       }

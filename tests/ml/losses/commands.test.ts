@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchLossCommand } from '../../../src-main/cli/commands/bench-loss';
+import { benchTrainCommand } from '../../../src-main/cli/commands/bench-train';
 import { lossVectorsCommand } from '../../../src-main/cli/commands/loss-vectors';
 import type { CliCommand } from '../../../src-main/cli/command';
 
@@ -123,5 +124,32 @@ describe('bench loss command', () => {
     await expect(run(benchLossCommand, ['--d', '0'])).rejects.toThrow(
       '--d must be a comma-separated list of positive integers',
     );
+  });
+});
+
+describe('bench train command', () => {
+  it('times real steps of each loss and, with --profile, lists the slowest kernels', async () => {
+    const result = await run(benchTrainCommand, [
+      ...['--preset', 'smoke', '--loss', 'bt,fft-bt', '--d', '32', '--batch', '16', '--synthetic'],
+      ...['--steps', '2', '--warmup', '1', '--backend', 'wasm', '--profile', '--json'],
+    ]);
+    expect(result.code).toBe(0);
+    const rows = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows.map((row) => [row.loss, row.d, row.batchSize, row.backend])).toEqual([
+      ['bt', 32, 16, 'wasm'],
+      ['fft-bt', 32, 16, 'wasm'],
+    ]);
+    for (const row of rows) {
+      expect(row.medianStepMs).toBeGreaterThan(0);
+      expect(row.lossShare).toBeGreaterThan(0);
+      expect(row.lossShare).toBeLessThan(1);
+      expect(row.kernels.length).toBeGreaterThan(3);
+      const times = row.kernels.map((kernel: { ms: number }) => kernel.ms);
+      expect(times).toEqual([...times].sort((a: number, b: number) => b - a));
+      expect(row.kernels.map((kernel: { kernel: string }) => kernel.kernel)).toContain('BatchMatMul');
+    }
   });
 });

@@ -38,50 +38,32 @@ describe('wasm training kernels: convolution gradients match the cpu backend', (
     registerWasmTrainingKernels();
   });
 
-  it.each(cases)('Conv2DBackpropFilter: $input.0 images, %#', async (c) => {
+  /** dW on cpu and on wasm; `im2colLimit` 0 forces wasm's convolution form (used for large inputs). */
+  async function checkFilterGradient(c: ConvCase, im2colLimit?: number) {
     const dyShape = outputShape(c);
-    const compute = () =>
+    const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter };
+    const compute = (direct: boolean) => () =>
       tf.tidy(() => {
         const x = tf.tensor4d(seededValues(tf.util.sizeFromShape(c.input), 1), c.input);
         const dy = tf.tensor4d(seededValues(tf.util.sizeFromShape(dyShape), 2), dyShape);
-        return tf.engine().runKernel(
-          tf.Conv2DBackpropFilter,
-          { x, dy },
-          {
-            strides: c.stride,
-            pad: c.pad,
-            dataFormat: 'NHWC',
-            filterShape: c.filter,
-          },
-        ) as tf.Tensor;
+        if (!direct) return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
+        const inputs = {
+          inputs: { x, dy },
+          backend: tf.backend(),
+          attrs: attrs as unknown as tf.NamedAttrMap,
+        };
+        return tf.engine().makeTensorFromTensorInfo(conv2DBackpropFilter(inputs, im2colLimit));
       });
-    const expected = await valuesOn('cpu', compute);
-    const actual = await valuesOn('wasm', compute);
+    const expected = await valuesOn('cpu', compute(false));
+    const actual = await valuesOn('wasm', compute(im2colLimit !== undefined));
     expect(relativeMaxError(actual, expected), name(c)).toBeLessThan(1e-5);
-  });
+  }
 
-  // Filters too large for the column matrix take the convolution form: forced here with limit 0.
+  it.each(cases)('Conv2DBackpropFilter: $input.0 images, %#', (c) => checkFilterGradient(c));
+
   it.each(cases.filter((_, index) => index % 2 === 0))(
     'Conv2DBackpropFilter, convolution form: $input.0 images, %#',
-    async (c) => {
-      const dyShape = outputShape(c);
-      const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter };
-      const compute = (backendName: 'cpu' | 'wasm') => () =>
-        tf.tidy(() => {
-          const x = tf.tensor4d(seededValues(tf.util.sizeFromShape(c.input), 1), c.input);
-          const dy = tf.tensor4d(seededValues(tf.util.sizeFromShape(dyShape), 2), dyShape);
-          if (backendName === 'cpu')
-            return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor;
-          const info = conv2DBackpropFilter(
-            { inputs: { x, dy }, backend: tf.backend(), attrs: attrs as unknown as tf.NamedAttrMap },
-            0,
-          );
-          return tf.engine().makeTensorFromTensorInfo(info);
-        });
-      const expected = await valuesOn('cpu', compute('cpu'));
-      const actual = await valuesOn('wasm', compute('wasm'));
-      expect(relativeMaxError(actual, expected), name(c)).toBeLessThan(1e-5);
-    },
+    (c) => checkFilterGradient(c, 0),
   );
 
   it.each(cases)('Conv2DBackpropInput: $input.0 images, %#', async (c) => {

@@ -1,17 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelScratch, type KernelArguments } from './kernel-calls';
 
-/**
- * `Conv2DBackpropFilter` for wasm, which has none (tensorflow/tfjs#8474), as one XNNPACK convolution:
- *
- *   dW[kh, kw, ci, co] = sum_{b, oh, ow} xPadded[b, oh*s + kh, ow*s + kw, ci] * dy[b, oh, ow, co]
- *
- * is a stride-1 convolution whose "batch" is ci, whose "channels" are b, with input
- * xPadded^T [ci, H', W', b], filter dy^T [oh, ow, b, co] and filter dilation s; its output
- * [ci, kh, kw, co] transposed is dW. Correct for any stride and padding mode with dilation 1,
- * which is all tfjs computes conv2d gradients for. (Going through the wasm `Conv3DBackpropFilterV2`
- * kernel instead is wrong for stride > 1.)
- */
 /** Largest column matrix (in floats) the product form builds: 128 MB. */
 const IM2COL_LIMIT = 32 * 1024 * 1024;
 /**
@@ -81,6 +70,20 @@ function im2colGradient(
   return scratch.reshape(product, [filterHeight, filterWidth, inChannels, outChannels]);
 }
 
+/**
+ * `Conv2DBackpropFilter` for wasm, which has none (tensorflow/tfjs#8474), as one XNNPACK convolution:
+ *
+ *   dW[kh, kw, ci, co] = sum_{b, oh, ow} xPadded[b, oh*s + kh, ow*s + kw, ci] * dy[b, oh, ow, co]
+ *
+ * is a stride-1 convolution whose "batch" is ci, whose "channels" are b, with input
+ * xPadded^T [ci, H', W', b], filter dy^T [oh, ow, b, co] and filter dilation s; its output
+ * [ci, kh, kw, co] transposed is dW. Correct for any stride and padding mode with dilation 1,
+ * which is all tfjs computes conv2d gradients for. (Going through the wasm `Conv3DBackpropFilterV2`
+ * kernel instead is wrong for stride > 1.)
+ *
+ * Thin inputs (few channels) take the im2col product instead; `im2colLimit` caps its column
+ * matrix (in floats).
+ */
 export function conv2DBackpropFilter(args: KernelArguments, im2colLimit = IM2COL_LIMIT): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const x = inputs.x as tf.TensorInfo;

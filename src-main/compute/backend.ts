@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice } from '@shared/config/run-config';
 import { registerWasmTrainingKernels } from './wasm-kernels';
+import { defaultWasmThreads, useThreadedWasm } from './wasm-threads';
 
 /** The backend a process computes with, and why the better ones were not used. */
 export interface BackendSelection {
@@ -32,21 +33,37 @@ async function tryNative(packageName: string): Promise<NativeAttempt> {
   return { ok: true, device };
 }
 
-async function trySimple(name: 'wasm' | 'cpu'): Promise<NativeAttempt> {
+async function trySimple(name: 'wasm' | 'cpu', device: string): Promise<NativeAttempt> {
   try {
     if (!(await tf.setBackend(name))) return { ok: false, reason: `${name} did not initialise` };
     await tf.ready();
   } catch (error) {
     return { ok: false, reason: `${name} failed: ${error instanceof Error ? error.message : String(error)}` };
   }
-  return { ok: true, device: name === 'wasm' ? 'CPU (WebAssembly, SIMD, 1 thread)' : 'CPU (JavaScript)' };
+  return { ok: true, device };
+}
+
+/** wasm on `threads` threads, else (with the reason recorded) the stock single-thread build. */
+async function tryWasm(threads: number, skipped: string[]): Promise<NativeAttempt> {
+  const singleThread = 'CPU (WebAssembly, SIMD, 1 thread)';
+  if (threads <= 1) return trySimple('wasm', singleThread);
+  const threaded = useThreadedWasm(threads);
+  const attempt = await trySimple('wasm', `CPU (WebAssembly, SIMD, ${threads} threads)`);
+  if (attempt.ok) return attempt;
+  skipped.push(`wasm with ${threads} threads: ${threaded.failure() ?? attempt.reason}`);
+  threaded.restoreStock();
+  return trySimple('wasm', singleThread);
 }
 
 /**
  * Picks the compute backend once per process: tensorflow (tfjs-node-gpu, then tfjs-node) ->
- * wasm -> cpu. A forced choice uses that backend or fails with the reason.
+ * wasm (on every core unless `wasmThreads` says otherwise) -> cpu. A forced choice uses that
+ * backend or fails with the reason.
  */
-export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendSelection> {
+export async function selectBackend(
+  choice: BackendChoice = 'auto',
+  wasmThreads = defaultWasmThreads(),
+): Promise<BackendSelection> {
   const skipped: string[] = [];
   if (choice === 'auto' || choice === 'tensorflow') {
     for (const packageName of NATIVE_PACKAGES) {
@@ -60,7 +77,8 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
   const order: ('wasm' | 'cpu')[] =
     choice === 'cpu' ? ['cpu'] : choice === 'wasm' ? ['wasm'] : ['wasm', 'cpu'];
   for (const name of order) {
-    const attempt = await trySimple(name);
+    const attempt =
+      name === 'wasm' ? await tryWasm(wasmThreads, skipped) : await trySimple('cpu', 'CPU (JavaScript)');
     if (attempt.ok) {
       // Training on wasm needs kernels it lacks and a fast path for transposed matmuls.
       if (name === 'wasm') registerWasmTrainingKernels();

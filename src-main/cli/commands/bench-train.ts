@@ -63,11 +63,12 @@ export const benchTrainCommand: CliCommand = {
   summary: 'Benchmark training steps of a preset: images/s and the step-time split, per loss and d',
   usage: `Usage: npm run cli -- bench train [--preset NAME] [--loss bt,fft-bt,...] [--d 2048,8192]
                                 [--batch N] [--micro-batch M] [--optimizer sgd] [--momentum 0.9] [--steps 5] [--warmup 2]
-                                [--synthetic] [--backend B] [--profile] [--json]
+                                [--synthetic] [--backend B] [--threads N] [--profile] [--json]
 
 --synthetic times the preset on random images of its data's shape (for data not on this machine).
 --micro-batch M computes each step's exact gradients M images at a time (large batches on wasm).
 --profile times one more step kernel by kernel and lists the slowest kernels.
+--threads N runs the wasm backend on N threads (default: every core, at most 8).
 
 Runs real training steps (same data, augmentations, model, loss and optimizer as a run) after
 untimed warm-up steps, and reports the median step time split into data + augmentation,
@@ -90,6 +91,7 @@ without --loss the preset's own loss is timed.`,
         synthetic: { type: 'boolean', default: false },
         warmup: { type: 'string', default: '2' },
         backend: { type: 'string', default: 'auto' },
+        threads: { type: 'string' },
         profile: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
@@ -109,7 +111,10 @@ without --loss the preset's own loss is timed.`,
     const dimensions = list(values.d).map((text) => positiveInteger(text, '--d'));
     const steps = positiveInteger(values.steps, '--steps');
     const warmupSteps = Number(values.warmup);
-    const backend = await selectBackend(parseRunConfig({ name: 'x', backend: values.backend }).backend);
+    const backend = await selectBackend(
+      parseRunConfig({ name: 'x', backend: values.backend }).backend,
+      values.threads ? positiveInteger(values.threads, '--threads') : undefined,
+    );
     const data = values.synthetic
       ? syntheticDataset(base, Math.max(4 * base.training.batchSize, 512))
       : await loadDataset(datasetSpecOf(base), findResourcesDir(context.buildDir));
@@ -155,6 +160,7 @@ without --loss the preset's own loss is timed.`,
           batchSize: config.training.batchSize,
           optimizer: config.optimizer.name,
           backend: backend.name,
+          device: backend.device,
           medianStepMs: Math.round(result.medianStepMs),
           minStepMs: Math.round(result.minStepMs),
           imagesPerSecond: Number(result.imagesPerSecond.toFixed(1)),

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelScratch, swapLastTwoAxes, type KernelArguments } from './kernel-calls';
+import { largeWeightProduct } from './large-weight-product';
 
 /**
  * Below this many multiply-adds per matrix a batched product without bias stays on wasm's own
@@ -126,6 +127,8 @@ function perEntryProduct(
  * (bias index `min(row * columns + column, columns - 1)`). The tfjs matMul gradient always
  * asks for a transpose, so every dense layer's backward pass would take that loop.
  *
+ * - unbatched without transposes: as is, or for a large right operand (a wide dense layer's
+ *   weights) through its cached transpose (see `largeWeightProduct`);
  * - unbatched with a transpose: the cheaper of materialising the transposes (wasm `Transpose`)
  *   and the swapped form (see `prefersSwappedProduct`);
  * - batched a, unbatched b (a dense layer on a rank-3 input): one product on [batch * m, k];
@@ -142,7 +145,9 @@ export function wrapMatMul(original: tf.KernelFunc): tf.KernelFunc {
     const transposeB = attrs.transposeB === true;
     const batchA = batchSize(a.shape);
     const batchB = batchSize(b.shape);
-    if (!transposeA && !transposeB && batchA === 1 && batchB === 1) return original(params);
+    if (!transposeA && !transposeB && batchA === 1 && batchB === 1) {
+      return largeWeightProduct(original, inputs, backend, attrs) ?? original(params);
+    }
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return original(params);
 
     const scratch = new KernelScratch(backend);

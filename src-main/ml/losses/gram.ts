@@ -1,43 +1,48 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Squared Frobenius norms of d x d products with hand-written gradients that use only
- * explicit transposes: on wasm a matMul with transposeA/transposeB leaves XNNPACK for a ~40x
- * slower loop, and the stock matMul gradient uses exactly those.
+ * Squared Frobenius norms of d x d products. The value is formed from the d x d matrix, as the
+ * reference implementations do. The gradients use the n x n Gram matrices instead (for the
+ * views' N rows): a (a^T b) = (a a^T) b, which is exact, costs O(N^2 d) instead of O(N d^2), and
+ * keeps no d x d matrix for the backward pass (at d = 8192 each one is 256 MiB of the 4 GiB wasm
+ * heap). Transposes are explicit: on wasm a matMul with transposeA/transposeB leaves XNNPACK for
+ * a ~40x slower loop.
  */
 
-/** ||a^T b||_F^2 for a, b [N, d]; d/da = 2 b M^T = 2 (M b^T)^T, d/db = 2 a M with M = a^T b. */
+/** ||a^T b||_F^2 for a, b [N, d]; d/da = 2 b (a^T b)^T = 2 (b b^T) a, d/db = 2 a (a^T b) = 2 (a a^T) b. */
 export const crossProductSquaredNorm = tf.customGrad((...args) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  const bt = tf.transpose(b);
-  const m = tf.matMul(tf.transpose(a), b);
-  save([a, bt, m]);
+  save([a, b]);
   return {
-    value: squaredNorm(m),
+    value: tf.tidy(() => squaredNorm(tf.matMul(tf.transpose(a), b))),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [savedA, savedBt, savedM] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const [savedA, savedB] = saved as [tf.Tensor2D, tf.Tensor2D];
       const factor = tf.mul(dy, 2);
       return [
-        tf.mul(factor, tf.transpose(tf.matMul(savedM, savedBt))),
-        tf.mul(factor, tf.matMul(savedA, savedM)),
+        tf.mul(factor, tf.matMul(rowGram(savedB), savedA)),
+        tf.mul(factor, tf.matMul(rowGram(savedA), savedB)),
       ];
     },
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Scalar;
 
-/** ||a^T a||_F^2 for a [N, d]; d/da = 4 a M with M = a^T a (symmetric). */
+/** ||a^T a||_F^2 for a [N, d]; d/da = 4 a (a^T a) = 4 (a a^T) a. */
 export const gramSquaredNorm = tf.customGrad((...args) => {
   const [a, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
-  const m = tf.matMul(tf.transpose(a), a);
-  save([a, m]);
+  save([a]);
   return {
-    value: squaredNorm(m),
+    value: tf.tidy(() => squaredNorm(tf.matMul(tf.transpose(a), a))),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [savedA, savedM] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return tf.mul(tf.mul(dy, 4), tf.matMul(savedA, savedM));
+      const [savedA] = saved as [tf.Tensor2D];
+      return tf.mul(tf.mul(dy, 4), tf.matMul(rowGram(savedA), savedA));
     },
   };
 }) as (a: tf.Tensor2D) => tf.Scalar;
+
+/** a a^T, [N, N]. */
+function rowGram(a: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(a, tf.transpose(a));
+}
 
 /** Sum of squares, row sums first (float32 accumulation error grows with the count). */
 function squaredNorm(m: tf.Tensor): tf.Scalar {

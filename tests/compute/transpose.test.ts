@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../src-main/compute/wasm-kernels';
 import { permute, simplifyPermutation } from '../../src-main/compute/wasm-kernels/permute';
+import { simdPlaneCopy } from '../../src-main/compute/wasm-kernels/simd-transpose';
 import { prefersTiledTranspose } from '../../src-main/compute/wasm-kernels/transpose';
+import { heapAccess } from '../../src-main/compute/wasm-kernels/heap';
 import { seededValues, valuesOn } from './backend-compare';
 
 const cases: [number[], number[]][] = [
@@ -87,11 +89,30 @@ describe('wasm training kernels: tiled Transpose matches the cpu backend', () =>
       [8, 3, 300, 300],
       [0, 1, 3, 2],
     ],
+    // sides that are not multiples of 4: the SIMD blocks plus the copied edges
+    [
+      [515, 517],
+      [1, 0],
+    ],
+    [
+      [6, 403, 1029],
+      [0, 2, 1],
+    ],
   ])('the wasm kernel takes the tiled path for large %j by %j and matches cpu', async (shape, perm) => {
     expect(prefersTiledTranspose(shape, perm)).toBe(true);
     const compute = () =>
       tf.tidy(() => tf.transpose(tf.tensor(seededValues(tf.util.sizeFromShape(shape), 22), shape), perm));
     expect(Array.from(await valuesOn('wasm', compute))).toEqual(Array.from(await valuesOn('cpu', compute)));
+  });
+
+  it('moves 4-byte planes with the WebAssembly SIMD kernel on the heap, not in JS', async () => {
+    await tf.setBackend('wasm');
+    const tensor = tf.zeros([4, 4]);
+    const heap = heapAccess(tf.backend()).typedArrayFromHeap(tensor) as Float32Array;
+    expect(simdPlaneCopy(tf.backend(), heap, heap)).toBeTypeOf('function');
+    // arrays outside the heap cannot be reached from wasm
+    expect(simdPlaneCopy(tf.backend(), new Float32Array(16), heap)).toBeUndefined();
+    tensor.dispose();
   });
 
   it('leaves small and row-preserving permutations to the stock kernel', () => {

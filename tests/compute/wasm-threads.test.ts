@@ -76,6 +76,13 @@ describe('wasm on several threads', () => {
     expect(backend.numDataIds()).toBe(buffers);
   });
 
+  it('large transposes (SIMD on the shared heap) match the cpu backend', async () => {
+    const [actual, expected] = await onCpuThenWasm(() =>
+      tf.transpose(tf.tensor2d(seededValues(1023 * 2050, 6), [1023, 2050])),
+    );
+    expect(Array.from(actual)).toEqual(Array.from(expected));
+  });
+
   it('reads tensors correctly after the shared heap has grown', async () => {
     const small = tf.tensor1d([1, 2, 3]);
     const large = tf.fill([2 ** 26], 7); // 256 MiB: grows the heap past its first size

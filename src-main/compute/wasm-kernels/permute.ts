@@ -1,3 +1,5 @@
+import type { PlaneCopy } from './simd-transpose';
+
 /** Typed arrays a permutation can move (wasm stores float32, int32 and bool tensors in these). */
 export type PermutableArray = Float32Array | Int32Array | Uint8Array;
 
@@ -85,6 +87,7 @@ export function permute(
   shape: readonly number[],
   perm: readonly number[],
   output: PermutableArray,
+  plane?: PlaneCopy,
 ): void {
   const simple = simplifyPermutation(shape, perm);
   const rank = simple.shape.length;
@@ -126,11 +129,11 @@ export function permute(
   const columns = sizes[innermost] as number; // contiguous in the input
   const inputRowStride = inputStrides[rowAxis] as number;
   const outputColumnStride = outputStrides[innermost] as number;
-  forEachOffset(outerAxes, sizes, inputStrides, outputStrides, (inputBase, outputBase) => {
-    // Tiles of the [rows, columns] plane; the innermost loop writes the output contiguously.
-    for (let column0 = 0; column0 < columns; column0 += TILE) {
+  // Tiles of the [rows, columns] plane from (row0, column0) on; the output is written contiguously.
+  const copyTiles = (inputBase: number, outputBase: number, firstRow: number, firstColumn: number) => {
+    for (let column0 = firstColumn; column0 < columns; column0 += TILE) {
       const column1 = Math.min(column0 + TILE, columns);
-      for (let row0 = 0; row0 < rows; row0 += TILE) {
+      for (let row0 = firstRow; row0 < rows; row0 += TILE) {
         const row1 = Math.min(row0 + TILE, rows);
         for (let column = column0; column < column1; column++) {
           let from = inputBase + row0 * inputRowStride + column;
@@ -139,6 +142,26 @@ export function permute(
             output[to++] = input[from] as number;
             from += inputRowStride;
           }
+        }
+      }
+    }
+  };
+  forEachOffset(outerAxes, sizes, inputStrides, outputStrides, (inputBase, outputBase) => {
+    if (plane === undefined) {
+      copyTiles(inputBase, outputBase, 0, 0);
+      return;
+    }
+    // SIMD moves 4 x 4 blocks; the last rows and columns (fewer than 4) are copied here.
+    const rows4 = rows - (rows % 4);
+    const columns4 = columns - (columns % 4);
+    plane(inputBase, outputBase, rows4, columns4, inputRowStride, outputColumnStride);
+    if (columns4 < columns) copyTiles(inputBase, outputBase, 0, columns4);
+    if (rows4 < rows) {
+      for (let column = 0; column < columns4; column++) {
+        for (let row = rows4; row < rows; row++) {
+          output[outputBase + column * outputColumnStride + row] = input[
+            inputBase + row * inputRowStride + column
+          ] as number;
         }
       }
     }

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { KernelArguments } from './kernel-calls';
 import { heapAccess } from './heap';
 import { permute, simplifyPermutation } from './permute';
+import { simdPlaneCopy } from './simd-transpose';
 
 /** Sizes from which the tiled copy beats wasm's loop (measured on [B, H, W, C] and 2D shapes). */
 const TILED_MIN_SIZE = 2 ** 21;
@@ -39,6 +40,10 @@ export function transpose(args: KernelArguments): tf.TensorInfo | null {
   // Views are taken after allocating: growing the heap detaches older views.
   const output = backend.typedArrayFromHeap(out);
   const input = backend.typedArrayFromHeap(x);
-  permute(input, x.shape, perm, output);
+  const plane =
+    input instanceof Uint8Array || output instanceof Uint8Array
+      ? undefined
+      : simdPlaneCopy(args.backend, input, output);
+  permute(input, x.shape, perm, output, plane);
   return out;
 }

@@ -1,5 +1,5 @@
-import { buildModule, FunctionBuilder, type Local } from './emitter';
-import { wasmApi } from './wasm-api';
+import { buildModule, FunctionBuilder, type Local } from '../../../wasm/emitter';
+import { wasmApi } from '../../../wasm/wasm-api';
 
 /**
  * WebAssembly SIMD kernels for FFTs of 4 rows at once. Layout ("4 lanes"): complex element j

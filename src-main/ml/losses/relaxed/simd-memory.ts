@@ -1,5 +1,5 @@
 import { BatchedFft } from '../../fft/wasm/batched-plan';
-import { wasmApi } from '../../fft/wasm/wasm-api';
+import { wasmApi } from '../../../wasm/wasm-api';
 import { simdPassModule, type SimdPassExports } from './simd-passes';
 
 /**

@@ -1,5 +1,5 @@
-import { buildModule, FunctionBuilder, type Local, type ValueType } from '../../fft/wasm/emitter';
-import { wasmApi } from '../../fft/wasm/wasm-api';
+import { buildModule, FunctionBuilder, type Local, type ValueType } from '../../../wasm/emitter';
+import { wasmApi } from '../../../wasm/wasm-api';
 
 /**
  * WebAssembly SIMD versions of the O(N d) passes of the relaxed losses (statistics, the

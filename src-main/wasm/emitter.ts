@@ -126,6 +126,9 @@ export class FunctionBuilder {
   geU(): this {
     return this.raw(0x4f);
   }
+  ltU(): this {
+    return this.raw(0x49);
+  }
   select(): this {
     return this.raw(0x1b);
   }
@@ -198,8 +201,12 @@ export class FunctionBuilder {
   }
 }
 
-/** A module importing env.memory (at least `minPages` of 64 KiB) and exporting the functions. */
-export function buildModule(functions: FunctionBuilder[], minPages = 1): Uint8Array {
+/**
+ * A module importing env.memory (at least `minPages` of 64 KiB) and exporting the functions.
+ * With `sharedMaxPages`, the memory imported is a shared one of at most that many pages (a
+ * pthreads build's heap).
+ */
+export function buildModule(functions: FunctionBuilder[], minPages = 1, sharedMaxPages?: number): Uint8Array {
   const signatures: string[] = [];
   const typeIndex = functions.map((fn) => {
     const key = fn.params.join(',');
@@ -210,10 +217,14 @@ export function buildModule(functions: FunctionBuilder[], minPages = 1): Uint8Ar
     const params = key === '' ? [] : (key.split(',') as ValueType[]);
     return [0x60, ...vector(params.map((type) => [TYPE_CODE[type]])), 0];
   });
+  const limits =
+    sharedMaxPages === undefined
+      ? [0x00, ...unsignedLeb(minPages)]
+      : [0x03, ...unsignedLeb(minPages), ...unsignedLeb(sharedMaxPages)];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vector(types)),
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(minPages)]])),
+    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, ...limits]])),
     ...section(3, vector(typeIndex.map((index) => unsignedLeb(index)))),
     ...section(
       7,

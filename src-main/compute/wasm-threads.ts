@@ -70,15 +70,18 @@ function followHeapGrowth(module: ThreadedModule): void {
 async function createModule(threads: number): Promise<ThreadedModule> {
   const factory = resolver(glueFile) as ModuleFactory;
   const script = threadScriptFile();
-  // tfjs sizes its thread pool from half the logical cores (a guess at hyper-threading), read
-  // once while the module starts; report enough cores for the count asked for.
+  // tfjs caps its thread pool at half the logical cores (a guess at hyper-threading), which its
+  // static constructors read from os.cpus(). Report enough cores for the count asked for, only
+  // between preRun and onRuntimeInitialized, which run synchronously around those constructors.
   const realCpus = os.cpus;
-  os.cpus = () => Array.from({ length: 2 * threads }, () => realCpus()[0]!);
+  const fakeCpus = () => Array.from({ length: 2 * threads }, () => realCpus()[0]!);
   try {
     const module = await factory({
       locateFile: (path: string, prefix: string) =>
         path.endsWith('.worker.js') ? script : path.endsWith('.wasm') ? binaryFile : prefix + path,
       mainScriptUrlOrBlob: glueFile,
+      preRun: [() => void (os.cpus = fakeCpus)],
+      onRuntimeInitialized: () => void (os.cpus = realCpus),
     });
     followHeapGrowth(module);
     module.tfjs = {

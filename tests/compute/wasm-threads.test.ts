@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src-main/compute/backend';
 import {
@@ -28,9 +29,11 @@ describe('wasm on several threads', () => {
   });
 
   it('starts the threaded build with two threads', async () => {
+    const cores = os.cpus().length;
     const selection = await selectBackend('wasm', 2);
     expect(selection).toEqual({ name: 'wasm', device: 'CPU (WebAssembly, SIMD, 2 threads)', skipped: [] });
     expect(getThreadsCount()).toBe(2);
+    expect(os.cpus()).toHaveLength(cores); // the count tfjs was shown at start-up is put back
   });
 
   it('convolutions and their gradients match the cpu backend', async () => {

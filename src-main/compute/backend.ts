@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice } from '@shared/config/run-config';
 import { registerWasmTrainingKernels } from './wasm-kernels';
-import { defaultWasmThreads, useThreadedWasm } from './wasm-threads';
+import { defaultWasmThreads } from './wasm-thread-count';
+import { useThreadedWasm } from './wasm-threads';
 
 /** The backend a process computes with, and why the better ones were not used. */
 export interface BackendSelection {

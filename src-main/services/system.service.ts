@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import type { BackendInfo, SystemInfo } from '@shared/api/contract';
+import { defaultWasmThreads } from '../compute/wasm-thread-count';
 
 const resolver = createRequire(import.meta.url);
 
@@ -18,6 +19,7 @@ function installed(packageName: string): boolean {
  * (loading libtensorflow in the host process would cost seconds and memory).
  */
 export function probeBackends(): BackendInfo[] {
+  const wasmThreads = defaultWasmThreads();
   const gpu = installed('@tensorflow/tfjs-node-gpu');
   const node = installed('@tensorflow/tfjs-node');
   return [
@@ -33,7 +35,7 @@ export function probeBackends(): BackendInfo[] {
     {
       name: 'wasm',
       available: installed('@tensorflow/tfjs-backend-wasm'),
-      detail: 'WebAssembly, SIMD, 1 thread',
+      detail: `WebAssembly, SIMD, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'} (falls back to 1 if threads cannot start)`,
     },
     { name: 'cpu', available: true, detail: 'plain JavaScript (slow; tests and tiny shapes)' },
   ];

@@ -3,6 +3,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src-main/compute/backend';
+import { defaultWasmThreads } from '../../src-main/compute/wasm-thread-count';
 import {
   clearTransposedWeights,
   LARGE_RIGHT_OPERAND,
@@ -18,6 +19,25 @@ async function onCpuThenWasm(compute: () => tf.Tensor): Promise<[Float32Array, F
   const actual = tf.tidy(compute).dataSync() as Float32Array;
   return [actual, expected];
 }
+
+describe('the default thread count', () => {
+  it('is every core, at most 8, unless DECORBENCH_WASM_THREADS says otherwise', () => {
+    const saved = process.env.DECORBENCH_WASM_THREADS;
+    try {
+      delete process.env.DECORBENCH_WASM_THREADS;
+      expect(defaultWasmThreads()).toBe(Math.min(os.availableParallelism(), 8));
+      process.env.DECORBENCH_WASM_THREADS = '1';
+      expect(defaultWasmThreads()).toBe(1);
+      process.env.DECORBENCH_WASM_THREADS = '32';
+      expect(defaultWasmThreads()).toBe(8);
+      process.env.DECORBENCH_WASM_THREADS = 'many';
+      expect(defaultWasmThreads()).toBe(Math.min(os.availableParallelism(), 8));
+    } finally {
+      if (saved === undefined) delete process.env.DECORBENCH_WASM_THREADS;
+      else process.env.DECORBENCH_WASM_THREADS = saved;
+    }
+  });
+});
 
 // One file, run in order: the fallback first, then the threaded backend the other tests use.
 describe('wasm on several threads', () => {

@@ -61,9 +61,11 @@ function install(kernelName: string, replacement: Replacement): void {
  *   (tensorflow/tfjs#8474) and `UnsortedSegmentSum` (the gradient of `tf.gather`), built from
  *   kernels wasm runs with XNNPACK;
  * - wraps `BatchMatMul` and `_FusedMatMul` so transposed or batched products, which the matMul
- *   gradient always produces, take XNNPACK's path instead of wasm's 10-40x slower loop;
+ *   gradient always produces, take XNNPACK's path instead of wasm's 10-40x slower loop, and
+ *   wide dense layers (weights over 32 MiB) run through a cached transpose of their weights;
  * - replaces `Conv2DBackpropInput` (a scalar loop in wasm) with an XNNPACK convolution,
- *   `Transpose` (an untiled loop) with a tiled copy for large tensors, and `Identity` (a copy,
+ *   `Transpose` (an untiled loop) with a tiled copy for large tensors (WebAssembly SIMD blocks
+ *   for 4-byte types), and `Identity` (a copy,
  *   made for every tensor the tape saves) with a shared reference, and `MaxPoolGrad` with one
  *   pass over the windows; `Sum` and `Mean` over leading axes of large tensors use the tiled
  *   transpose.

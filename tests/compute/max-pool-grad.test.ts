@@ -20,6 +20,13 @@ const cases: PoolCase[] = [
   { input: [1, 11, 11, 2], size: [2, 3], stride: [3, 2], pad: 'same' },
   { input: [3, 8, 8, 5], size: 2, stride: 2, pad: 'valid', ties: true },
   { input: [2, 9, 9, 2], size: 3, stride: 1, pad: 'same', ties: true },
+  // channels a multiple of 4: the WebAssembly SIMD kernel
+  { input: [2, 8, 8, 8], size: 2, stride: 2, pad: 'valid' },
+  { input: [2, 7, 9, 12], size: 2, stride: 2, pad: 'same' },
+  { input: [2, 9, 9, 4], size: 3, stride: 2, pad: 'same', ties: true },
+  { input: [1, 11, 11, 8], size: [2, 3], stride: [3, 2], pad: 'same' },
+  { input: [3, 8, 8, 16], size: 2, stride: 2, pad: 'valid', ties: true },
+  { input: [2, 9, 9, 8], size: 3, stride: 1, pad: 'same', ties: true },
 ];
 
 /** The gradient of a max-pool, taken the way training does (through tf.grad). */

@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { heapAccess } from './heap';
+import { heapFunction, onHeap } from './heap-module';
 import type { KernelArguments } from './kernel-calls';
+import { maxPoolGradKernel } from './simd-max-pool-grad';
 
 /**
  * `MaxPoolGrad` for wasm: one pass over the pooled outputs that finds each window's first
  * maximum (row-major, as the cpu backend's `maxPoolPositions`) and adds dy there. The stock
  * wasm kernel revisits every window once per input pixel it covers, about 5x slower for the
  * 2x2 pools of the small CNN. Float32, channels-last, dilation 1 (all tfjs asks of it).
+ * Four channels at a time in WebAssembly SIMD where the channel count allows.
  */
 export function maxPoolGrad(args: KernelArguments): tf.TensorInfo | null {
   const { inputs, backend, attrs } = args;
@@ -31,6 +34,28 @@ export function maxPoolGrad(args: KernelArguments): tf.TensorInfo | null {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
+  const simd =
+    channels % 4 === 0 && onHeap(backend, x) ? heapFunction(backend, 'maxPoolGrad', maxPoolGradKernel) : null;
+  if (simd) {
+    simd(
+      x.byteOffset,
+      gradient.byteOffset,
+      result.byteOffset,
+      batchSize,
+      inHeight,
+      inWidth,
+      channels,
+      outHeight,
+      outWidth,
+      strideHeight,
+      strideWidth,
+      filterHeight,
+      filterWidth,
+      top,
+      left,
+    );
+    return dx;
+  }
   const rowStride = inWidth * channels;
   const imageStride = inHeight * rowStride;
   let out = 0;

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { buildModule, FunctionBuilder, type Local } from '../../wasm/emitter';
-import { wasmApi, type WasmMemory } from '../../wasm/wasm-api';
+import { FunctionBuilder, type Local } from '../../wasm/emitter';
+import { heapFunction, onHeap } from './heap-module';
 
 /**
  * Transposes a plane of 4-byte elements with WebAssembly SIMD, on the wasm backend's own heap:
@@ -101,42 +101,6 @@ function planeKernel(): FunctionBuilder {
   return f;
 }
 
-type PlaneFunction = (
-  input: number,
-  output: number,
-  rows: number,
-  columns: number,
-  inputStride: number,
-  outputStride: number,
-) => void;
-
-/** Instances per heap (the stock backend's and the threaded one's differ). */
-const instances = new WeakMap<WasmMemory, PlaneFunction | null>();
-
-function planeFunction(memory: WasmMemory): PlaneFunction | null {
-  if (instances.has(memory)) return instances.get(memory)!;
-  let plane: PlaneFunction | null = null;
-  try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    // A shared heap is imported with its own maximum, 4 GiB in tfjs's pthreads build.
-    const bytes = buildModule([planeKernel()], 1, shared ? 65536 : undefined);
-    if (wasmApi?.validate(bytes)) {
-      const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
-      plane = instance.exports.plane as PlaneFunction;
-    }
-  } catch {
-    plane = null; // e.g. a heap whose limits differ: the JS copy is used
-  }
-  instances.set(memory, plane);
-  return plane;
-}
-
-/** The wasm backend's heap (exported as Module.wasmMemory by the pthreads build). */
-function heapMemory(backend: tf.KernelBackend): WasmMemory | undefined {
-  const module = (backend as { wasm?: { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } } }).wasm;
-  return module?.wasmMemory ?? module?.asm?.memory;
-}
-
 /**
  * A plane copy for `permute` on arrays in `backend`'s heap, in elements: output[c * outputColumnStride
  * + r] = input[r * inputRowStride + c] from the given bases. Undefined when SIMD is unavailable.
@@ -155,8 +119,8 @@ export function simdPlaneCopy(
   input: Float32Array | Int32Array,
   output: Float32Array | Int32Array,
 ): PlaneCopy | undefined {
-  const memory = heapMemory(backend);
-  const plane = memory && memory.buffer === input.buffer ? planeFunction(memory) : null;
+  const plane =
+    onHeap(backend, input) && onHeap(backend, output) ? heapFunction(backend, 'plane', planeKernel) : null;
   if (!plane) return undefined;
   return (inputBase, outputBase, rows, columns, inputRowStride, outputColumnStride) => {
     plane(

@@ -23,6 +23,15 @@ for (const stride of [1, 2, 3]) {
 }
 cases.push({ input: [4, 16, 16, 3], filter: [7, 7, 3, 8], stride: 2, pad: 'valid' });
 cases.push({ input: [2, 12, 13, 4], filter: [3, 3, 4, 6], stride: [2, 1], pad: 'same' });
+// channel counts that are multiples of 4 (the SIMD column matrix); output widths below, at and
+// above a multiple of 4
+for (const stride of [1, 2, 3]) {
+  for (const pad of ['same', 'valid'] as const) {
+    cases.push({ input: [3, 10, 11, 8], filter: [3, 3, 8, 5], stride, pad });
+  }
+}
+cases.push({ input: [3, 6, 3, 12], filter: [2, 2, 12, 4], stride: 1, pad: 'same' });
+cases.push({ input: [2, 9, 9, 4], filter: [1, 1, 4, 3], stride: 1, pad: 'valid' });
 
 const name = (c: ConvCase) =>
   `x ${c.input.join('x')}, filter ${c.filter.join('x')}, stride ${c.stride}, ${c.pad}`;
@@ -38,8 +47,8 @@ describe('wasm training kernels: convolution gradients match the cpu backend', (
     registerWasmTrainingKernels();
   });
 
-  /** dW on cpu and on wasm; `im2colLimit` 0 forces wasm's convolution form (used for large inputs). */
-  async function checkFilterGradient(c: ConvCase, im2colLimit?: number) {
+  /** dW on cpu and on wasm, where `options` can force one of the forms (and cap the column matrix). */
+  async function checkFilterGradient(c: ConvCase, options?: Parameters<typeof conv2DBackpropFilter>[1]) {
     const dyShape = outputShape(c);
     const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter };
     const compute = (direct: boolean) => () =>
@@ -52,10 +61,10 @@ describe('wasm training kernels: convolution gradients match the cpu backend', (
           backend: tf.backend(),
           attrs: attrs as unknown as tf.NamedAttrMap,
         };
-        return tf.engine().makeTensorFromTensorInfo(conv2DBackpropFilter(inputs, im2colLimit));
+        return tf.engine().makeTensorFromTensorInfo(conv2DBackpropFilter(inputs, options));
       });
     const expected = await valuesOn('cpu', compute(false));
-    const actual = await valuesOn('wasm', compute(im2colLimit !== undefined));
+    const actual = await valuesOn('wasm', compute(options !== undefined));
     expect(relativeMaxError(actual, expected), name(c)).toBeLessThan(1e-5);
   }
 
@@ -63,8 +72,24 @@ describe('wasm training kernels: convolution gradients match the cpu backend', (
 
   it.each(cases.filter((_, index) => index % 2 === 0))(
     'Conv2DBackpropFilter, convolution form: $input.0 images, %#',
-    (c) => checkFilterGradient(c, 0),
+    (c) => checkFilterGradient(c, { form: 'convolution' }),
   );
+
+  it.each(cases.filter((_, index) => index % 2 === 1))(
+    'Conv2DBackpropFilter, column matrix from slices: $input.0 images, %#',
+    (c) => checkFilterGradient(c, { form: 'columns' }),
+  );
+
+  const simdCases = cases.filter((c) => c.input[3] % 4 === 0);
+  it.each(simdCases)('Conv2DBackpropFilter, SIMD column matrix: $input.0 images, %#', (c) =>
+    checkFilterGradient(c, { form: 'simd-columns' }),
+  );
+
+  it.each(simdCases)('Conv2DBackpropFilter, SIMD column matrix in chunks of 2 images: %#', (c) => {
+    const info = tf.backend_util.computeConv2DInfo(c.input, c.filter, c.stride, 1, c.pad);
+    const perImage = info.outHeight * info.outWidth * c.filter[0] * c.filter[1] * c.filter[2];
+    return checkFilterGradient(c, { form: 'simd-columns', columnLimit: 2 * perImage });
+  });
 
   it.each(cases)('Conv2DBackpropInput: $input.0 images, %#', async (c) => {
     const dyShape = outputShape(c);

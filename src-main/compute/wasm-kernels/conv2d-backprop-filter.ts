@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { heapAccess } from './heap';
+import { heapFunction } from './heap-module';
 import { KernelScratch, type KernelArguments } from './kernel-calls';
+import { im2colKernel } from './simd-im2col';
 
 /** Largest column matrix (in floats) the product form builds: 128 MB. */
 const IM2COL_LIMIT = 32 * 1024 * 1024;
@@ -71,6 +74,68 @@ function im2colGradient(
 }
 
 /**
+ * The product form with the column matrix written by a WebAssembly SIMD kernel straight from
+ * the padded NHWC input (no slices, no concat), for channel counts that are multiples of 4:
+ * XNNPACK then runs at matmul speed (measured: the small CNN's 14x14x32 -> 64 layer, 128
+ * images, 31 ms -> 15 ms; ResNet-18's 32x32x64 layer, 64 images, 143 ms -> 70 ms). Images are
+ * taken in chunks whose column matrix stays under `limit` floats, their products added up.
+ * Null where the kernel cannot run on this heap.
+ */
+function simdColumnsGradient(
+  scratch: KernelScratch,
+  backend: tf.KernelBackend,
+  padded: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  limit: number,
+): tf.TensorInfo | null {
+  const kernel = heapFunction(backend, 'im2col', im2colKernel);
+  if (kernel === null) return null;
+  const { batchSize, outHeight, outWidth, filterHeight, filterWidth, inChannels, outChannels } = info;
+  const [, height, width] = padded.shape as [number, number, number, number];
+  const window = filterHeight * filterWidth * inChannels;
+  const imagePixels = outHeight * outWidth;
+  const chunk = Math.max(1, Math.min(batchSize, Math.floor(limit / (window * imagePixels))));
+  const heap = heapAccess(backend);
+  let sum: tf.TensorInfo | null = null;
+  for (let first = 0; first < batchSize; first += chunk) {
+    const images = Math.min(chunk, batchSize - first);
+    const columns = scratch.keep(heap.makeOutput([1, window, images * imagePixels], 'float32'));
+    // Views after allocating: the heap may have grown.
+    const input = heap.typedArrayFromHeap(padded);
+    const imageBytes = height * width * inChannels * 4;
+    kernel(
+      input.byteOffset + first * imageBytes,
+      heap.typedArrayFromHeap(columns).byteOffset,
+      images,
+      height,
+      width,
+      inChannels,
+      outHeight,
+      outWidth,
+      filterHeight,
+      filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+    );
+    const dyRows =
+      images === batchSize
+        ? scratch.reshape(dy, [1, images * imagePixels, outChannels])
+        : scratch.reshape(
+            scratch.run(tf.Slice, { x: dy }, { begin: [first, 0, 0, 0], size: [images, -1, -1, -1] }),
+            [1, images * imagePixels, outChannels],
+          );
+    const product = scratch.run(
+      tf.BatchMatMul,
+      { a: columns, b: dyRows },
+      { transposeA: false, transposeB: false },
+    );
+    sum = sum === null ? product : scratch.run(tf.Add, { a: sum, b: product });
+  }
+  return scratch.reshape(sum!, [filterHeight, filterWidth, inChannels, outChannels]);
+}
+
+/**
  * `Conv2DBackpropFilter` for wasm, which has none (tensorflow/tfjs#8474), as one XNNPACK convolution:
  *
  *   dW[kh, kw, ci, co] = sum_{b, oh, ow} xPadded[b, oh*s + kh, ow*s + kw, ci] * dy[b, oh, ow, co]
@@ -81,10 +146,16 @@ function im2colGradient(
  * which is all tfjs computes conv2d gradients for. (Going through the wasm `Conv3DBackpropFilterV2`
  * kernel instead is wrong for stride > 1.)
  *
- * Thin inputs (few channels) take the im2col product instead; `im2colLimit` caps its column
- * matrix (in floats).
+ * Channel counts that are multiples of 4 take the product with a SIMD-built column matrix
+ * (`simdColumnsGradient`), other thin inputs (few channels) the product with a column matrix
+ * built from slices; `options` can force a form (tests check each) and cap the column matrix.
  */
-export function conv2DBackpropFilter(args: KernelArguments, im2colLimit = IM2COL_LIMIT): tf.TensorInfo {
+export type FilterGradientForm = 'simd-columns' | 'columns' | 'convolution';
+
+export function conv2DBackpropFilter(
+  args: KernelArguments,
+  options: { form?: FilterGradientForm; columnLimit?: number } = {},
+): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const x = inputs.x as tf.TensorInfo;
   const dy = inputs.dy as tf.TensorInfo;
@@ -126,11 +197,25 @@ export function conv2DBackpropFilter(args: KernelArguments, im2colLimit = IM2COL
       { begin: [0, 0, 0, 0], size: [batch, usedHeight, usedWidth, inChannels] },
     );
   }
+  const columnLimit = options.columnLimit ?? IM2COL_LIMIT;
   const columnsSize =
     batch * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * inChannels;
-  if (inChannels <= IM2COL_MAX_CHANNELS && columnsSize <= im2colLimit) {
-    return scratch.finish(im2colGradient(scratch, padded, dy, info));
+  const form =
+    options.form ??
+    (inChannels % 4 === 0
+      ? 'simd-columns'
+      : inChannels <= IM2COL_MAX_CHANNELS && columnsSize <= columnLimit
+        ? 'columns'
+        : 'convolution');
+  if (form === 'simd-columns') {
+    if (inChannels % 4 !== 0)
+      throw new Error('Conv2DBackpropFilter (wasm): simd-columns needs channels % 4 = 0');
+    const gradient = simdColumnsGradient(scratch, backend, padded, dy, info, columnLimit);
+    if (gradient !== null) return scratch.finish(gradient);
+    if (options.form !== undefined)
+      throw new Error('Conv2DBackpropFilter (wasm): no SIMD kernel on this heap');
   }
+  if (form === 'columns') return scratch.finish(im2colGradient(scratch, padded, dy, info));
   const input = scratch.transpose(padded, [3, 1, 2, 0]);
   const filter = scratch.transpose(dy, [1, 2, 0, 3]);
   const gradient = scratch.run(tf.Conv2D, { x: input, filter }, {

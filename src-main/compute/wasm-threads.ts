@@ -5,6 +5,7 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
 
 /**
  * The multi-threaded wasm backend in Node.
@@ -38,6 +39,9 @@ function threadScriptFile(): string {
   ) as { wasmWorkerContents: string };
   // The package keeps the script in a template literal, so its "\n" escapes became newlines.
   const script = wasmWorkerContents.replace(/\n/g, '\\n');
+  // A thread that fails to load throws from Emscripten's worker error handler and ends the whole
+  // process; compiling the script here turns a broken one into a clean fallback to one thread.
+  new Script(script, { filename: 'tfjs-backend-wasm-threaded-simd.worker.js' });
   const digest = createHash('sha256').update(script).digest('hex').slice(0, 16);
   const file = join(os.tmpdir(), `decorbench-tfjs-wasm-${digest}.worker.cjs`);
   if (!existsSync(file)) {

@@ -1,9 +1,5 @@
 import { FunctionBuilder, type Local } from '../../wasm/emitter';
-
-/** Lanes of two f32x4 vectors (0-3 the first, 4-7 the second) as an i8x16.shuffle immediate. */
-function lanes(...picks: number[]): number[] {
-  return picks.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]);
-}
+import { transpose4x4Emitter } from './simd-blocks';
 
 /**
  * im2col(x, columns, batch, height, width, channels, outHeight, outWidth, filterHeight,
@@ -53,13 +49,8 @@ export function im2colKernel(): FunctionBuilder {
     i32(),
   ];
   const [lastBlock] = [i32()];
-  const v128 = () => f.local('v128');
-  const [r0, r1, r2, r3, t0, t1, t2, t3] = [v128(), v128(), v128(), v128(), v128(), v128(), v128(), v128()];
-  const shuffle = (a: Local, b2: Local, picks: number[]) =>
-    f
-      .get(a)
-      .get(b2)
-      .simd(0x0d, ...lanes(...picks));
+  const transpose4x4 = transpose4x4Emitter(f);
+  const pixel = f.local('v128');
   const zero = () => f.i32(0);
 
   // Bytes between horizontally neighbouring windows, between column-matrix rows.
@@ -91,24 +82,19 @@ export function im2colKernel(): FunctionBuilder {
                 zero,
                 lastBlock,
                 () => {
-                  for (const register of [r0, r1, r2, r3]) {
-                    f.get(from).v128Load(0).set(register);
-                    f.get(from).get(pixelStep).add().set(from);
-                  }
-                  shuffle(r0, r1, [0, 4, 1, 5]).set(t0);
-                  shuffle(r0, r1, [2, 6, 3, 7]).set(t1);
-                  shuffle(r2, r3, [0, 4, 1, 5]).set(t2);
-                  shuffle(r2, r3, [2, 6, 3, 7]).set(t3);
                   f.get(target).get(ox).i32(4).mul().add().set(to);
-                  const store = (a: Local, b2: Local, picks: number[]) => {
-                    f.get(to);
-                    shuffle(a, b2, picks).v128Store(0);
-                    f.get(to).get(rowBytes).add().set(to);
-                  };
-                  store(t0, t2, [0, 1, 4, 5]);
-                  store(t0, t2, [2, 3, 6, 7]);
-                  store(t1, t3, [0, 1, 4, 5]);
-                  store(t1, t3, [2, 3, 6, 7]);
+                  transpose4x4(
+                    (register) => {
+                      f.get(from).v128Load(0).set(register);
+                      f.get(from).get(pixelStep).add().set(from);
+                    },
+                    (_, push) => {
+                      f.get(to);
+                      push();
+                      f.v128Store(0);
+                      f.get(to).get(rowBytes).add().set(to);
+                    },
+                  );
                 },
                 4,
               );
@@ -117,11 +103,11 @@ export function im2colKernel(): FunctionBuilder {
                 () => f.get(lastBlock),
                 outWidth,
                 () => {
-                  f.get(from).v128Load(0).set(r0);
+                  f.get(from).v128Load(0).set(pixel);
                   f.get(from).get(pixelStep).add().set(from);
                   f.get(target).get(ox).i32(4).mul().add().set(to);
                   for (let lane = 0; lane < 4; lane++) {
-                    f.get(to).get(r0).extractLane(lane).f32Store(0);
+                    f.get(to).get(pixel).extractLane(lane).f32Store(0);
                     f.get(to).get(rowBytes).add().set(to);
                   }
                 },

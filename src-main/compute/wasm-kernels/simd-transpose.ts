@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { FunctionBuilder, type Local } from '../../wasm/emitter';
 import { heapFunction, onHeap } from './heap-module';
+import { transpose4x4Emitter } from './simd-blocks';
 
 /**
  * Transposes a plane of 4-byte elements with WebAssembly SIMD, on the wasm backend's own heap:
@@ -15,11 +16,6 @@ import { heapFunction, onHeap } from './heap-module';
  */
 const TILE = 16;
 
-/** Lanes of two f32x4 vectors (0-3 the first, 4-7 the second) as an i8x16.shuffle immediate. */
-function lanes(...picks: number[]): number[] {
-  return picks.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]);
-}
-
 /**
  * plane(input, output, rows, columns, inputRowStride, outputColumnStride): output[c][r] =
  * input[r][c] for r < rows, c < columns (both multiples of 4); addresses and strides in bytes.
@@ -30,7 +26,6 @@ function planeKernel(): FunctionBuilder {
     f.param(index),
   ) as [Local, Local, Local, Local, Local, Local];
   const i32 = () => f.local('i32');
-  const v128 = () => f.local('v128');
   const [tile, tileEnd, rowTile, rowTileEnd, row, column, from, to] = [
     i32(),
     i32(),
@@ -41,36 +36,26 @@ function planeKernel(): FunctionBuilder {
     i32(),
     i32(),
   ];
-  const [r0, r1, r2, r3, t0, t1, t2, t3] = [v128(), v128(), v128(), v128(), v128(), v128(), v128(), v128()];
-  const shuffle = (a: Local, b: Local, picks: number[]) =>
-    f
-      .get(a)
-      .get(b)
-      .simd(0x0d, ...lanes(...picks));
+  const transpose4x4 = transpose4x4Emitter(f);
   /** end = min(start + size, limit) */
   const tileLimit = (start: Local, size: number, limit: Local, end: Local) => {
     f.get(start).i32(size).add().tee(end).get(limit).get(end).get(limit).ltU().select().set(end);
   };
   const block = () => {
     f.get(input).get(row).get(inputStride).mul().add().get(column).i32(4).mul().add().set(from);
-    for (const target of [r0, r1, r2, r3]) {
-      f.get(from).v128Load(0).set(target);
-      f.get(from).get(inputStride).add().set(from);
-    }
-    shuffle(r0, r1, [0, 4, 1, 5]).set(t0);
-    shuffle(r0, r1, [2, 6, 3, 7]).set(t1);
-    shuffle(r2, r3, [0, 4, 1, 5]).set(t2);
-    shuffle(r2, r3, [2, 6, 3, 7]).set(t3);
     f.get(output).get(column).get(outputStride).mul().add().get(row).i32(4).mul().add().set(to);
-    const store = (a: Local, b: Local, picks: number[]) => {
-      f.get(to);
-      shuffle(a, b, picks).v128Store(0);
-      f.get(to).get(outputStride).add().set(to);
-    };
-    store(t0, t2, [0, 1, 4, 5]);
-    store(t0, t2, [2, 3, 6, 7]);
-    store(t1, t3, [0, 1, 4, 5]);
-    store(t1, t3, [2, 3, 6, 7]);
+    transpose4x4(
+      (register) => {
+        f.get(from).v128Load(0).set(register);
+        f.get(from).get(inputStride).add().set(from);
+      },
+      (_, push) => {
+        f.get(to);
+        push();
+        f.v128Store(0);
+        f.get(to).get(outputStride).add().set(to);
+      },
+    );
   };
   const zero = () => f.i32(0);
   f.forRange(

@@ -51,6 +51,11 @@ function vector(items: number[][]): number[] {
 /** A local variable (parameters first, then declared locals). */
 export type Local = number & { readonly local: unique symbol };
 
+/** A tuple of `N` elements of `T` (for destructuring several locals at once). */
+export type Tuple<T, N extends number, Built extends T[] = []> = Built['length'] extends N
+  ? Built
+  : Tuple<T, N, [...Built, T]>;
+
 /** Stack code for one function; every method appends instructions and returns `this`. */
 export class FunctionBuilder {
   readonly code: number[] = [];
@@ -69,6 +74,16 @@ export class FunctionBuilder {
   local(type: ValueType): Local {
     this.declared.push(type);
     return (this.params.length + this.declared.length - 1) as Local;
+  }
+
+  /** The first `count` parameters. */
+  paramList<N extends number>(count: N): Tuple<Local, N> {
+    return Array.from({ length: count }, (_, index) => this.param(index)) as Tuple<Local, N>;
+  }
+
+  /** `count` new locals of `type`. */
+  locals<N extends number>(type: ValueType, count: N): Tuple<Local, N> {
+    return Array.from({ length: count }, () => this.local(type)) as Tuple<Local, N>;
   }
 
   get(local: Local): this {

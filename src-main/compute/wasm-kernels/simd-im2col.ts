@@ -1,4 +1,4 @@
-import { FunctionBuilder, type Local } from '../../wasm/emitter';
+import { FunctionBuilder } from '../../wasm/emitter';
 import { transpose4x4Emitter } from './simd-blocks';
 
 /**
@@ -14,41 +14,22 @@ import { transpose4x4Emitter } from './simd-blocks';
  */
 export function im2colKernel(): FunctionBuilder {
   const f = new FunctionBuilder('im2col', new Array(12).fill('i32'));
-  const params = Array.from({ length: 12 }, (_, index) => f.param(index)) as Local[];
-  const [x, columns, batch, height, width, channels, outHeight, outWidth] = params as [
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-    Local,
-  ];
-  const [filterHeight, filterWidth, strideHeight, strideWidth] = params.slice(8) as [
-    Local,
-    Local,
-    Local,
-    Local,
-  ];
-  const i32 = () => f.local('i32');
-  const [kh, kw, b, oy, c, ox, pixelStep, rowBytes, pixels, rowStart, source, target, from, to] = [
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-  ];
-  const [lastBlock] = [i32()];
+  const [
+    x,
+    columns,
+    batch,
+    height,
+    width,
+    channels,
+    outHeight,
+    outWidth,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+  ] = f.paramList(12);
+  const [kh, kw, b, oy, c, ox, pixelStep, rowBytes, pixels, rowStart, source, target, from, to, lastBlock] =
+    f.locals('i32', 15);
   const transpose4x4 = transpose4x4Emitter(f);
   const pixel = f.local('v128');
   const zero = () => f.i32(0);

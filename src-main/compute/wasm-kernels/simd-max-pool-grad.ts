@@ -9,43 +9,26 @@ import { FunctionBuilder, type Local } from '../../wasm/emitter';
  */
 export function maxPoolGradKernel(): FunctionBuilder {
   const f = new FunctionBuilder('maxPoolGrad', new Array(15).fill('i32'));
-  const p = (index: number) => f.param(index);
-  const [x, dy, dx, batch, inHeight, inWidth, channels, outHeight, outWidth] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8,
-  ].map(p) as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
-  const [strideHeight, strideWidth, filterHeight, filterWidth, top, left] = [9, 10, 11, 12, 13, 14].map(
-    p,
-  ) as [Local, Local, Local, Local, Local, Local];
-  const i32 = () => f.local('i32');
-  const [image, imageStride, rowStride, pixelStride, b, oy, ox, c] = [
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-  ];
-  const [yStart, yEnd, xStart, xEnd, y, column, offset, gradient, lane, target] = [
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-  ];
-  const [best, bestOffset, value, mask, grads] = [
-    f.local('v128'),
-    f.local('v128'),
-    f.local('v128'),
-    f.local('v128'),
-    f.local('v128'),
-  ];
+  const [
+    x,
+    dy,
+    dx,
+    batch,
+    inHeight,
+    inWidth,
+    channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+    top,
+    left,
+  ] = f.paramList(15);
+  const [image, imageStride, rowStride, pixelStride, b, oy, ox, c] = f.locals('i32', 8);
+  const [yStart, yEnd, xStart, xEnd, y, column, offset, gradient, lane, target] = f.locals('i32', 10);
+  const [best, bestOffset, value, mask, grads] = f.locals('v128', 5);
   const laneBytes = [0, 4, 8, 12].flatMap((value) => [value, 0, 0, 0]);
   const minusInfinity = [...new Uint8Array(new Float32Array([-Infinity]).buffer)];
   const max = (a: () => void, bound: number | Local, target: Local) => {

@@ -22,20 +22,8 @@ const TILE = 16;
  */
 function planeKernel(): FunctionBuilder {
   const f = new FunctionBuilder('plane', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [input, output, rows, columns, inputStride, outputStride] = [0, 1, 2, 3, 4, 5].map((index) =>
-    f.param(index),
-  ) as [Local, Local, Local, Local, Local, Local];
-  const i32 = () => f.local('i32');
-  const [tile, tileEnd, rowTile, rowTileEnd, row, column, from, to] = [
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-    i32(),
-  ];
+  const [input, output, rows, columns, inputStride, outputStride] = f.paramList(6);
+  const [tile, tileEnd, rowTile, rowTileEnd, row, column, from, to] = f.locals('i32', 8);
   const transpose4x4 = transpose4x4Emitter(f);
   /** end = min(start + size, limit) */
   const tileLimit = (start: Local, size: number, limit: Local, end: Local) => {

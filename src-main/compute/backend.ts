@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice } from '@shared/config/run-config';
+import { guardHeapAllocations } from './heap-guard';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { defaultWasmThreads } from './wasm-thread-count';
 import { useThreadedWasm } from './wasm-threads';
@@ -82,7 +83,10 @@ export async function selectBackend(
       name === 'wasm' ? await tryWasm(wasmThreads, skipped) : await trySimple('cpu', 'CPU (JavaScript)');
     if (attempt.ok) {
       // Training on wasm needs kernels it lacks and a fast path for transposed matmuls.
-      if (name === 'wasm') registerWasmTrainingKernels();
+      if (name === 'wasm') {
+        registerWasmTrainingKernels();
+        guardHeapAllocations(tf.backend());
+      }
       return { name, device: attempt.device, skipped };
     }
     skipped.push(`${name}: ${attempt.reason}`);

@@ -1,5 +1,11 @@
 import { toSeries } from '@shared/metrics';
-import type { EvaluationKind, EvaluationSettings, EvaluationSummary, LogLevel } from '@shared/runs';
+import type {
+  CheckpointInfo,
+  EvaluationKind,
+  EvaluationSettings,
+  EvaluationSummary,
+  LogLevel,
+} from '@shared/runs';
 import type { RunStore } from '../storage/store';
 import { isWorkerMessage, type WorkerMessage } from '../workers/protocol';
 import type { SpawnWorker, WorkerExit, WorkerHandle } from '../workers/spawner';
@@ -261,18 +267,26 @@ export class Supervisor {
           keepLast: 3,
           keepBest: true,
         };
-        const saved = store.checkpoints.save(
-          runId,
-          {
-            step: msg.step,
-            epoch: msg.epoch,
-            format: msg.format,
-            data: msg.data,
-            reason: msg.reason,
-            ...(msg.knnTop1 === undefined ? {} : { knnTop1: msg.knnTop1 }),
-          },
-          { keepLast, keepBest },
-        );
+        let saved: CheckpointInfo;
+        try {
+          saved = store.checkpoints.save(
+            runId,
+            {
+              step: msg.step,
+              epoch: msg.epoch,
+              format: msg.format,
+              data: msg.data,
+              reason: msg.reason,
+              ...(msg.knnTop1 === undefined ? {} : { knnTop1: msg.knnTop1 }),
+            },
+            { keepLast, keepBest },
+          );
+        } catch (error) {
+          // E.g. a full disk: the run fails with the reason; the host and other runs go on.
+          const message = `The checkpoint of step ${msg.step} could not be stored: ${error instanceof Error ? error.message : String(error)}`;
+          run.worker.send({ type: 'checkpoint-failed', step: msg.step, message });
+          break;
+        }
         this.log(
           runId,
           'info',

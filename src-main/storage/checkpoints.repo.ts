@@ -44,9 +44,18 @@ export interface RetentionPolicy {
   keepBest: boolean;
 }
 
+/**
+ * Largest blob stored in one row (256 MiB). SQLite refuses values over 1e9 bytes, and a d = 8192
+ * projector with its optimizer state is over 1 GB.
+ */
+export const CHECKPOINT_PART_BYTES = 256 * 2 ** 20;
+
 /** Checkpoint blobs with their sha256, verified again on every load. */
 export class CheckpointsRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly partBytes = CHECKPOINT_PART_BYTES,
+  ) {}
 
   /**
    * Stores a checkpoint and applies the retention policy in one transaction: a crash mid-write
@@ -56,6 +65,8 @@ export class CheckpointsRepository {
     const sha256 = createHash('sha256').update(checkpoint.data).digest('hex');
     const createdAt = Date.now();
     const reason = checkpoint.reason ?? 'schedule';
+    const data = checkpoint.data;
+    const inParts = data.byteLength > this.partBytes;
     return this.database.transaction(() => {
       const info = this.database
         .prepare(
@@ -67,13 +78,27 @@ export class CheckpointsRepository {
           checkpoint.step,
           checkpoint.epoch,
           checkpoint.format,
-          checkpoint.data.byteLength,
+          data.byteLength,
           sha256,
-          checkpoint.data,
+          inParts ? Buffer.alloc(0) : data,
           createdAt,
           reason,
           checkpoint.knnTop1 ?? null,
         );
+      if (inParts) {
+        const insert = this.database.prepare(
+          'INSERT INTO checkpoint_parts (checkpoint_id, part, data) VALUES (?, ?, ?)',
+        );
+        for (let part = 0; part * this.partBytes < data.byteLength; part++) {
+          const begin = part * this.partBytes;
+          const end = Math.min(begin + this.partBytes, data.byteLength);
+          insert.run(
+            info.lastInsertRowid,
+            part,
+            Buffer.from(data.buffer, data.byteOffset + begin, end - begin),
+          );
+        }
+      }
       if (retention) this.applyRetention(runId, retention);
       return {
         id: Number(info.lastInsertRowid),
@@ -104,11 +129,17 @@ export class CheckpointsRepository {
       .prepare<[number], CheckpointRow & { data: Buffer }>('SELECT * FROM checkpoints WHERE id = ?')
       .get(id);
     if (!row) throw new Error(`Checkpoint ${id} does not exist`);
-    const actual = createHash('sha256').update(row.data).digest('hex');
-    if (actual !== row.sha256 || row.data.byteLength !== row.size_bytes) {
+    const parts = this.database
+      .prepare<[number], { data: Buffer }>(
+        'SELECT data FROM checkpoint_parts WHERE checkpoint_id = ? ORDER BY part',
+      )
+      .all(id);
+    const data = parts.length > 0 ? Buffer.concat(parts.map((part) => part.data)) : row.data;
+    const actual = createHash('sha256').update(data).digest('hex');
+    if (actual !== row.sha256 || data.byteLength !== row.size_bytes) {
       throw new Error(`Checkpoint ${id} (step ${row.step}) is corrupt: its sha256 or size does not match`);
     }
-    return { info: toInfo(row), data: row.data };
+    return { info: toInfo(row), data };
   }
 
   /**

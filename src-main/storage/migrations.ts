@@ -106,6 +106,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX evaluations_by_run ON evaluations (run_id, id);
     `,
   },
+  {
+    version: 3,
+    description: 'large checkpoints in parts (SQLite binds at most 1e9 bytes per value)',
+    sql: `
+      -- A checkpoint larger than one part keeps an empty data column and its bytes here, in order.
+      CREATE TABLE checkpoint_parts (
+        checkpoint_id INTEGER NOT NULL REFERENCES checkpoints (id) ON DELETE CASCADE,
+        part          INTEGER NOT NULL,
+        data          BLOB NOT NULL,
+        PRIMARY KEY (checkpoint_id, part)
+      );
+    `,
+  },
 ];
 
 /** Brings the database to the newest schema version, each migration in its own transaction. */

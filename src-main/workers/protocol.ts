@@ -33,7 +33,9 @@ export type SupervisorMessage =
   /** Finish the current step, save a checkpoint, report `done` with outcome `stopped`, and exit. */
   | { type: 'stop' }
   /** The checkpoint of `step` is committed to the store. */
-  | { type: 'checkpoint-saved'; step: number };
+  | { type: 'checkpoint-saved'; step: number }
+  /** The checkpoint of `step` could not be stored (the run then fails with `message`). */
+  | { type: 'checkpoint-failed'; step: number; message: string };
 
 export type WorkerMessage =
   | { type: 'started'; backend: string; device: string; backendNotes: string[] }

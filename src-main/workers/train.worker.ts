@@ -26,11 +26,14 @@ const CHECKPOINT_ACK_TIMEOUT_MS = 120_000;
 const parent = connectToParent();
 let stopRequested = false;
 let started = false;
-const pendingCheckpoints = new Map<number, () => void>();
+/** Per step, what settles the wait for the supervisor's answer (an error when storing failed). */
+const pendingCheckpoints = new Map<number, (error?: Error) => void>();
 
 parent.onMessage((message: SupervisorMessage) => {
   if (message.type === 'stop') stopRequested = true;
   else if (message.type === 'checkpoint-saved') pendingCheckpoints.get(message.step)?.();
+  else if (message.type === 'checkpoint-failed')
+    pendingCheckpoints.get(message.step)?.(new Error(message.message));
   else if (message.type === 'start' && !started) {
     started = true;
     void run(message).then(
@@ -53,10 +56,11 @@ async function saveCheckpoint(report: CheckpointReport): Promise<void> {
         ),
       CHECKPOINT_ACK_TIMEOUT_MS,
     );
-    pendingCheckpoints.set(report.step, () => {
+    pendingCheckpoints.set(report.step, (error) => {
       clearTimeout(timer);
       pendingCheckpoints.delete(report.step);
-      resolve();
+      if (error) reject(error);
+      else resolve();
     });
   });
   await parent.send({

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricPoint } from '@shared/metrics';
 import { parseRunConfig } from '../../../src-main/services/runs.service';
 import { migrate, MIGRATIONS } from '../../../src-main/storage/migrations';
+import { CheckpointsRepository } from '../../../src-main/storage/checkpoints.repo';
 import { RunStore } from '../../../src-main/storage/store';
 import { useTempDir } from '../../helpers/temp-dir';
 
@@ -153,6 +154,30 @@ describe('RunStore on a real SQLite file', () => {
       .prepare('UPDATE checkpoints SET data = ? WHERE id = ?')
       .run(Buffer.from([9, 8, 7, 0]), saved.id);
     expect(() => store.checkpoints.load(saved.id)).toThrow(/corrupt/);
+    store.close();
+  });
+
+  it('stores checkpoints larger than one part in order, verifies them and deletes them with the run', () => {
+    const store = RunStore.open(join(tempDir(), 'parts.sqlite'));
+    const checkpoints = new CheckpointsRepository(store.database, 5);
+    const run = store.runs.create(config());
+    const bytes = Uint8Array.from({ length: 12 }, (_, index) => index * 7);
+    const saved = checkpoints.save(run.id, { step: 3, epoch: 1, format: 'test', data: bytes });
+    const count = (table: string) =>
+      (store.database.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect(count('checkpoint_parts')).toBe(3);
+    expect(saved.sizeBytes).toBe(12);
+    expect(checkpoints.load(saved.id).data).toEqual(Buffer.from(bytes));
+    // Small checkpoints stay in one row.
+    const small = checkpoints.save(run.id, { step: 4, epoch: 1, format: 'test', data: bytes.slice(0, 5) });
+    expect(count('checkpoint_parts')).toBe(3);
+    expect(checkpoints.load(small.id).data).toEqual(Buffer.from(bytes.slice(0, 5)));
+    store.database
+      .prepare('UPDATE checkpoint_parts SET data = ? WHERE checkpoint_id = ? AND part = 1')
+      .run(Buffer.from([0, 0, 0, 0, 0]), saved.id);
+    expect(() => checkpoints.load(saved.id)).toThrow(/corrupt/);
+    store.runs.delete(run.id);
+    expect(count('checkpoint_parts')).toBe(0);
     store.close();
   });
 

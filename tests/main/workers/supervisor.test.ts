@@ -74,6 +74,21 @@ describe('supervisor with real forked worker processes', () => {
     expect(workbench.store.checkpoints.list(run.id)).toMatchObject([{ step: 12, reason: 'final' }]);
   });
 
+  it('fails a run whose checkpoint cannot be stored, with the reason, and keeps the host alive', async () => {
+    const workbench = workbenchAt(join(tempDir(), 'full-disk.sqlite'));
+    workbench.store.checkpoints.save = () => {
+      throw new Error('database or disk is full');
+    };
+    const run = await workbench.handlers['runs:create']({
+      config: tinyConfig({ name: 'no room' }),
+      start: true,
+    });
+    const done = await waitForRun(workbench, run.id, hasStatus('completed', 'failed'));
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/checkpoint of step \d+ could not be stored: database or disk is full/);
+    await expect.poll(() => workbench.supervisor.isRunning(run.id)).toBe(false);
+  });
+
   it('queues runs beyond the concurrency limit and starts them in order', async () => {
     const workbench = workbenchAt(join(tempDir(), 'queue.sqlite'), { maxConcurrentRuns: 1 });
     const first = await workbench.handlers['runs:create']({

@@ -3,7 +3,7 @@
  * child_process.fork (headless) or utilityProcess.fork (Electron). It never touches the
  * database: everything it learns goes to the supervisor as protocol messages.
  */
-import { selectBackend } from '../compute/backend';
+import { releaseForwardCaches, selectBackend } from '../compute/backend';
 import { datasetSpecOf, loadDataset } from '../datasets/load-dataset';
 import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint } from '../ml/checkpoint/format';
 import { createLoss } from '../ml/losses/registry';
@@ -153,6 +153,7 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
           await saveCheckpoint(report);
         },
         shouldStop: () => stopRequested,
+        afterForward: releaseForwardCaches,
         log,
       },
       resumeFrom ? { resumeFrom } : {},

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { PRESETS } from '@shared/config/presets';
 import { LOSS_NAMES, OPTIMIZERS, type LossName, type RunConfig } from '@shared/config/run-config';
-import { selectBackend } from '../../compute/backend';
+import { releaseForwardCaches, selectBackend } from '../../compute/backend';
 import { datasetSpecOf, loadDataset } from '../../datasets/load-dataset';
 import { findResourcesDir } from '../../paths';
 import type { DatasetSplits, ImageDataset } from '../../ml/data/image-dataset';
@@ -150,6 +150,7 @@ without --loss the preset's own loss is timed.`,
           warmupSteps,
           steps,
           profile: values.profile,
+          afterForward: releaseForwardCaches,
         });
         const row = {
           benchmark: 'train',

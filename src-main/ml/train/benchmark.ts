@@ -70,7 +70,7 @@ export async function benchmarkTraining(
   config: RunConfig,
   data: DatasetSplits,
   loss: LossFunction,
-  options: { warmupSteps: number; steps: number; profile?: boolean },
+  options: { warmupSteps: number; steps: number; profile?: boolean; afterForward?: () => void },
 ): Promise<TrainingBenchmark> {
   const setup = createTrainingSetup(config, data);
   const { train, pipelines, encoder, optimizer } = setup;
@@ -94,6 +94,7 @@ export async function benchmarkTraining(
           views,
           permutation,
           learningRate: 0.01,
+          ...(options.afterForward ? { afterForward: options.afterForward } : {}),
           ...(config.training.microBatchSize === undefined
             ? {}
             : { microBatchSize: config.training.microBatchSize }),

@@ -47,6 +47,7 @@ export function microBatchGradients(
   microBatchSize: number,
   variables: tf.Variable[],
   keepFeatures: boolean,
+  afterForward?: () => void,
 ): MicroBatchGradients {
   const start = performance.now();
   const ranges = chunks(views[0].shape[0], microBatchSize);
@@ -92,6 +93,7 @@ export function microBatchGradients(
           },
         ) as tf.Tensor2D;
         const [from, size] = range;
+        afterForward?.();
         return tf.add(
           tf.sum(tf.mul(a, dz1.slice([from, 0], [size, -1]))),
           tf.sum(tf.mul(b, dz2.slice([from, 0], [size, -1]))),

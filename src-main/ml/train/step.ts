@@ -26,6 +26,8 @@ export interface StepInputs {
   probe?: { probe: OnlineProbe; labels: Int32Array } | null;
   /** Compute the gradients in micro-batches of this size (exact, see `microBatchGradients`). */
   microBatchSize?: number;
+  /** Called between the forward and backward passes, where memory peaks (see `TrainerHooks`). */
+  afterForward?: () => void;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function trainStep(inputs: StepInputs): Promise<StepResult> {
             micro,
             optimizer.variables as tf.Variable[],
             probe !== null,
+            inputs.afterForward,
           );
           terms = result.terms;
           features = result.features;
@@ -70,6 +73,7 @@ export async function trainStep(inputs: StepInputs): Promise<StepResult> {
             Object.entries(output.terms).map(([name, term]) => [name, tf.keep(term)]),
           );
           forwardMs = performance.now() - start;
+          inputs.afterForward?.();
           return output.loss;
         }, optimizer.variables as tf.Variable[]);
   try {

@@ -52,6 +52,11 @@ export interface TrainerHooks {
   onCheckpoint?(report: CheckpointReport): Promise<void> | void;
   /** Polled between steps; true ends the run with outcome `stopped`. */
   shouldStop(): boolean;
+  /**
+   * Called in every step between the forward and backward passes, where memory peaks: the
+   * compute backend can drop what it keeps only for forward passes there.
+   */
+  afterForward?(): void;
   log(level: LogLevel, message: string): void;
 }
 
@@ -218,6 +223,7 @@ async function runLoop(
           ...(config.training.microBatchSize === undefined
             ? {}
             : { microBatchSize: config.training.microBatchSize }),
+          ...(hooks.afterForward ? { afterForward: () => hooks.afterForward!() } : {}),
           probe: setup.probe
             ? { probe: setup.probe, labels: Int32Array.from(indices, (index) => train.labels[index]!) }
             : null,

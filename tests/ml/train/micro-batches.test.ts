@@ -66,7 +66,11 @@ describe('gradients in micro-batches (gradient cache)', () => {
       (w) => w.read() as tf.Variable,
     );
     const before = tf.memory().numTensors;
-    const result = microBatchGradients(tested, loss, views, null, 8, testedVariables, false);
+    let forwardPasses = 0;
+    const result = microBatchGradients(tested, loss, views, null, 8, testedVariables, false, () => {
+      forwardPasses++;
+    });
+    expect(forwardPasses).toBe(2); // the hook between forward and backward, once per micro-batch
     expect(await result.value.data()).toEqual(await expected.value.data());
     const names = (list: tf.Variable[]) => list.map((v) => v.name);
     const [want, got] = [

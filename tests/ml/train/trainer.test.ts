@@ -34,13 +34,16 @@ describe('self-supervised training on the embedded data', () => {
     const data = loadEmbeddedDataset(RESOURCES_DIR);
     const reports: StepReport[] = [];
     const tensorsBefore = tf.memory().numTensors;
+    let forwardPasses = 0;
     const outcome = await trainSelfSupervised(config, data, createLoss(config.loss), {
       onStep: (report) => reports.push(report),
       shouldStop: () => false,
+      afterForward: () => forwardPasses++,
       log: () => {},
     });
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(outcome).toMatchObject({ outcome: 'completed', steps: 50 });
+    expect(forwardPasses).toBe(50); // the hook between each step's forward and backward passes
     expect(reports.map((report) => report.step)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(reports[0]!.terms).toEqual({ onDiagonal: expect.any(Number), offDiagonal: expect.any(Number) });
     const losses = reports.map((report) => report.loss);

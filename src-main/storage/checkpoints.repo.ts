@@ -62,10 +62,10 @@ export class CheckpointsRepository {
    * leaves the previous checkpoints as they were.
    */
   save(runId: number, checkpoint: NewCheckpoint, retention?: RetentionPolicy): CheckpointInfo {
-    const sha256 = createHash('sha256').update(checkpoint.data).digest('hex');
+    const data = checkpoint.data;
+    const sha256 = createHash('sha256').update(data).digest('hex');
     const createdAt = Date.now();
     const reason = checkpoint.reason ?? 'schedule';
-    const data = checkpoint.data;
     const inParts = data.byteLength > this.partBytes;
     return this.database.transaction(() => {
       const info = this.database
@@ -105,7 +105,7 @@ export class CheckpointsRepository {
         step: checkpoint.step,
         epoch: checkpoint.epoch,
         format: checkpoint.format,
-        sizeBytes: checkpoint.data.byteLength,
+        sizeBytes: data.byteLength,
         sha256,
         createdAt,
         reason,

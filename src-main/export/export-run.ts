@@ -43,12 +43,15 @@ export function exportConfig(store: RunStore, runId: number, outFile: string): E
   return { files: [writeOutput(path, `${JSON.stringify(config, null, 2)}\n`)] };
 }
 
-/** The run's metrics as CSV: one row per step, one column per metric (`pandas.read_csv` reads it). */
+/**
+ * The run's metrics as CSV: one row per step with its epoch and wall time, one column per metric
+ * (`pandas.read_csv` reads it).
+ */
 export function exportMetrics(store: RunStore, runId: number, outFile: string): ExportResult {
   requireRunConfig(store, runId);
   const path = prepareOutputFile(outFile);
   const series = store.metrics.names(runId).map((name) => store.metrics.series(runId, name));
-  return { files: [writeOutput(path, metricsToCsv(series))] };
+  return { files: [writeOutput(path, metricsToCsv(series, store.metrics.stepTimes(runId)))] };
 }
 
 /** Facts about an export that its files need to be used correctly, kept in `export.json`. */

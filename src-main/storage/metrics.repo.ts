@@ -1,6 +1,13 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { MetricPoint, MetricSeries } from '@shared/metrics';
 
+/** The epoch and wall time (Unix ms) of one step of a run. */
+export interface StepTime {
+  step: number;
+  epoch: number;
+  wallTimeMs: number;
+}
+
 /**
  * Metric points. Writes come in batches and go in one transaction each: a transaction per point
  * would cost an fsync-sized commit each and cap ingest at a few thousand points per second.
@@ -48,6 +55,19 @@ export class MetricsRepository {
       steps: this.selectSteps.all(runId, name, afterStep) as number[],
       values: this.selectValues.all(runId, name, afterStep) as (number | null)[],
     }))();
+  }
+
+  /**
+   * When each step was measured: its epoch and the wall time of its first point (Unix ms), for
+   * exports that put steps on a time axis.
+   */
+  stepTimes(runId: number): StepTime[] {
+    return this.database
+      .prepare<[number], StepTime>(
+        `SELECT step, min(epoch) AS epoch, min(wall_time_ms) AS wallTimeMs FROM metric_points
+         WHERE run_id = ? GROUP BY step ORDER BY step`,
+      )
+      .all(runId);
   }
 
   /** The newest value of every metric of a run (for summaries). */

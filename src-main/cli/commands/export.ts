@@ -23,7 +23,8 @@ const USAGE = `Usage: npm run cli -- export RUN_ID --what ${WHAT.join('|')} --ou
                       (step, input shape, preprocessing: pixels / 255, resized to the views' size)
   --what embeddings   PATH is a folder: backbone.npy and projector.npy (float32 [N, dim], inference
                       mode) of the held-out split, labels.npy (int32 [N]), classes.json, export.json
-  --what metrics      PATH is a CSV file: one row per step, one column per metric
+  --what metrics      PATH is a CSV file: one row per step (step, epoch, wall_time_ms in Unix ms),
+                      then one column per metric
   --what config       PATH is a JSON file: the run's configuration (train --config takes it)
   --what run          PATH is a file (e.g. run-7.jsonl.gz): the whole run, row, metrics, logs,
                       checkpoints and evaluations, which "import" turns back into the same run

@@ -154,14 +154,22 @@ describe('exporting a trained run', () => {
     exportMetrics(workbench.store, runId, out);
     const [header, ...lines] = readFileSync(out, 'utf8').trimEnd().split('\n');
     const columns = header!.split(',');
-    expect(columns[0]).toBe('step');
-    expect(columns).toEqual(['step', ...workbench.store.metrics.names(runId)]);
+    expect(columns).toEqual(['step', 'epoch', 'wall_time_ms', ...workbench.store.metrics.names(runId)]);
     expect(columns).toEqual(expect.arrayContaining(['loss', 'learning_rate', 'knn/top1']));
     const rows = lines.map((line) => line.split(','));
     expect(rows.map((row) => Number(row[0]))).toEqual(Array.from({ length: 13 }, (_, i) => i)); // kNN at step 0
     for (const row of rows) {
       expect(row).toHaveLength(columns.length);
       for (const cell of row) expect(cell).toMatch(/^(|-?\d+(\.\d+)?(e[+-]?\d+)?)$/);
+    }
+    // One epoch of 12 steps; step 0 is the kNN at initialisation, before any epoch.
+    expect(rows.map((row) => Number(row[1]))).toEqual([0, ...Array<number>(12).fill(1)]);
+    const { startedAt, endedAt } = workbench.store.runs.detail(runId)!;
+    const wallTimes = rows.map((row) => Number(row[2]));
+    for (const [i, time] of wallTimes.entries()) {
+      expect(time).toBeGreaterThanOrEqual(startedAt!);
+      expect(time).toBeLessThanOrEqual(endedAt!);
+      if (i > 0) expect(time).toBeGreaterThanOrEqual(wallTimes[i - 1]!);
     }
     const loss = workbench.store.metrics.series(runId, 'loss');
     const lossColumn = columns.indexOf('loss');

@@ -17,6 +17,7 @@ import { resumeCommand } from './commands/resume';
 import { runsExportCommand, runsListCommand, runsShowCommand } from './commands/runs';
 import { trainCommand } from './commands/train';
 import { runCommand, type CliCommand, type CliContext } from './command';
+import { commandWords, nearestCommands } from './suggest';
 
 const COMMANDS: CliCommand[] = [
   trainCommand,
@@ -65,6 +66,25 @@ function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | 
   return best;
 }
 
+/** The message for a command line that names no command: the nearest names, else the overview. */
+function unknownCommand(argv: string[]): string {
+  const typed = commandWords(argv, 2);
+  if (typed.length === 0) return `Give a command before the options (${argv[0]}).\n\n${overview()}`;
+  const near = nearestCommands(
+    typed,
+    COMMANDS.map((command) => command.name),
+  );
+  // Only the words that could be a command are quoted: one that is not a command's second word
+  // is more likely an argument (`fly home`).
+  const shown = typed.length > 1 && !near.some((name) => name.includes(' ')) ? typed[0]! : typed.join(' ');
+  if (near.length === 0) return `Unknown command "${shown}".\n\n${overview()}`;
+  const quoted = near.map((name) => `"${name}"`);
+  return [
+    `Unknown command "${shown}". Did you mean ${quoted.length === 1 ? quoted[0] : `one of ${quoted.join(', ')}`}?`,
+    'All commands: npm run cli -- --help',
+  ].join('\n');
+}
+
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     context.stdout.write(`${overview()}\n`);
@@ -72,7 +92,7 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
   }
   const found = findCommand(argv);
   if (!found) {
-    context.stderr.write(`Unknown command "${argv.slice(0, 2).join(' ')}".\n\n${overview()}\n`);
+    context.stderr.write(`${unknownCommand(argv)}\n`);
     return 2;
   }
   if (found.rest.includes('--help') || found.rest.includes('-h')) {

@@ -5,10 +5,11 @@ import { RunStore } from '../../storage/store';
 import { parseRunId, UsageError, type CliCommand } from '../command';
 import { formatDuration, formatNumber, formatTable, formatTime } from '../format';
 import { metricsToCsv } from '../../export/metrics-csv';
+import type { EvaluationSummary } from '@shared/runs';
 
 /** Read-only commands open the store directly: no supervisor, no start-up repair of other hosts' runs. */
 function openStore(db: string | undefined): RunStore {
-  return RunStore.open(resolveDatabasePath(db));
+  return RunStore.open(resolveDatabasePath(db), { access: 'read' });
 }
 
 export const runsListCommand: CliCommand = {
@@ -49,9 +50,30 @@ export const runsListCommand: CliCommand = {
   },
 };
 
+/** Offline evaluations (linear probe, kNN grid) of the run, one line each, oldest first. */
+function evaluationLines(evaluations: EvaluationSummary[]): string[] {
+  if (evaluations.length === 0) {
+    return ['Evaluations: none (npm run cli -- eval linear ID, or eval knn ID)'];
+  }
+  const rows = evaluations.map((evaluation) => [
+    evaluation.id,
+    evaluation.kind,
+    evaluation.checkpointStep,
+    evaluation.status,
+    formatTime(evaluation.endedAt),
+    evaluation.status === 'failed'
+      ? (evaluation.error ?? '').split('\n')[0]!
+      : Object.entries(evaluation.results)
+          .map(([name, value]) => `${name} ${Number.isInteger(value) ? value : formatNumber(value)}`)
+          .join(', ') || '-',
+  ]);
+  const table = formatTable(['id', 'kind', 'step', 'status', 'ended (UTC)', 'results'], rows);
+  return ['Evaluations:', ...table.split('\n').map((line) => `  ${line}`)];
+}
+
 export const runsShowCommand: CliCommand = {
   name: 'runs show',
-  summary: 'Show one run: status, backend, config, metrics, last log lines',
+  summary: 'Show one run: status, backend, metrics, evaluations, config, last log lines',
   usage: 'Usage: npm run cli -- runs show ID [--db PATH] [--json]',
   async run(args, context) {
     const { values, positionals } = parseArgs({
@@ -69,8 +91,11 @@ export const runsShowCommand: CliCommand = {
       }
       const metrics = store.metrics.latest(runId);
       const logs = store.logs.tail(runId, 15);
+      const evaluations = store.evaluations.list(runId);
       if (values.json) {
-        context.stdout.write(`${JSON.stringify({ ...detail, latestMetrics: metrics, logTail: logs })}\n`);
+        context.stdout.write(
+          `${JSON.stringify({ ...detail, latestMetrics: metrics, evaluations, logTail: logs })}\n`,
+        );
         return 0;
       }
       const lines = [
@@ -85,6 +110,8 @@ export const runsShowCommand: CliCommand = {
         '',
         'Latest metrics:',
         ...Object.entries(metrics).map(([name, value]) => `  ${name.padEnd(24)} ${formatNumber(value)}`),
+        '',
+        ...evaluationLines(evaluations),
         '',
         'Config:',
         ...JSON.stringify(detail.config, null, 2)
@@ -104,7 +131,7 @@ export const runsShowCommand: CliCommand = {
 
 export const runsExportCommand: CliCommand = {
   name: 'runs export',
-  summary: "Export a run's metrics as CSV (one row per step, one column per metric)",
+  summary: "Export a run's metrics as CSV (one row per step: epoch, wall time, one column per metric)",
   usage: 'Usage: npm run cli -- runs export ID --format csv [--out FILE] [--db PATH]',
   async run(args, context) {
     const { values, positionals } = parseArgs({
@@ -125,7 +152,7 @@ export const runsExportCommand: CliCommand = {
         return 1;
       }
       const series = store.metrics.names(runId).map((name) => store.metrics.series(runId, name));
-      const csv = metricsToCsv(series);
+      const csv = metricsToCsv(series, store.metrics.stepTimes(runId));
       if (values.out) {
         writeFileSync(values.out, csv);
         context.stderr.write(`Wrote ${values.out}\n`);

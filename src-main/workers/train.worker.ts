@@ -7,6 +7,7 @@ import { releaseForwardCaches, selectBackend } from '../compute/backend';
 import { datasetSpecOf, loadDataset } from '../datasets/load-dataset';
 import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint } from '../ml/checkpoint/format';
 import { createLoss } from '../ml/losses/registry';
+import { stepMetrics } from '../ml/train/reports';
 import {
   trainSelfSupervised,
   type CheckpointReport,
@@ -107,18 +108,7 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
     const onStep = (report: StepReport) => {
       const wallTimeMs = Date.now();
       const base = { step: report.step, epoch: report.epoch, wallTimeMs };
-      metrics.add({ ...base, name: 'loss', value: report.loss });
-      for (const [name, value] of Object.entries(report.terms))
-        metrics.add({ ...base, name: `loss/${name}`, value });
-      metrics.add({ ...base, name: 'learning_rate', value: report.learningRate });
-      metrics.add({ ...base, name: 'samples_per_second', value: report.samplesPerSecond });
-      metrics.add({ ...base, name: 'time/data_ms', value: report.timings.dataMs });
-      metrics.add({ ...base, name: 'time/forward_ms', value: report.timings.forwardMs });
-      metrics.add({ ...base, name: 'time/backward_ms', value: report.timings.backwardMs });
-      metrics.add({ ...base, name: 'time/step_ms', value: report.timings.stepMs });
-      metrics.add({ ...base, name: 'memory/tfjs_bytes', value: report.memory.tfjsBytes });
-      metrics.add({ ...base, name: 'memory/rss_bytes', value: report.memory.rssBytes });
-      metrics.add({ ...base, name: 'memory/tensors', value: report.memory.tensors });
+      for (const [name, value] of stepMetrics(report)) metrics.add({ ...base, name, value });
       if (wallTimeMs - lastProgressMs >= PROGRESS_INTERVAL_MS || report.step === report.totalSteps) {
         lastProgressMs = wallTimeMs;
         const msPerStep = (wallTimeMs - runStart) / report.step;

@@ -37,3 +37,10 @@ export function planTraining(config: RunConfig, trainCount: number): TrainingPla
     learningRate: (step) => warmupCosineLearningRate(step, schedule),
   };
 }
+
+/** Whether the configured checkpoint interval (in steps, or in epochs) ends at `step`. */
+export function isCheckpointStep(config: RunConfig, step: number, stepsPerEpoch: number): boolean {
+  const { everySteps, everyEpochs } = config.checkpoint;
+  if (everySteps > 0 && step % everySteps === 0) return true;
+  return everyEpochs > 0 && step % stepsPerEpoch === 0 && (step / stepsPerEpoch) % everyEpochs === 0;
+}

@@ -21,6 +21,20 @@ export interface LoopState {
   probe: { correct: number; seen: number };
 }
 
+/** A new run's loop: generators from the seed, the first epoch's order. */
+export function freshLoop(config: RunConfig, trainCount: number): LoopState {
+  const random = new Random(config.seed);
+  const augmentRandom = random.fork();
+  return {
+    step: 0,
+    order: random.permutation(trainCount),
+    random,
+    augmentRandom,
+    results: {},
+    probe: { correct: 0, seen: 0 },
+  };
+}
+
 /** A variable of the model or the probe, read and written the same way. */
 interface StateVariable {
   name: string;

@@ -1,0 +1,80 @@
+import { lossTermMetric, METRIC } from '@shared/metrics';
+import type { LogLevel } from '@shared/runs';
+import type { CheckpointContents } from '../checkpoint/format';
+
+/** What one training step reports (scalars only, ready to be stored). */
+export interface StepReport {
+  step: number;
+  epoch: number;
+  totalSteps: number;
+  totalEpochs: number;
+  loss: number;
+  /** The loss's named terms, unscaled, e.g. `onDiagonal`, `offDiagonal`. */
+  terms: Record<string, number>;
+  learningRate: number;
+  samplesPerSecond: number;
+  /** Data loading and augmentation, forward and loss, backward and update, whole step. */
+  timings: { dataMs: number; forwardMs: number; backwardMs: number; stepMs: number };
+  memory: { tensors: number; tfjsBytes: number; rssBytes: number };
+}
+
+/** Scalars measured off the training step: kNN accuracy, the online probe's accuracy. */
+export interface EvaluationReport {
+  step: number;
+  epoch: number;
+  /** By metric name (names of `METRIC` in src-shared/metrics.ts), e.g. `knn/top1`. */
+  values: Record<string, number>;
+  durationMs: number;
+}
+
+export interface CheckpointReport {
+  step: number;
+  epoch: number;
+  contents: CheckpointContents;
+  /** The kNN top-1 accuracy measured at this step, if any (for keep-best retention). */
+  knnTop1?: number;
+  reason: 'schedule' | 'stop' | 'final';
+}
+
+export interface TrainerHooks {
+  onStep(report: StepReport): void;
+  onEvaluation?(report: EvaluationReport): void;
+  /** A checkpoint to store; the loop waits for it (so a crash right after loses nothing before it). */
+  onCheckpoint?(report: CheckpointReport): Promise<void> | void;
+  /** Polled between steps; true ends the run with outcome `stopped`. */
+  shouldStop(): boolean;
+  /**
+   * Called in every step between the forward and backward passes, where memory peaks: the
+   * compute backend can drop what it keeps only for forward passes there.
+   */
+  afterForward?(): void;
+  log(level: LogLevel, message: string): void;
+}
+
+export interface TrainOptions {
+  /** Continue from this checkpoint instead of starting afresh. */
+  resumeFrom?: CheckpointContents;
+}
+
+export interface TrainOutcome {
+  outcome: 'completed' | 'stopped';
+  steps: number;
+  results: Record<string, number>;
+}
+
+/** A step's report as metric values by name (the shared names), in a stable order. */
+export function stepMetrics(report: StepReport): [name: string, value: number][] {
+  return [
+    [METRIC.loss, report.loss],
+    ...Object.entries(report.terms).map(([term, value]): [string, number] => [lossTermMetric(term), value]),
+    [METRIC.learningRate, report.learningRate],
+    [METRIC.samplesPerSecond, report.samplesPerSecond],
+    [METRIC.dataMs, report.timings.dataMs],
+    [METRIC.forwardMs, report.timings.forwardMs],
+    [METRIC.backwardMs, report.timings.backwardMs],
+    [METRIC.stepMs, report.timings.stepMs],
+    [METRIC.tfjsBytes, report.memory.tfjsBytes],
+    [METRIC.rssBytes, report.memory.rssBytes],
+    [METRIC.tensors, report.memory.tensors],
+  ];
+}

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { createHeadlessWorkbench } from './host/headless';
 import { startServeHost } from './host/http/serve-host';
 import { isLoopback } from './host/http/security';
+import { DatabaseOpenError } from './storage/database';
 
 const USAGE = `Usage: npm run serve -- [options]
 
@@ -54,12 +55,20 @@ async function main(argv: string[]): Promise<number> {
     console.error('--token must be at least 16 characters long');
     return 2;
   }
-  const workbench = createHeadlessWorkbench({
-    buildDir: import.meta.dirname,
-    host: 'serve',
-    databasePath: values.db,
-    maxConcurrentRuns,
-  });
+  let workbench;
+  try {
+    workbench = createHeadlessWorkbench({
+      buildDir: import.meta.dirname,
+      host: 'serve',
+      databasePath: values.db,
+      maxConcurrentRuns,
+    });
+  } catch (error) {
+    // A database it cannot use (not SQLite, newer schema, read-only) is the user's to fix: no stack.
+    if (!(error instanceof DatabaseOpenError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
   let host;
   try {
     host = await startServeHost({

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { CheckpointsRepository } from './checkpoints.repo';
 import { openDatabase, type DatabaseOptions } from './database';
 import { EvaluationsRepository } from './evaluations.repo';
+import { LeasesRepository } from './leases.repo';
 import { LogsRepository } from './logs.repo';
 import { MetricsRepository } from './metrics.repo';
 import { RunsRepository } from './runs.repo';
@@ -13,6 +14,8 @@ export class RunStore {
   readonly logs: LogsRepository;
   readonly checkpoints: CheckpointsRepository;
   readonly evaluations: EvaluationsRepository;
+  /** The queue, hosts and worker leases shared by every process that opens this file. */
+  readonly leases: LeasesRepository;
 
   private constructor(
     readonly database: Database,
@@ -23,10 +26,17 @@ export class RunStore {
     this.logs = new LogsRepository(database);
     this.checkpoints = new CheckpointsRepository(database);
     this.evaluations = new EvaluationsRepository(database);
+    this.leases = new LeasesRepository(database);
   }
 
+  /** Throws a `DatabaseOpenError` (a message naming the file) for a file it cannot use. */
   static open(path: string, options: DatabaseOptions = {}): RunStore {
     return new RunStore(openDatabase(path, options), path);
+  }
+
+  /** True when opened with `access: 'read'` on a file this process may not write. */
+  get readonly(): boolean {
+    return this.database.readonly;
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -33,14 +34,20 @@ export interface LossBenchResult {
    */
   medianCpuMs: number | null;
   /**
-   * Peak process RSS growth over the RSS before the first pass: from the OS high-water mark when
-   * this configuration raised it, else sampled after each pass (run one configuration per process
-   * for an exact figure).
+   * Peak process RSS during the timed passes over the resting RSS after the warm-up: the memory
+   * a pass takes beyond what the warmed-up process holds (the OS high-water mark, reset before
+   * the timed passes on Linux). Heap growth the warm-up caused is not in it.
    */
   peakBytes: number | null;
   /** Peak bytes of tfjs tensors during one forward + backward (tf.profile). */
   tfPeakBytes: number | null;
+  /** Timed passes: the median and min are over these only. */
   repetitions: number;
+  /** Untimed warm-up passes before them. */
+  warmup: number;
+  /** Wall time of each timed pass, and of each warm-up pass (for a look at the first-pass cost). */
+  timesMs?: number[];
+  warmupMs?: number[];
   skipped?: string;
 }
 
@@ -126,6 +133,66 @@ function step(loss: LossFunction, z1: tf.Tensor2D, z2: tf.Tensor2D, permutation:
   }).forEach((grad) => grad.dispose());
 }
 
+/** The process's resident set size now and its peak (VmRSS, VmHWM), from /proc on Linux. */
+function residentBytes(): { rss: number; peak: number } {
+  const status = readProcStatus();
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status ?? '')?.[1]);
+  const rss = field('VmRSS');
+  const peak = field('VmHWM');
+  return Number.isFinite(rss) && Number.isFinite(peak)
+    ? { rss: rss * 1024, peak: peak * 1024 }
+    : { rss: process.memoryUsage().rss, peak: process.resourceUsage().maxRSS * 1024 };
+}
+
+function readProcStatus(): string | undefined {
+  try {
+    return readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resets the OS peak RSS to the current RSS (Linux: "5" to /proc/self/clear_refs), so the peak
+ * of the timed passes is measured even after a larger configuration ran in this process.
+ */
+function resetPeak(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One forward + backward pass: wall and CPU milliseconds. */
+function timedPass(
+  plan: Plan,
+  loss: LossFunction,
+  z1: tf.Tensor2D,
+  z2: tf.Tensor2D,
+  d: number,
+  random: Random,
+) {
+  const permutation = drawPermutation(plan.config, d, random);
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  step(loss, z1, z2, permutation);
+  const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+type Measurement = Omit<
+  LossBenchResult,
+  'loss' | 'n' | 'd' | 'b' | 'q' | 'perm' | 'backend' | 'repetitions' | 'warmup'
+>;
+
+/**
+ * Warm-up passes first, untimed: the first passes of a configuration grow the wasm heap, build
+ * FFT plans and XNNPACK caches, and would otherwise be charged to whichever loss runs first.
+ * Then the timed passes, with memory measured from the resting RSS after the warm-up.
+ */
 async function measure(
   plan: Plan,
   n: number,
@@ -133,40 +200,38 @@ async function measure(
   repetitions: number,
   warmup: number,
   random: Random,
-): Promise<Omit<LossBenchResult, 'loss' | 'n' | 'd' | 'b' | 'q' | 'perm' | 'backend' | 'repetitions'>> {
+): Promise<Measurement> {
   const loss = createLoss(plan.config);
   const z1 = tf.randomNormal([n, d], 0, 1, 'float32', random.nextUint32()) as tf.Tensor2D;
   const z2 = tf.randomNormal([n, d], 0, 1, 'float32', random.nextUint32()) as tf.Tensor2D;
   try {
-    const baseline = process.memoryUsage().rss;
-    const highWaterBefore = process.resourceUsage().maxRSS * 1024;
+    const warmupMs: number[] = [];
+    for (let i = 0; i < warmup; i++) warmupMs.push(timedPass(plan, loss, z1, z2, d, random).ms);
+    const before = residentBytes();
+    const peakWasReset = resetPeak();
     let sampledPeak = 0;
-    const times: number[] = [];
+    const timesMs: number[] = [];
     const cpuTimes: number[] = [];
-    for (let i = 0; i < warmup + repetitions; i++) {
-      const permutation = drawPermutation(plan.config, d, random);
-      const cpuStart = process.cpuUsage();
-      const start = performance.now();
-      step(loss, z1, z2, permutation);
-      const elapsed = performance.now() - start;
-      const cpu = process.cpuUsage(cpuStart);
-      sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss - baseline);
-      if (i >= warmup) {
-        times.push(elapsed);
-        cpuTimes.push((cpu.user + cpu.system) / 1000);
-      }
+    for (let i = 0; i < repetitions; i++) {
+      const pass = timedPass(plan, loss, z1, z2, d, random);
+      timesMs.push(pass.ms);
+      cpuTimes.push(pass.cpuMs);
+      sampledPeak = Math.max(sampledPeak, residentBytes().rss - before.rss);
     }
-    // the OS high-water mark is exact when this configuration raised it; otherwise (an earlier,
-    // larger configuration in the same process) only the RSS sampled after each pass is known
-    const highWaterAfter = process.resourceUsage().maxRSS * 1024;
-    const peakBytes = highWaterAfter > highWaterBefore ? highWaterAfter - baseline : sampledPeak;
+    // With the peak reset, the OS high-water mark is exact; without it, it is only when this
+    // configuration raised it, and otherwise the RSS sampled after each pass is what we know.
+    const after = residentBytes();
+    const peakBytes =
+      peakWasReset || after.peak > before.peak ? Math.max(0, after.peak - before.rss) : sampledPeak;
     const profile = await tf.profile(() => step(loss, z1, z2, drawPermutation(plan.config, d, random)));
     return {
-      medianMs: median(times),
-      minMs: Math.min(...times),
+      medianMs: median(timesMs),
+      minMs: Math.min(...timesMs),
       medianCpuMs: median(cpuTimes),
       peakBytes,
       tfPeakBytes: profile.peakBytes,
+      timesMs,
+      warmupMs,
     };
   } finally {
     tf.dispose([z1, z2]);
@@ -178,19 +243,22 @@ export const benchLossCommand: CliCommand = {
   name: 'bench loss',
   summary: 'Time forward + backward of the losses (median, min, peak memory)',
   usage: `Usage: npm run cli -- bench loss [--n 256] [--d 2048,8192,32768] [--losses ${LOSS_NAMES.join(',')}]
-                                [--b d,128] [--q 1,2] [--no-perm] [--reps 5] [--warmup 1]
+                                [--b d,128] [--q 1,2] [--no-perm] [--reps 5] [--warmup 3]
                                 [--backend auto] [--seed 0] [--json]
 
-For each d and loss: a warm-up, then --reps timed forward + backward passes of the loss
-alone on standard normal [n, d] inputs (a fresh permutation per pass unless --no-perm);
-prints the median and min time and the peak memory: process RSS growth (host buffers and the
-wasm heaps; exact from the OS high-water mark when the configuration raised it, so measure one
-configuration per process for memory) and tfjs tensor bytes. Exact losses ignore --b, --q and --no-perm. A size whose
-d x d matrices (exact losses) or O(d^2 / b) pair summaries (relaxed losses with a tiny b)
-cannot be held is skipped with a message. --b takes block sizes or 'd';
---q defaults to each loss's default (2). With --json: one JSON object per line with loss, n,
-d, b, q, perm, backend, medianMs, minMs, peakBytes (and medianCpuMs, tfPeakBytes,
-repetitions, skipped). On a busy machine compare medianCpuMs: the kernels are single-threaded.`,
+For each d and loss: --warmup untimed passes (they grow the wasm heap and build FFT plans and
+caches, which would otherwise be charged to the first loss measured), then --reps timed
+forward + backward passes of the loss alone on standard normal [n, d] inputs (a fresh
+permutation per pass unless --no-perm). Prints the median and min time of the timed passes and
+the peak memory: process RSS during the timed passes over the resting RSS after the warm-up
+(host buffers and heap growth beyond the warm-up's; the OS high-water mark, reset per
+configuration on Linux) and tfjs tensor bytes. Exact losses ignore --b, --q and --no-perm. A
+size whose d x d matrices (exact losses) or O(d^2 / b) pair summaries (relaxed losses with a
+tiny b) cannot be held is skipped with a message. --b takes block sizes or 'd'; --q defaults to
+each loss's default (2). With --json: one JSON object per line with loss, n, d, b, q, perm,
+backend, medianMs, minMs, peakBytes (and medianCpuMs, tfPeakBytes, repetitions, warmup, the
+times of each timed pass timesMs and of each warm-up pass warmupMs, skipped). On a busy machine
+compare medianCpuMs: the kernels are single-threaded.`,
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -202,7 +270,7 @@ repetitions, skipped). On a busy machine compare medianCpuMs: the kernels are si
         q: { type: 'string' },
         'no-perm': { type: 'boolean', default: false },
         reps: { type: 'string', default: '5' },
-        warmup: { type: 'string', default: '1' },
+        warmup: { type: 'string', default: '3' },
         backend: { type: 'string', default: 'auto' },
         seed: { type: 'string', default: '0' },
         json: { type: 'boolean', default: false },
@@ -245,6 +313,7 @@ repetitions, skipped). On a busy machine compare medianCpuMs: the kernels are si
           perm: plan.perm,
           backend,
           repetitions: repetitions!,
+          warmup,
         };
         let skipped: string | undefined;
         if (plan.b !== null && plan.b > d) skipped = `block size ${plan.b} > d = ${d}`;

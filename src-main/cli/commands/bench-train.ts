@@ -71,7 +71,8 @@ export const benchTrainCommand: CliCommand = {
 --threads N runs the wasm backend on N threads (default: every core, at most 8).
 
 Runs real training steps (same data, augmentations, model, loss and optimizer as a run) after
-untimed warm-up steps, and reports the median step time split into data + augmentation,
+--warmup untimed steps per configuration (the first steps grow the wasm heap and build caches),
+and reports the median step time split into data + augmentation,
 forward + loss, backward + update, plus the loss alone (forward + backward) and its share.
 --loss and --d take lists; every combination is measured with the same backbone and batch.
 Losses named with --loss use their default parameters (the FFT losses with one block, b = d);
@@ -111,6 +112,8 @@ without --loss the preset's own loss is timed.`,
     const dimensions = list(values.d).map((text) => positiveInteger(text, '--d'));
     const steps = positiveInteger(values.steps, '--steps');
     const warmupSteps = Number(values.warmup);
+    if (!Number.isInteger(warmupSteps) || warmupSteps < 0)
+      throw new UsageError(`--warmup takes a non-negative integer, not "${values.warmup}"`);
     const backend = await selectBackend(
       parseRunConfig({ name: 'x', backend: values.backend }).backend,
       values.threads ? positiveInteger(values.threads, '--threads') : undefined,
@@ -171,6 +174,9 @@ without --loss the preset's own loss is timed.`,
           lossMs: Number(result.lossMs.toFixed(1)),
           lossShare: Number((result.lossMs / result.medianStepMs).toFixed(3)),
           parameters: result.parameterCount,
+          // The medians are over the timed steps only, after the untimed warm-up steps.
+          steps: result.steps,
+          warmupSteps,
         };
         rows.push(row);
         const kernels = result.kernels?.slice(0, 12);

@@ -3,14 +3,22 @@ import { selectBackend } from '../../compute/backend';
 import { GPU_REQUIREMENTS, gpuChecks, machineChecks, type DoctorCheck } from '../../compute/doctor';
 import type { CliCommand } from '../command';
 
-const MARK = { ok: 'ok  ', missing: 'MISS', info: '    ' } as const;
+/** Each check's mark says in a symbol and a word whether it passed; facts are not marked. */
+const MARK = { ok: '✓ ok     ', missing: '✗ missing', info: '  info   ' } as const;
 
 function section(title: string, checks: DoctorCheck[]): string {
   const width = Math.max(...checks.map((check) => check.name.length));
   return [
     title,
-    ...checks.map((check) => `  [${MARK[check.status]}] ${check.name.padEnd(width)}  ${check.detail}`),
+    ...checks.map((check) => `  ${MARK[check.status]}  ${check.name.padEnd(width)}  ${check.detail}`),
   ].join('\n');
+}
+
+/** "3 of 10 passed" over the checks that pass or fail (not the facts). */
+function tally(checks: DoctorCheck[]): string {
+  const tested = checks.filter((check) => check.status !== 'info');
+  const passed = tested.filter((check) => check.status === 'ok').length;
+  return `${passed} of ${tested.length} checks passed`;
 }
 
 export const doctorCommand: CliCommand = {
@@ -34,12 +42,16 @@ the GPU path, every library tfjs-node-gpu needs and whether it is present.`,
       [
         section('Machine', machine),
         '',
-        `Training backend: ${selection.name} (${selection.device})`,
-        ...selection.skipped.map((reason) => `  skipped ${reason}`),
+        'Training backend',
+        `  ${MARK.ok}  ${selection.name} (${selection.device}): training runs here`,
+        ...selection.skipped.map((reason) => `  ${MARK.missing}  ${reason}`),
         '',
         section('GPU path (tfjs-node-gpu)', gpu),
         '',
         gpuReady ? 'The GPU path looks complete.' : GPU_REQUIREMENTS,
+        '',
+        `Summary: training uses ${selection.name}; machine: ${tally(machine)}; GPU path: ${tally(gpu)}` +
+          `${gpuReady ? '' : ' (it is optional: wasm and tfjs-node train on the CPU)'}.`,
         '',
       ].join('\n'),
     );

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { strictObject } from './strict-object';
+import { textField } from './text-field';
 
 /**
  * The run configuration: one schema validates CLI config files, API payloads and the
  * New-run form, and gives every omitted field its documented default.
  * Loss defaults follow ../shared/spec/losses.md (solo-learn / authors' CLI defaults).
+ * Every object is strict: an unknown or misspelled field is an error naming the nearest known
+ * field, never silently replaced by a default.
  */
 
 export const LOSS_NAMES = ['bt', 'vicreg', 'fft-bt', 'fft-vicreg'] as const;
@@ -12,27 +16,28 @@ export type LossName = (typeof LOSS_NAMES)[number];
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_NAMES)[number];
 
-const positive = () => z.number().positive();
-const nonNegative = () => z.number().nonnegative();
+/** Loss weights and rates: finite (zod refuses Infinity) and below values that only overflow. */
+const positive = () => z.number().positive().max(1e6);
+const nonNegative = () => z.number().nonnegative().max(1e6);
 const exponent = z.union([z.literal(1), z.literal(2)], { error: 'q must be 1 or 2' });
 /** Block size b of the feature grouping; omitted means b = d (one group, the O(n d log d) form). */
 const blockSize = z.number().int().min(1).optional();
 const permutation = z.enum(['batch', 'none']);
 
-export const btLossSchema = z.object({
+export const btLossSchema = strictObject({
   name: z.literal('bt'),
   lambda: positive().default(0.0051),
   scale: positive().default(0.024),
 });
 
-export const vicregLossSchema = z.object({
+export const vicregLossSchema = strictObject({
   name: z.literal('vicreg'),
   simWeight: nonNegative().default(25),
   varWeight: nonNegative().default(25),
   covWeight: nonNegative().default(1),
 });
 
-export const fftBtLossSchema = z.object({
+export const fftBtLossSchema = strictObject({
   name: z.literal('fft-bt'),
   lambda: positive().default(0.0051),
   scale: positive().default(0.024),
@@ -41,7 +46,7 @@ export const fftBtLossSchema = z.object({
   permutation: permutation.default('batch'),
 });
 
-export const fftVicregLossSchema = z.object({
+export const fftVicregLossSchema = strictObject({
   name: z.literal('fft-vicreg'),
   simWeight: nonNegative().default(25),
   varWeight: nonNegative().default(25),
@@ -61,27 +66,28 @@ export const lossConfigSchema = z.discriminatedUnion('name', [
 export type LossConfig = z.output<typeof lossConfigSchema>;
 
 /** Use only the first N training images (quick experiments). */
-const trainLimit = z.number().int().min(2).optional();
-const datasetPath = z.string().trim().min(1, 'Give the folder that holds the dataset');
+const trainLimit = z.number().int().min(2).max(1e9).optional();
+/** Whether the folder exists is checked where files can be seen (src-main/datasets/check-paths.ts). */
+const datasetPath = textField({ max: 4096, required: 'Give the folder that holds the dataset' });
 
 export const DATASET_SOURCES = ['embedded', 'idx', 'cifar10', 'cifar100', 'image-folder'] as const;
 
 export const datasetConfigSchema = z.discriminatedUnion('source', [
   /** The Fashion-MNIST subset shipped in resources/ (10k train, 2k test). */
-  z.object({ source: z.literal('embedded'), trainLimit }),
+  strictObject({ source: z.literal('embedded'), trainLimit }),
   /** An MNIST-layout folder of IDX files (gzip or raw), e.g. /usr/share/datasets/fashion-mnist. */
-  z.object({ source: z.literal('idx'), path: datasetPath, trainLimit }),
+  strictObject({ source: z.literal('idx'), path: datasetPath, trainLimit }),
   /** CIFAR-10 in its binary format (data_batch_1..5.bin, test_batch.bin). */
-  z.object({ source: z.literal('cifar10'), path: datasetPath, trainLimit }),
+  strictObject({ source: z.literal('cifar10'), path: datasetPath, trainLimit }),
   /** CIFAR-100 in its binary format (train.bin, test.bin). */
-  z.object({
+  strictObject({
     source: z.literal('cifar100'),
     path: datasetPath,
     labels: z.enum(['fine', 'coarse']).default('fine'),
     trainLimit,
   }),
   /** One sub-folder of PNG/JPEG images per class; train/ and test/ (or val/) splits if present. */
-  z.object({
+  strictObject({
     source: z.literal('image-folder'),
     path: datasetPath,
     imageSize: z.number().int().min(8).max(512).default(64),
@@ -102,7 +108,7 @@ export const AUGMENTATION_PRESETS = [
   'none',
 ] as const;
 
-export const augmentationConfigSchema = z.object({
+export const augmentationConfigSchema = strictObject({
   /**
    * `auto`: the light preset for grayscale images, else solo-learn's CIFAR preset of the loss
    * family (`bt-cifar` for BT and sBT, `vicreg-cifar` for VICReg and sVICReg). `none`: no
@@ -116,7 +122,7 @@ export const augmentationConfigSchema = z.object({
 export const BACKBONES = ['mlp', 'small-cnn', 'resnet18-cifar', 'resnet18', 'resnet50'] as const;
 export type BackboneName = (typeof BACKBONES)[number];
 
-export const modelConfigSchema = z.object({
+export const modelConfigSchema = strictObject({
   backbone: z.enum(BACKBONES).default('small-cnn'),
   /** MLP backbone only. */
   backboneHiddenDim: z.number().int().min(8).max(8192).default(256),
@@ -129,7 +135,7 @@ export const modelConfigSchema = z.object({
 
 export const OPTIMIZERS = ['lars', 'sgd', 'adamw', 'adam'] as const;
 
-export const optimizerConfigSchema = z.object({
+export const optimizerConfigSchema = strictObject({
   name: z.enum(OPTIMIZERS).default('lars'),
   /** Base learning rate; multiplied by batchSize / 256 when `scaleByBatch` (solo-learn). */
   learningRate: positive().max(100).default(0.3),
@@ -144,98 +150,118 @@ export const optimizerConfigSchema = z.object({
   excludeBiasAndNorm: z.boolean().default(true),
 });
 
-export const scheduleConfigSchema = z.object({
+export const scheduleConfigSchema = strictObject({
   /** Linear warm-up length; then cosine decay to `minLearningRate`. */
   warmupEpochs: nonNegative().max(1000).default(1),
-  warmupStartLearningRate: nonNegative().default(3e-5),
-  minLearningRate: nonNegative().default(0),
+  warmupStartLearningRate: nonNegative().max(100).default(3e-5),
+  /** At most the learning rate after warm-up (checked with the run's batch scaling below). */
+  minLearningRate: nonNegative().max(100).default(0),
 });
 
-export const trainingConfigSchema = z.object({
+export const trainingConfigSchema = strictObject({
   epochs: z.number().int().min(1).max(10000).default(10),
   batchSize: z.number().int().min(2).max(4096).default(128),
   /** Stop after this many steps even if epochs remain. */
-  maxSteps: z.number().int().min(1).optional(),
+  maxSteps: z.number().int().min(1).max(1e9).optional(),
   /**
    * Compute each step's exact gradients in micro-batches of this size, for batches whose
    * activations exceed memory (e.g. ResNet-18 at batch 256 on the wasm backend's 4 GiB heap).
    * Batch-norm then sees micro-batches, as with per-device batch-norm on several GPUs.
    */
-  microBatchSize: z.number().int().min(2).optional(),
+  microBatchSize: z.number().int().min(2).max(4096).optional(),
 });
 
-export const evaluationConfigSchema = z.object({
+export const evaluationConfigSchema = strictObject({
   /** kNN of backbone features on the held-out split (solo-learn's weighted vote, cosine). */
   knnK: z.number().int().min(1).max(1000).default(20),
-  knnTemperature: positive().default(0.07),
+  /** Softmax temperature of the vote; below 1e-3 the weights overflow to infinity. */
+  knnTemperature: z.number().min(0.001).max(100).default(0.07),
   /** Evaluate every N epochs as well as at initialisation and at the end; 0 = only those two. */
-  everyEpochs: z.number().int().min(0).default(0),
+  everyEpochs: z.number().int().min(0).max(10000).default(0),
   /** At most this many training images form the kNN memory bank (all by default). */
-  bankLimit: z.number().int().min(10).optional(),
+  bankLimit: z.number().int().min(10).max(1e9).optional(),
   /** At most this many held-out images are classified (all by default). */
-  testLimit: z.number().int().min(10).optional(),
+  testLimit: z.number().int().min(10).max(1e9).optional(),
   /** solo-learn's online linear probe on detached backbone features, trained alongside. */
   onlineProbe: z.boolean().default(true),
   probeLearningRate: positive().max(10).default(0.1),
 });
 
-export const checkpointConfigSchema = z.object({
+export const checkpointConfigSchema = strictObject({
   /** Save every N epochs (0 = not by epochs). A checkpoint is also saved at the end and on stop. */
-  everyEpochs: z.number().int().min(0).default(1),
+  everyEpochs: z.number().int().min(0).max(10000).default(1),
   /** Save every N steps as well (0 = off); for long epochs. */
-  everySteps: z.number().int().min(0).default(0),
+  everySteps: z.number().int().min(0).max(1e9).default(0),
   /** Keep the newest N checkpoints... */
   keepLast: z.number().int().min(1).max(1000).default(3),
   /** ...and the one with the best kNN top-1 accuracy. */
   keepBest: z.boolean().default(true),
 });
 
-export const runConfigSchema = z
-  .object({
-    name: z.string().trim().min(1, 'Give the run a name').max(120),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(0),
-    backend: z.enum(BACKEND_NAMES).default('auto'),
-    dataset: datasetConfigSchema.prefault({ source: 'embedded' }),
-    augmentation: augmentationConfigSchema.prefault({}),
-    model: modelConfigSchema.prefault({}),
-    loss: lossConfigSchema.prefault({ name: 'fft-bt' }),
-    optimizer: optimizerConfigSchema.prefault({}),
-    schedule: scheduleConfigSchema.prefault({}),
-    training: trainingConfigSchema.prefault({}),
-    evaluation: evaluationConfigSchema.prefault({}),
-    checkpoint: checkpointConfigSchema.prefault({}),
-  })
-  .superRefine((config, context) => {
-    const { loss, model, training, dataset, schedule } = config;
-    if (schedule.warmupEpochs >= training.epochs && training.epochs > 1) {
+export const runConfigSchema = strictObject({
+  name: textField({ max: 120, required: 'Give the run a name' }),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
+  backend: z.enum(BACKEND_NAMES).default('auto'),
+  dataset: datasetConfigSchema.prefault({ source: 'embedded' }),
+  augmentation: augmentationConfigSchema.prefault({}),
+  model: modelConfigSchema.prefault({}),
+  loss: lossConfigSchema.prefault({ name: 'fft-bt' }),
+  optimizer: optimizerConfigSchema.prefault({}),
+  schedule: scheduleConfigSchema.prefault({}),
+  training: trainingConfigSchema.prefault({}),
+  evaluation: evaluationConfigSchema.prefault({}),
+  checkpoint: checkpointConfigSchema.prefault({}),
+}).superRefine((config, context) => {
+  const { loss, model, training, dataset, schedule, optimizer } = config;
+  if (schedule.warmupEpochs >= training.epochs && training.epochs > 1) {
+    context.addIssue({
+      code: 'custom',
+      path: ['schedule', 'warmupEpochs'],
+      message: `The warm-up must be shorter than the run (${training.epochs} epochs)`,
+    });
+  }
+  if ((loss.name === 'fft-bt' || loss.name === 'fft-vicreg') && loss.blockSize !== undefined) {
+    if (loss.blockSize > model.projectorOutputDim) {
       context.addIssue({
         code: 'custom',
-        path: ['schedule', 'warmupEpochs'],
-        message: `The warm-up must be shorter than the run (${training.epochs} epochs)`,
+        path: ['loss', 'blockSize'],
+        message: `Block size must be at most the embedding dimension d = ${model.projectorOutputDim}`,
       });
     }
-    if ((loss.name === 'fft-bt' || loss.name === 'fft-vicreg') && loss.blockSize !== undefined) {
-      if (loss.blockSize > model.projectorOutputDim) {
-        context.addIssue({
-          code: 'custom',
-          path: ['loss', 'blockSize'],
-          message: `Block size must be at most the embedding dimension d = ${model.projectorOutputDim}`,
-        });
-      }
-    }
-    if (dataset.trainLimit !== undefined && dataset.trainLimit < training.batchSize) {
-      context.addIssue({
-        code: 'custom',
-        path: ['dataset', 'trainLimit'],
-        message: `Use at least one batch (${training.batchSize} images)`,
-      });
-    }
-  });
+  }
+  const { microBatchSize, batchSize } = training;
+  if (microBatchSize !== undefined && (microBatchSize > batchSize || batchSize % microBatchSize !== 0)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['training', 'microBatchSize'],
+      message: `Must divide the batch size (${batchSize}) into equal micro-batches`,
+    });
+  }
+  // The cosine decays from the (batch-scaled) rate to the minimum: a minimum above it turns
+  // the decay into a climb, and such runs were seen to fail later with a -Infinity loss.
+  const peakRate = optimizer.scaleByBatch
+    ? (optimizer.learningRate * batchSize) / 256
+    : optimizer.learningRate;
+  if (schedule.minLearningRate > peakRate) {
+    context.addIssue({
+      code: 'custom',
+      path: ['schedule', 'minLearningRate'],
+      message: `Must be at most the learning rate after warm-up (${Number(peakRate.toPrecision(6))})`,
+    });
+  }
+  if (dataset.trainLimit !== undefined && dataset.trainLimit < training.batchSize) {
+    context.addIssue({
+      code: 'custom',
+      path: ['dataset', 'trainLimit'],
+      message: `Use at least one batch (${training.batchSize} images)`,
+    });
+  }
+});
 
 /** A validated configuration with every default filled in. */
 export type RunConfig = z.output<typeof runConfigSchema>;

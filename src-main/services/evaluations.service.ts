@@ -1,4 +1,5 @@
 import type { CallHandlers } from '@shared/api/contract';
+import { lossFamilyOf } from '@shared/config/augmentation-rule';
 import { AppFailure } from '@shared/errors';
 import type { EvaluationSettings } from '@shared/runs';
 import { decodeCheckpoint } from '../ml/checkpoint/format';
@@ -12,7 +13,7 @@ import type { Supervisor } from './supervisor';
  * at 60% and 80% of the epochs. They apply to precomputed features, so they are cheap.
  */
 export function defaultEvaluationSettings(lossName: string): EvaluationSettings {
-  const vicreg = lossName === 'vicreg' || lossName === 'fft-vicreg';
+  const vicreg = lossFamilyOf(lossName) === 'vicreg';
   return { epochs: 100, batchSize: 256, learningRate: vicreg ? 0.3 : 0.1, momentum: 0.9, weightDecay: 0 };
 }
 
@@ -30,7 +31,7 @@ export function createEvaluationHandlers(
     'evaluations:start': ({ runId, kind, checkpointStep, settings }) => {
       const run = store.runs.summary(runId);
       if (!run) throw new AppFailure('not-found', `Run ${runId} does not exist`);
-      if (supervisor.isQueued(runId) || supervisor.isRunning(runId)) {
+      if (supervisor.isBusy(runId)) {
         // One worker per run: training, or one evaluation at a time.
         const activity = ['queued', 'running', 'stopping'].includes(run.status)
           ? run.status

@@ -1,4 +1,10 @@
 import {
+  autoAugmentationPreset,
+  FAMILY_CIFAR_PRESET,
+  lossFamily,
+  SOURCE_CHANNELS,
+} from '@shared/config/augmentation-rule';
+import {
   AUGMENTATION_PRESETS,
   BACKBONES,
   BACKEND_NAMES,
@@ -189,15 +195,11 @@ export const AUGMENTATION_DESCRIPTIONS: Record<AugmentationPresetName, string> =
   none: 'Both views are the image itself (a baseline: the loss can only decorrelate).',
 };
 
-const GRAYSCALE_SOURCES: readonly DatasetSource[] = ['embedded', 'idx'];
-const COLOUR_SOURCES: readonly DatasetSource[] = ['cifar10', 'cifar100'];
-
-/** What `auto` picks, as the engine does: light for grayscale data, else the loss family's CIFAR preset. */
+/** What `auto` picks (the shared rule), or the rule itself where the source's channels are not known yet. */
 export function autoAugmentation(source: DatasetSource, lossName: LossName): string {
-  const family = lossName === 'vicreg' || lossName === 'fft-vicreg' ? 'vicreg-cifar' : 'bt-cifar';
-  if (GRAYSCALE_SOURCES.includes(source)) return 'light';
-  if (COLOUR_SOURCES.includes(source)) return family;
-  return `light for grayscale images, else ${family}`;
+  const channels = SOURCE_CHANNELS[source];
+  if (channels !== undefined) return autoAugmentationPreset(channels, lossName);
+  return `light for grayscale images, else ${FAMILY_CIFAR_PRESET[lossFamily(lossName)]}`;
 }
 
 /** The hint under the augmentation preset: what it does, and for `auto` what it picks here. */
@@ -207,14 +209,12 @@ export function augmentationHint(
   lossName: LossName,
 ): string {
   if (preset !== 'auto') return AUGMENTATION_DESCRIPTIONS[preset];
-  const picked = autoAugmentation(source, lossName);
-  if (GRAYSCALE_SOURCES.includes(source))
-    return `Picks light here (grayscale images): ${AUGMENTATION_DESCRIPTIONS.light}`;
-  if (picked === 'bt-cifar' || picked === 'vicreg-cifar') {
-    const family = picked === 'bt-cifar' ? 'Barlow Twins' : 'VICReg';
-    return `Picks ${picked} here (colour images, ${family} family): ${AUGMENTATION_DESCRIPTIONS[picked]}`;
-  }
-  return `Picks ${picked}.`;
+  const channels = SOURCE_CHANNELS[source];
+  if (channels === undefined) return `Picks ${autoAugmentation(source, lossName)}.`;
+  const picked = autoAugmentationPreset(channels, lossName);
+  if (picked === 'light') return `Picks light here (grayscale images): ${AUGMENTATION_DESCRIPTIONS.light}`;
+  const family = lossFamily(lossName) === 'bt' ? 'Barlow Twins' : 'VICReg';
+  return `Picks ${picked} here (colour images, ${family} family): ${AUGMENTATION_DESCRIPTIONS[picked]}`;
 }
 
 // ---------------------------------------------------------------------------------------------

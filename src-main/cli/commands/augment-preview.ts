@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
+import { autoAugmentationPreset } from '@shared/config/augmentation-rule';
 import { selectBackend } from '../../compute/backend';
 import { loadDataset, type DatasetSpec } from '../../datasets/load-dataset';
 import { gatherImages } from '../../ml/data/image-dataset';
-import { AUGMENTATION_PRESET_NAMES, augmentationPreset, defaultPresetName } from '../../ml/augment/presets';
+import { AUGMENTATION_PRESET_NAMES, augmentationPreset } from '../../ml/augment/presets';
 import { makeViews } from '../../ml/augment/views';
 import { Random } from '../../ml/random';
 import { findResourcesDir } from '../../paths';
@@ -139,7 +140,8 @@ export const augmentPreviewCommand: CliCommand = {
     const random = new Random(seed);
     const indices = random.permutation(train.count).subarray(0, shown);
     const images = gatherImages(train, indices);
-    const presetName = values.preset ?? defaultPresetName(train.channels);
+    // What a Barlow Twins run's `auto` would pick for these images.
+    const presetName = values.preset ?? autoAugmentationPreset(train.channels, 'bt');
     const pipelines = augmentationPreset(presetName).map(({ normalization: _, ...rest }) => rest);
     const shape = [shown, train.height, train.width, train.channels] as const;
     const [first, second] = makeViews(images, shape, [pipelines[0]!, pipelines[1]!], random.fork());

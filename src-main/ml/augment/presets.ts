@@ -82,11 +82,6 @@ export type AugmentationPresetName = keyof typeof AUGMENTATION_PRESETS;
 
 export const AUGMENTATION_PRESET_NAMES = Object.keys(AUGMENTATION_PRESETS) as AugmentationPresetName[];
 
-/** A sensible default: `light` for single-channel images, solo-learn's Barlow Twins pair otherwise. */
-export function defaultPresetName(channels: number): AugmentationPresetName {
-  return channels === 1 ? 'light' : 'bt-cifar';
-}
-
 /**
  * The two pipelines of a preset, as fresh copies. The crop size is the preset's own where it has one
  * (224 for the ImageNet presets), else the image size of the data; `cropSize` overrides both.

@@ -1,10 +1,11 @@
+import { resolveAugmentationPreset } from '@shared/config/augmentation-rule';
 import type { RunConfig } from '@shared/config/run-config';
 import { IDENTITY_PIPELINE, type AugmentationPipeline } from '../augment/pipeline';
 import { augmentationPreset } from '../augment/presets';
 
 /**
- * The two view pipelines of a run: the configured preset, or for `auto` the light preset on
- * grayscale data and solo-learn's CIFAR preset of the loss family otherwise.
+ * The two view pipelines of a run: the configured preset, or for `auto` the shared rule's pick
+ * (src-shared/config/augmentation-rule.ts) for the loaded images' channel count.
  */
 export function viewPipelines(
   config: RunConfig,
@@ -12,9 +13,7 @@ export function viewPipelines(
 ): [AugmentationPipeline, AugmentationPipeline] {
   const { preset, cropSize } = config.augmentation;
   if (preset === 'none') return [IDENTITY_PIPELINE, IDENTITY_PIPELINE];
-  const vicregFamily = config.loss.name === 'vicreg' || config.loss.name === 'fft-vicreg';
-  const name =
-    preset !== 'auto' ? preset : channels === 1 ? 'light' : vicregFamily ? 'vicreg-cifar' : 'bt-cifar';
+  const name = resolveAugmentationPreset(preset, channels, config.loss.name);
   return augmentationPreset(name, cropSize === undefined ? {} : { cropSize });
 }
 

@@ -6,7 +6,6 @@ import {
   AUGMENTATION_PRESET_NAMES,
   AUGMENTATION_PRESETS,
   augmentationPreset,
-  defaultPresetName,
 } from '../../../src-main/ml/augment/presets';
 import { imagesToTensor, makeViews } from '../../../src-main/ml/augment/views';
 import { Random } from '../../../src-main/ml/random';
@@ -187,6 +186,5 @@ describe('augmentation presets', () => {
     expect(first.crop?.size).toBe(96);
     expect(AUGMENTATION_PRESETS['bt-imagenet'].views[0].crop?.size).toBe(224);
     expect(() => augmentationPreset('nope')).toThrow(/Unknown augmentation preset "nope"; known: bt-cifar/);
-    expect([defaultPresetName(1), defaultPresetName(3)]).toEqual(['light', 'bt-cifar']);
   });
 });

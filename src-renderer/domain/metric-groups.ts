@@ -1,3 +1,5 @@
+import { describeMetric, METRIC, METRIC_GROUPS, type MetricGroupId, type MetricUnit } from '@shared/metrics';
+
 /** How a chart writes its values: on the axis, in the tooltip and as the latest value. */
 export type MetricFormat = 'number' | 'percent' | 'ms' | 'bytes';
 
@@ -10,6 +12,8 @@ export interface MetricChartGroup {
   primary: boolean;
   /** Default `number`. */
   format?: MetricFormat;
+  /** The value axis's title with its unit (from the shared metric table), where known. */
+  axisTitle?: string;
   /** Names drawn as stacked areas (parts of a whole), in stacking order from the bottom. */
   stacked?: string[];
   /** Draw every point (for series with few points, e.g. evaluations). */
@@ -18,30 +22,23 @@ export interface MetricChartGroup {
   labels?: Record<string, string>;
 }
 
+const FORMAT_OF_UNIT: Record<MetricUnit, MetricFormat> = {
+  number: 'number',
+  ratio: 'percent',
+  ms: 'ms',
+  bytes: 'bytes',
+  count: 'number',
+  'per-second': 'number',
+};
+
+// Names the engine does not write (older or imported runs) that still belong with its charts.
 const LOSS_TERM =
   /^loss[/._:-]|^(invariance|variance|covariance|on[_-]?diag(onal)?|off[_-]?diag(onal)?)([/._:-]|$)/i;
 const LEARNING_RATE = /(^|[/._:-])(lr|learning[_-]?rate)$/i;
-const KNN = /^knn\//;
-const PROBE_ACCURACY = /^probe\/.*top\d+$/;
-const TIME = /^time\/(.+)_ms$/;
-const MEMORY_BYTES = /^memory\/(.+)_bytes$/;
 
 /** The parts of a training step, stacked in this order (their sum is about `time/step_ms`). */
-const STEP_PARTS = ['time/data_ms', 'time/forward_ms', 'time/backward_ms'];
-const STEP_TOTAL = 'time/step_ms';
-
-const KNOWN_LABELS: Record<string, string> = {
-  'knn/top1': 'top-1',
-  'knn/top5': 'top-5',
-  'time/data_ms': 'data',
-  'time/forward_ms': 'forward',
-  'time/backward_ms': 'backward',
-  'time/step_ms': 'total',
-  'memory/tfjs_bytes': 'tensors (tfjs)',
-  'memory/rss_bytes': 'process (RSS)',
-  'probe/train_top1': 'train top-1',
-  'probe/val_top1': 'held-out top-1',
-};
+const STEP_PARTS: string[] = [METRIC.dataMs, METRIC.forwardMs, METRIC.backwardMs];
+const STEP_TOTAL: string = METRIC.stepMs;
 
 /** A chart title for a metric name: `step_time_ms` -> `Step time (ms)`, `knnTop1` -> `Knn top1`. */
 export function metricTitle(name: string): string {
@@ -59,126 +56,89 @@ export function metricTitle(name: string): string {
   return unit ? `${title} (${unit})` : title;
 }
 
-function labelsFor(names: readonly string[], label: (name: string) => string): Record<string, string> {
-  return Object.fromEntries(names.map((name) => [name, KNOWN_LABELS[name] ?? label(name)]));
+/** The shared table's chart for a name, else a chart the name's form suggests, else none. */
+function groupOf(name: string): MetricGroupId | undefined {
+  const known = describeMetric(name)?.group;
+  if (known) return known;
+  if (LEARNING_RATE.test(name)) return 'learning-rate';
+  if (LOSS_TERM.test(name)) return 'loss-terms';
+  return undefined;
+}
+
+/** The legend name: the shared table's label, else the name without its `loss/`-like prefix. */
+function labelOf(name: string): string {
+  return describeMetric(name)?.label ?? name.replace(/^loss[/._:-]/i, '');
 }
 
 /** `knn/top1` before `knn/top5` before `knn/top10`. */
 const byNumberInName = (a: string, b: string) =>
   a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
 
+/** Step-time parts first (stacking order), then the total, then any other timing. */
+function orderTimes(names: string[]): string[] {
+  const parts = STEP_PARTS.filter((name) => names.includes(name));
+  return [
+    ...parts,
+    ...names.filter((name) => name === STEP_TOTAL),
+    ...names.filter((name) => !parts.includes(name) && name !== STEP_TOTAL),
+  ];
+}
+
+/** One chart of a shared-table group, its look (unit, axis, points) from the table. */
+function chartOf(id: MetricGroupId, names: string[]): MetricChartGroup {
+  const group: { title: string; axisTitle: string; unit: MetricUnit; sparse?: boolean } = METRIC_GROUPS[id];
+  const ordered = id === 'step-time' ? orderTimes(names) : group.sparse ? names.sort(byNumberInName) : names;
+  const format = FORMAT_OF_UNIT[group.unit];
+  const stacked = id === 'step-time' ? STEP_PARTS.filter((name) => ordered.includes(name)) : [];
+  return {
+    id,
+    title: group.title,
+    names: ordered,
+    primary: false,
+    axisTitle: group.axisTitle,
+    ...(format === 'number' ? {} : { format }),
+    ...(stacked.length > 1 ? { stacked } : {}),
+    ...(group.sparse ? { points: true } : {}),
+    labels: Object.fromEntries(ordered.map((name) => [name, labelOf(name)])),
+  };
+}
+
 /**
- * Sorts a run's metric names into charts: the loss; kNN accuracy (top-1 and top-5, in percent,
- * every evaluation a point); the online probe's accuracy likewise; the loss terms together; the learning rate; where a step's time
- * goes (data / forward / backward stacked, the total as a line); throughput; memory in
- * bytes; live tensors; then one chart per other metric (their scales rarely match).
+ * Sorts a run's metric names into charts, one per group of the shared metric table
+ * (src-shared/metrics.ts) in its order: the loss; kNN accuracy and the online probe's (in
+ * percent, every evaluation a point); the loss terms; the learning rate; where a step's time
+ * goes (data / forward / backward stacked, the total as a line); throughput; memory; live
+ * tensors; then one chart per other metric (their scales rarely match).
  */
 export function groupMetricNames(names: readonly string[]): MetricChartGroup[] {
   // Without a loss (a run that failed before its first step) there is no main chart: the page
   // shows an empty one rather than promoting, say, the initial kNN accuracy.
-  const primaryName = names.includes('loss') ? 'loss' : names.find((name) => /loss/i.test(name));
-  const knn: string[] = [];
-  const probe: string[] = [];
-  const terms: string[] = [];
-  const rates: string[] = [];
-  const times: string[] = [];
-  const memory: string[] = [];
+  const primaryName = names.includes(METRIC.loss)
+    ? METRIC.loss
+    : names.find((name) => /loss/i.test(name) && groupOf(name) === undefined);
+  const byGroup = new Map<MetricGroupId, string[]>();
   const others: string[] = [];
   for (const name of names) {
     if (name === primaryName) continue;
-    if (KNN.test(name)) knn.push(name);
-    else if (PROBE_ACCURACY.test(name)) probe.push(name);
-    else if (LEARNING_RATE.test(name)) rates.push(name);
-    else if (LOSS_TERM.test(name)) terms.push(name);
-    else if (TIME.test(name)) times.push(name);
-    else if (MEMORY_BYTES.test(name)) memory.push(name);
-    else others.push(name);
+    const id = groupOf(name);
+    if (id === undefined) others.push(name);
+    else byGroup.set(id, [...(byGroup.get(id) ?? []), name]);
   }
   const groups: MetricChartGroup[] = [];
   if (primaryName !== undefined) {
     groups.push({
       id: 'loss',
-      title: primaryName === 'loss' ? 'Loss' : primaryName,
+      title: primaryName === METRIC.loss ? METRIC_GROUPS.loss.title : primaryName,
       names: [primaryName],
       primary: true,
+      ...(primaryName === METRIC.loss ? { axisTitle: METRIC_GROUPS.loss.axisTitle } : {}),
     });
   }
-  if (knn.length > 0) {
-    knn.sort(byNumberInName);
-    groups.push({
-      id: 'knn',
-      title: 'kNN accuracy',
-      names: knn,
-      primary: false,
-      format: 'percent',
-      points: true,
-      labels: labelsFor(knn, (name) => name.replace(KNN, '')),
-    });
+  for (const id of Object.keys(METRIC_GROUPS) as MetricGroupId[]) {
+    const members = byGroup.get(id);
+    if (members) groups.push(chartOf(id, members));
   }
-  if (probe.length > 0) {
-    probe.sort(byNumberInName);
-    groups.push({
-      id: 'probe',
-      title: 'Online probe accuracy',
-      names: probe,
-      primary: false,
-      format: 'percent',
-      points: true,
-      labels: labelsFor(probe, (name) => name.replace(/^probe\//, '').replace(/_/g, ' ')),
-    });
-  }
-  if (terms.length > 0)
-    groups.push({
-      id: 'loss-terms',
-      title: 'Loss terms',
-      names: terms,
-      primary: false,
-      labels: labelsFor(terms, (name) => name.replace(/^loss[/._:-]/i, '')),
-    });
-  if (rates.length > 0)
-    groups.push({ id: 'learning-rate', title: 'Learning rate', names: rates, primary: false });
-  if (times.length > 0) {
-    const stacked = STEP_PARTS.filter((name) => times.includes(name));
-    const ordered = [
-      ...stacked,
-      ...times.filter((name) => name === STEP_TOTAL),
-      ...times.filter((name) => !stacked.includes(name) && name !== STEP_TOTAL),
-    ];
-    groups.push({
-      id: 'step-time',
-      title: 'Step time (ms)',
-      names: ordered,
-      primary: false,
-      format: 'ms',
-      ...(stacked.length > 1 ? { stacked } : {}),
-      labels: labelsFor(ordered, (name) => (TIME.exec(name)?.[1] ?? name).replace(/_/g, ' ')),
-    });
-  }
-  const rest = [...others];
-  const take = (name: string): boolean => {
-    const index = rest.indexOf(name);
-    if (index !== -1) rest.splice(index, 1);
-    return index !== -1;
-  };
-  if (take('samples_per_second'))
-    groups.push({
-      id: 'throughput',
-      title: 'Throughput (samples/s)',
-      names: ['samples_per_second'],
-      primary: false,
-    });
-  if (memory.length > 0)
-    groups.push({
-      id: 'memory',
-      title: 'Memory',
-      names: memory,
-      primary: false,
-      format: 'bytes',
-      labels: labelsFor(memory, (name) => (MEMORY_BYTES.exec(name)?.[1] ?? name).replace(/_/g, ' ')),
-    });
-  if (take('memory/tensors'))
-    groups.push({ id: 'tensors', title: 'Live tensors', names: ['memory/tensors'], primary: false });
-  for (const name of rest)
+  for (const name of others)
     groups.push({ id: `metric:${name}`, title: metricTitle(name), names: [name], primary: false });
   return groups;
 }

@@ -1,4 +1,4 @@
-import type { MetricSeries } from '@shared/metrics';
+import { METRIC, type MetricSeries } from '@shared/metrics';
 import { formatPercent, formatResult } from './format';
 import { metricTitle } from './metric-groups';
 
@@ -29,7 +29,8 @@ export function knnAccuracy(
   k: 1 | 5 = 1,
 ): KnnAccuracy | null {
   const [initialKey, finalKey] = RESULT_KEYS[k];
-  const points = series.find((item) => item.name === `knn/top${k}`);
+  const name = k === 1 ? METRIC.knnTop1 : METRIC.knnTop5;
+  const points = series.find((item) => item.name === name);
   const firstStep = points?.steps[0];
   const lastIndex = points ? points.steps.length - 1 : -1;
   const initial = finite(results[initialKey]) ?? (firstStep === 0 ? finite(points?.values[0]) : undefined);

@@ -3,6 +3,7 @@ import { runConfigSchema, type RunConfig } from '@shared/config/run-config';
 import { AppFailure } from '@shared/errors';
 import type { CheckpointInfo, RunStatus, RunSummary } from '@shared/runs';
 import { describeIssues, fieldMessages } from '@shared/validation';
+import { assertDatasetPaths } from '../datasets/check-paths';
 import { decodeCheckpoint } from '../ml/checkpoint/format';
 import type { RunStore } from '../storage/store';
 import type { EventBus } from './event-bus';
@@ -75,7 +76,9 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
       return { ...detail, checkpoints: store.checkpoints.list(runId) };
     },
     'runs:create': ({ config, start }) => {
-      const run = store.runs.create(parseRunConfig(config));
+      const parsed = parseRunConfig(config);
+      assertDatasetPaths(parsed.dataset); // before the run row: a missing folder writes nothing
+      const run = store.runs.create(parsed);
       events.emit('run:status', run);
       if (start) supervisor.enqueue(run.id);
       return existingRun(run.id);

@@ -4,6 +4,7 @@ import { PRESETS } from '@shared/config/presets';
 import type { RunConfig } from '@shared/config/run-config';
 import { AppFailure } from '@shared/errors';
 import type { RunSummary } from '@shared/runs';
+import { assertDatasetPaths } from '../../datasets/check-paths';
 import { createHeadlessWorkbench } from '../../host/headless';
 import { parseRunConfig, RESUMABLE, resumeRun } from '../../services/runs.service';
 import type { Workbench } from '../../services/workbench';
@@ -46,7 +47,9 @@ function loadConfig(values: { config?: string; preset?: string; name?: string })
   }
   if (values.name && typeof raw === 'object' && raw !== null) (raw as { name?: string }).name = values.name;
   try {
-    return parseRunConfig(raw);
+    const config = parseRunConfig(raw);
+    assertDatasetPaths(config.dataset);
+    return config;
   } catch (error) {
     if (error instanceof AppFailure && error.fields) {
       const lines = Object.entries(error.fields).map(([field, message]) => `  ${field}: ${message}`);

@@ -1,4 +1,5 @@
 /** Plain-text helpers for terminal output. */
+import { describeMetric } from '@shared/metrics';
 
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((row) => row.map(String))];
@@ -27,6 +28,24 @@ export function formatNumber(value: number | undefined, digits = 4): string {
   return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0)
     ? value.toExponential(2)
     : value.toFixed(digits);
+}
+
+/** A metric's value in its unit from the shared metric table: `61.7%`, `12.3 ms`, `35.2 MiB`. */
+export function formatMetricValue(name: string, value: number): string {
+  switch (describeMetric(name)?.unit) {
+    case 'ratio':
+      return `${(value * 100).toFixed(1)}%`;
+    case 'ms':
+      return `${value.toFixed(1)} ms`;
+    case 'bytes':
+      return `${(value / 2 ** 20).toFixed(1)} MiB`;
+    case 'count':
+      return String(Math.round(value));
+    case 'per-second':
+      return `${value.toFixed(1)}/s`;
+    default:
+      return formatNumber(value);
+  }
 }
 
 export function formatTime(ms: number | null): string {

@@ -1,3 +1,4 @@
+import { METRIC } from '@shared/metrics';
 import type { RunStatus, RunSummary } from '@shared/runs';
 import type { Workbench } from '../../services/workbench';
 import type { CliContext } from '../command';
@@ -78,7 +79,7 @@ export async function followRun(
           ? `; kNN top-1 ${formatNumber(detail.results.initialKnnTop1, 3)} -> ${formatNumber(detail.results.finalKnnTop1, 3)}`
           : '';
       context.stdout.write(
-        `Run ${runId} ${summary.status} in ${formatDuration(durationMs)} on ${detail.backend} (${detail.device}); final loss ${formatNumber(metrics.loss)}${knn}\n`,
+        `Run ${runId} ${summary.status} in ${formatDuration(durationMs)} on ${detail.backend} (${detail.device}); final loss ${formatNumber(metrics[METRIC.loss])}${knn}\n`,
       );
     }
     return summary.status === 'completed' ? 0 : summary.status === 'stopped' ? 130 : 1;

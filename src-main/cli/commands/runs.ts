@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { resolveDatabasePath } from '../../paths';
 import { RunStore } from '../../storage/store';
 import { parseRunId, UsageError, type CliCommand } from '../command';
-import { formatDuration, formatNumber, formatTable, formatTime } from '../format';
+import { formatDuration, formatMetricValue, formatNumber, formatTable, formatTime } from '../format';
 import { metricsToCsv } from '../../export/metrics-csv';
 import type { EvaluationSummary } from '@shared/runs';
 
@@ -109,7 +109,9 @@ export const runsShowCommand: CliCommand = {
         `  progress   ${detail.progress ? `${detail.progress.step}/${detail.progress.totalSteps} steps` : '-'}`,
         '',
         'Latest metrics:',
-        ...Object.entries(metrics).map(([name, value]) => `  ${name.padEnd(24)} ${formatNumber(value)}`),
+        ...Object.entries(metrics).map(
+          ([name, value]) => `  ${name.padEnd(24)} ${formatMetricValue(name, value)}`,
+        ),
         '',
         ...evaluationLines(evaluations),
         '',

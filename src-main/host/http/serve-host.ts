@@ -3,7 +3,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ErrorCode, Result } from '@shared/errors';
 import type { Workbench } from '../../services/workbench';
-import { allowedHosts, hostAllowed, isLoopback, originAllowed, tokenAccepted } from './security';
+import { DEFAULT_EVENT_STREAM_LIMITS, openEventStream, type EventStreamLimits } from './event-stream';
+import { BodyError, readJsonBody } from './request-body';
+import {
+  allowedHosts,
+  hostAllowed,
+  isJsonMediaType,
+  isLoopback,
+  originAllowed,
+  pageAccess,
+  tokenAccepted,
+} from './security';
 import { serveStatic } from './static-files';
 
 export interface ServeHostOptions {
@@ -15,6 +25,8 @@ export interface ServeHostOptions {
   port?: number;
   /** Required (generated if absent) when binding to anything but loopback. */
   token?: string;
+  /** Per-client bounds of the event stream (tests make them small). */
+  eventStream?: EventStreamLimits;
 }
 
 export interface ServeHost {
@@ -25,8 +37,8 @@ export interface ServeHost {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1 << 20;
-const HEARTBEAT_MS = 15_000;
+/** Each open stream may hold `maxBufferedBytes`: this bounds what all of them together can hold. */
+const MAX_EVENT_STREAMS = 64;
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   'invalid-input': 400,
@@ -38,26 +50,14 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-function sendResult(response: ServerResponse, result: Result<unknown>): void {
-  const status = result.ok ? 200 : STATUS_BY_CODE[result.error.code];
+function sendResult(response: ServerResponse, result: Result<unknown>, statusOverride?: number): void {
+  const status = statusOverride ?? (result.ok ? 200 : STATUS_BY_CODE[result.error.code]);
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   response.end(JSON.stringify(result));
 }
 
-function fail(response: ServerResponse, code: ErrorCode, message: string): void {
-  sendResult(response, { ok: false, error: { code, message } });
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error('The request body is larger than 1 MiB');
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text.length === 0 ? {} : JSON.parse(text);
+function fail(response: ServerResponse, code: ErrorCode, message: string, status?: number): void {
+  sendResult(response, { ok: false, error: { code, message } }, status);
 }
 
 /**
@@ -68,57 +68,67 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   const { workbench, rendererDir } = options;
   const bindHost = options.host ?? '127.0.0.1';
   const token = options.token ?? (isLoopback(bindHost) ? undefined : randomBytes(24).toString('base64url'));
-  const streams = new Set<ServerResponse>();
+  const streams = new Map<ServerResponse, () => void>();
   let allowed = new Set<string>();
+  let port = 0;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     if (!hostAllowed(request, allowed)) {
       response.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden: unexpected Host header');
       return;
     }
-    const url = new URL(request.url ?? '/', 'http://local');
+    const target = request.url ?? '/';
+    // Origin-form only: a path such as `//[x` would parse as a (malformed) host of its own.
+    if (!target.startsWith('/')) return fail(response, 'invalid-input', 'Bad request target');
+    const url = new URL(`http://local${target}`);
     if (!url.pathname.startsWith('/api/')) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return void response.writeHead(405).end();
+      const access = pageAccess(request, url, token, port);
+      if (!access.allowed) {
+        response
+          .writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+          .end('This Decorbench host needs its access token: open the address with ?token=... it printed.\n');
+        return;
+      }
+      if (access.setCookie) response.setHeader('Set-Cookie', access.setCookie);
       return serveStatic(rendererDir, url.pathname, response);
     }
     if (!originAllowed(request, allowed))
       return fail(response, 'unauthorized', 'Requests from other origins are refused');
     if (!tokenAccepted(request, url, token))
       return fail(response, 'unauthorized', 'A valid access token is required');
-    if (url.pathname === '/api/events' && request.method === 'GET') return openEventStream(response);
+    if (url.pathname === '/api/events' && request.method === 'GET') {
+      if (streams.size >= MAX_EVENT_STREAMS)
+        return fail(
+          response,
+          'unavailable',
+          `At most ${MAX_EVENT_STREAMS} event streams may be open at once`,
+        );
+      const end = openEventStream(
+        response,
+        workbench.events,
+        options.eventStream ?? DEFAULT_EVENT_STREAM_LIMITS,
+      );
+      streams.set(response, end);
+      response.on('close', () => streams.delete(response));
+      return;
+    }
     const match = /^\/api\/call\/([a-z]+:[a-z]+)$/.exec(url.pathname);
     if (!match || request.method !== 'POST')
       return fail(response, 'unknown-call', `No API endpoint ${request.method} ${url.pathname}`);
-    if (!request.headers['content-type']?.startsWith('application/json')) {
-      return fail(response, 'invalid-input', 'Send the call input as application/json');
+    if (!isJsonMediaType(request.headers['content-type'])) {
+      return fail(response, 'invalid-input', 'Send the call input as application/json (UTF-8)', 415);
     }
     let input: unknown;
     try {
-      input = await readJson(request);
+      input = await readJsonBody(request);
     } catch (error) {
-      return fail(response, 'invalid-input', `Unreadable request body: ${(error as Error).message}`);
+      if (!(error instanceof BodyError)) throw error;
+      // The rest of an oversized body is not read: close the connection after answering.
+      if (error.status === 413) response.setHeader('Connection', 'close');
+      return fail(response, 'invalid-input', error.message, error.status);
     }
     sendResult(response, await workbench.dispatch(match[1]!, input));
-  };
-
-  const openEventStream = (response: ServerResponse) => {
-    response.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    response.write('retry: 2000\n\n');
-    streams.add(response);
-    const unsubscribe = workbench.events.subscribe((channel, payload) => {
-      response.write(`event: ${channel}\ndata: ${JSON.stringify(payload)}\n\n`);
-    });
-    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    response.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      streams.delete(response);
-    });
   };
 
   const server = createServer((request, response) => {
@@ -132,7 +142,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     server.once('error', reject);
     server.listen(options.port ?? 0, bindHost, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   allowed = allowedHosts(bindHost, port);
   const shownHost =
     bindHost === '0.0.0.0' || bindHost === '::'
@@ -147,7 +157,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     token,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const stream of streams) stream.end();
+        for (const end of streams.values()) end();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -19,9 +19,24 @@ const CONTENT_TYPES: Record<string, string> = {
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/** The path with its percent-escapes decoded; undefined for malformed ones (`/%zz`) and NUL bytes. */
+function decodePath(pathname: string): string | undefined {
+  try {
+    const decoded = decodeURIComponent(pathname);
+    return decoded.includes('\0') ? undefined : decoded;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Serves a file of the built renderer; unknown paths get index.html (the router uses the hash). */
 export function serveStatic(rootDir: string, pathname: string, response: ServerResponse): void {
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  const decoded = decodePath(pathname);
+  if (decoded === undefined) {
+    response.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad Request: malformed path');
+    return;
+  }
+  const relative = normalize(decoded).replace(/^([/\\])+/, '');
   let file = join(rootDir, relative);
   if (!file.startsWith(rootDir + sep) && file !== rootDir) {
     response.writeHead(403).end('Forbidden');

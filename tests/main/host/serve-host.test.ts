@@ -112,7 +112,7 @@ describe('serve mode: HTTP + Server-Sent Events host', () => {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
     });
-    expect(textBody.status).toBe(400);
+    expect(textBody.status).toBe(415);
   });
 
   it('refuses foreign Host headers (DNS rebinding) and foreign origins', async () => {

@@ -1,6 +1,6 @@
 import { getFftPlan, type FftPlan } from '../../fft/plan';
 import { packPairSpectrumConjugate, splitPairSpectrum } from '../../fft/real';
-import type { BlockSpectra, PairMode, RowSink, RowSource } from './block-spectra';
+import type { BlockSpectra, PairMode, RowSink, RowSource } from './spectra';
 import { groupWidth, type GroupLayout } from './layout';
 import { applyAutoGradient, applyCrossGradient, pairCrossSpectra } from './pairs';
 import { acquireBuffer, releaseBuffer } from './workspace';

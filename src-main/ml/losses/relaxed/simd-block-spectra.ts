@@ -1,5 +1,5 @@
 import { BatchedFft } from '../../fft/wasm/batched-plan';
-import type { BlockSpectra, PairMode, RowSink, RowSource } from './block-spectra';
+import type { BlockSpectra, PairMode, RowSink, RowSource } from './spectra';
 import { acquireBuffer, releaseBuffer } from './workspace';
 
 /**

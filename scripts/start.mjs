@@ -3,40 +3,23 @@
 // same workbench to a browser (serve mode), printing its address.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { defaultMarkerFile, findElectronBinary, RETRY_OPTION } from './electron-binary.mjs';
 
 const root = dirname(import.meta.dirname);
 const require = createRequire(import.meta.url);
-const extraArgs = process.argv.slice(2);
+const extraArgs = process.argv.slice(2).filter((arg) => arg !== RETRY_OPTION);
 
-/**
- * The Electron binary. electron >= 42 downloads it on first use rather than at install; try that
- * download once (it fails fast where there is no network).
- */
+/** The Electron binary, downloaded on first use; a failed download is not retried on every start. */
 function electronBinary() {
   let packageDir;
   try {
     packageDir = dirname(require.resolve('electron/package.json'));
   } catch {
-    return { reason: 'the electron package is not installed' };
+    packageDir = undefined;
   }
-  const pathFile = join(packageDir, 'path.txt');
-  if (!existsSync(pathFile)) {
-    console.log('Fetching the Electron binary (first start)...');
-    const download = spawnSync(process.execPath, [join(packageDir, 'install.js')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 300_000,
-      encoding: 'utf8',
-    });
-    if (download.status !== 0 || !existsSync(pathFile)) {
-      const output = `${download.stderr ?? ''}\n${download.stdout ?? ''}`;
-      const why = output.split('\n').find((line) => line.trim()) ?? 'unknown error';
-      return { reason: `the Electron binary is not installed and could not be downloaded (${why.trim()})` };
-    }
-  }
-  const binary = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? { binary } : { reason: `the Electron binary is missing (${binary})` };
+  const retry = process.argv.includes(RETRY_OPTION);
+  return findElectronBinary({ packageDir, markerFile: defaultMarkerFile(root), retry });
 }
 
 function hasDisplay() {
@@ -65,7 +48,7 @@ function electronSqliteReady() {
 }
 
 const electron = electronBinary();
-if (!electron.binary) serveInstead(electron.reason);
+if (!electron.binary) serveInstead(electron.hint ? `${electron.reason}.\n${electron.hint}` : electron.reason);
 else if (!hasDisplay()) serveInstead('no display (neither DISPLAY nor WAYLAND_DISPLAY is set)');
 else if (!electronSqliteReady()) serveInstead('better-sqlite3 could not be built for Electron');
 else {

@@ -4,19 +4,18 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron';
-import { forwardEvents, registerIpcHandlers, type IpcInvokeEventLike } from './host/ipc/ipc-host';
+import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
+import { forwardEvents, registerIpcHandlers } from './host/ipc/ipc-host';
+import { guardNavigation, isTrustedSender } from './host/ipc/renderer-guard';
 import { findResourcesDir } from './paths';
 import { createWorkbench, type Workbench } from './services/workbench';
+import { DatabaseOpenError } from './storage/database';
 import { createUtilityProcessSpawner } from './workers/utility-process.spawner';
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
-const rendererOrigin = rendererUrl ? new URL(rendererUrl).origin : pathToFileURL(rendererFile).href;
-
-function isOwnRenderer(url: string | undefined): boolean {
-  return url !== undefined && url.startsWith(rendererOrigin);
-}
+/** The one page the window shows and the only one whose IPC calls are answered (origin and path). */
+const ownPageUrl = rendererUrl ?? pathToFileURL(rendererFile).href;
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -38,9 +37,7 @@ function createWindow(): BrowserWindow {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isOwnRenderer(url)) event.preventDefault();
-  });
+  guardNavigation(window.webContents, ownPageUrl);
   if (rendererUrl) void window.loadURL(rendererUrl);
   else void window.loadFile(rendererFile);
   return window;
@@ -54,12 +51,25 @@ function electronSqliteBinding(): string {
 
 let workbench: Workbench | undefined;
 
+/** A database it cannot use (not SQLite, a newer schema, read-only) is said in a dialog, not a stack. */
+function openWorkbench(options: Parameters<typeof createWorkbench>[0]): Workbench | undefined {
+  try {
+    return createWorkbench(options);
+  } catch (error) {
+    if (!(error instanceof DatabaseOpenError)) throw error;
+    console.error(error.message);
+    dialog.showErrorBox('Decorbench cannot open its database', error.message);
+    app.exit(1);
+    return undefined;
+  }
+}
+
 app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   const resourcesDir = app.isPackaged
     ? join(process.resourcesPath, 'resources')
     : findResourcesDir(import.meta.dirname);
-  workbench = createWorkbench({
+  workbench = openWorkbench({
     databasePath: join(app.getPath('userData'), 'decorbench.sqlite'),
     spawn: createUtilityProcessSpawner(utilityProcess, join(import.meta.dirname, 'train-worker.js')),
     resourcesDir,
@@ -68,9 +78,8 @@ app.whenReady().then(() => {
     // better-sqlite3 is a V8-ABI addon: Electron needs its own build (npm run rebuild:electron-sqlite).
     sqliteBinding: process.env.DECORBENCH_SQLITE_BINDING ?? electronSqliteBinding(),
   });
-  registerIpcHandlers(ipcMain, workbench.dispatch, (event: IpcInvokeEventLike) =>
-    isOwnRenderer(event.senderFrame?.url),
-  );
+  if (!workbench) return;
+  registerIpcHandlers(ipcMain, workbench.dispatch, (event) => isTrustedSender(event, ownPageUrl));
   forwardEvents(workbench.events, (channel, payload) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channel, payload);
   });

@@ -8,7 +8,8 @@ export interface IpcMainLike {
 }
 
 export interface IpcInvokeEventLike {
-  senderFrame?: { url: string } | null;
+  /** Electron's WebFrameMain: `parent` is null for a window's top frame. */
+  senderFrame?: { url: string; parent?: unknown } | null;
 }
 
 /**

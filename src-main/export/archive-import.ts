@@ -1,9 +1,14 @@
 /**
  * `import`: turns a run archive (see `archive-format.ts`) back into a run of the store, under a
- * new id. Everything is verified before the store changes: the header, every row's shape, each
- * blob's sha256, the row counts and the sha256 of the whole content in the trailer.
+ * new id. Everything is verified before the store changes: the header, every row against the
+ * rules the program writes by (`archive-rows.ts`: the run's configuration through the strict
+ * schema, every JSON column parsed), each blob's declared size and sha256, the row counts and the
+ * sha256 of the whole content in the trailer. Then one transaction adds it all, or nothing.
  */
+import { createHash, type Hash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { AppFailure } from '@shared/errors';
+import { CHECKPOINT_PART_BYTES } from '../storage/checkpoints.repo';
 import type { RunStore } from '../storage/store';
 import {
   ARCHIVE_FORMAT,
@@ -11,10 +16,10 @@ import {
   CHUNK_BYTES,
   LineHasher,
   RUN_TABLES,
-  sha256Hex,
   tableColumns,
   type HeaderRecord,
 } from './archive-format';
+import { checkRow, InvalidArchiveRow, isBlobColumn, type BlobRef } from './archive-rows';
 import { ArchiveStaging } from './archive-staging';
 import { gzipLines, looksGzipped } from './gzip-lines';
 
@@ -33,18 +38,25 @@ class CorruptArchive extends Error {}
 /** Base64 of a chunk is 4/3 of its bytes; leave room for the JSON around it. */
 const MAX_LINE_BYTES = 2 * CHUNK_BYTES + 4096;
 
-/** A cell of a row waiting for its blob's bytes. */
+/**
+ * The largest blob an archive may declare. The engine's largest checkpoint (ResNet-50 with a
+ * d = 8192 projector and LARS state) is about 1.5 GB; a declared size is otherwise only a
+ * number in a file, and its bytes would fill the scratch disk before the sha256 could refuse them.
+ */
+export const MAX_BLOB_BYTES = 8 * 2 ** 30;
+
+/** A blob being received: its reference in the staging store, and the bytes seen so far. */
 interface BlobSlot {
-  row: unknown[];
-  column: number;
-  bytes: number;
-  sha256: string;
-  parts: Buffer[];
+  blob: BlobRef;
+  hash: Hash;
   received: number;
+  chunks: number;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const gigabytes = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
 /** Checks the header against this program and this database; creates the scratch tables. */
 function acceptHeader(record: unknown, store: RunStore, staging: ArchiveStaging): HeaderRecord {
@@ -63,12 +75,17 @@ function acceptHeader(record: unknown, store: RunStore, staging: ArchiveStaging)
         `this one reads version ${ARCHIVE_VERSION}, schema ${schemaVersion}): update Decorbench`,
     );
   }
+  if (!Number.isSafeInteger(header.sourceRunId)) throw new CorruptArchive('its header names no run');
   if (!isRecord(header.tables)) throw new CorruptArchive('its header lists no tables');
   for (const [table, columns] of Object.entries(header.tables)) {
     const spec = RUN_TABLES.find((candidate) => candidate.table === table);
     if (!spec) throw new CorruptArchive(`it holds a table "${table}" this Decorbench does not know`);
     const known = tableColumns(store.database, table);
-    if (!Array.isArray(columns) || columns.some((c) => !known.includes(c) || spec.omit.includes(c))) {
+    if (
+      !Array.isArray(columns) ||
+      new Set(columns).size !== columns.length ||
+      columns.some((c) => !known.includes(c) || spec.omit.includes(c))
+    ) {
       throw new CorruptArchive(`its columns of table ${table} do not match this database`);
     }
     staging.createTable(table, columns as string[]);
@@ -77,82 +94,92 @@ function acceptHeader(record: unknown, store: RunStore, staging: ArchiveStaging)
   return header;
 }
 
-/**
- * A cell (a `CellValue` if the archive is sound) as the value to store, or a blob slot to fill
- * from the chunk lines that follow.
- */
-function decodeCell(cell: unknown, row: unknown[], column: number, slots: BlobSlot[]): unknown {
-  if (cell === null || typeof cell === 'string' || typeof cell === 'number') return cell;
-  if (isRecord(cell) && isRecord(cell.blob)) {
-    const { bytes, sha256 } = cell.blob as { bytes: unknown; sha256: unknown };
-    if (!Number.isSafeInteger(bytes) || (bytes as number) < 0 || typeof sha256 !== 'string') {
-      throw new CorruptArchive('a blob has no valid size or sha256');
-    }
-    slots.push({ row, column, bytes: bytes as number, sha256, parts: [], received: 0 });
-    return null;
-  }
-  if (isRecord(cell) && (cell.real === 'Infinity' || cell.real === '-Infinity')) {
-    return cell.real === 'Infinity' ? Infinity : -Infinity;
-  }
-  throw new CorruptArchive('a cell has a value of no known kind');
-}
-
-/** The reading state: rows waiting for their blobs, rows counted per table. */
+/** The reading state: blobs whose bytes are still to come, rows counted per table. */
 class ArchiveReader {
   readonly counts: Record<string, number> = {};
-  private waiting?: { table: string; rows: unknown[][]; slots: BlobSlot[] };
+  private readonly pending: BlobSlot[] = [];
+  private declaredBytes = 0;
 
   constructor(
     private readonly header: HeaderRecord,
     private readonly staging: ArchiveStaging,
+    private readonly freeBytes: number,
   ) {}
 
+  /** A cell as the value to stage: JSON's own values, infinities, or a blob to be streamed. */
+  private decodeCell(cell: unknown, table: string, column: string): unknown {
+    if (cell === null || typeof cell === 'string' || typeof cell === 'number') return cell;
+    if (isRecord(cell) && isRecord(cell.blob)) {
+      const { bytes, sha256 } = cell.blob as { bytes: unknown; sha256: unknown };
+      if (!Number.isSafeInteger(bytes) || (bytes as number) < 0 || typeof sha256 !== 'string') {
+        throw new CorruptArchive('a blob has no valid size or sha256');
+      }
+      if (!isBlobColumn(table, column)) throw new CorruptArchive(`${table}.${column} holds a blob`);
+      const size = bytes as number;
+      if (size > MAX_BLOB_BYTES) {
+        throw new CorruptArchive(
+          `it declares a blob of ${gigabytes(size)}, over the ${gigabytes(MAX_BLOB_BYTES)} a checkpoint can have`,
+        );
+      }
+      this.declaredBytes += size;
+      if (this.declaredBytes > this.freeBytes) {
+        throw new AppFailure(
+          'invalid-input',
+          `needs ${gigabytes(this.declaredBytes)} of temporary space for its checkpoints; ${gigabytes(this.freeBytes)} are free in ${tmpdir()}`,
+        );
+      }
+      const blob = this.staging.newBlob(size, sha256);
+      this.pending.push({ blob, hash: createHash('sha256'), received: 0, chunks: 0 });
+      return blob;
+    }
+    if (isRecord(cell) && (cell.real === 'Infinity' || cell.real === '-Infinity')) {
+      return cell.real === 'Infinity' ? Infinity : -Infinity;
+    }
+    throw new CorruptArchive('a cell has a value of no known kind');
+  }
+
   rows(record: Record<string, unknown>): void {
-    if (this.waiting) throw new CorruptArchive('a blob ends before all its bytes');
+    if (this.pending.length > 0) throw new CorruptArchive('a blob ends before all its bytes');
     const table = record.table as string;
     const columns = Object.hasOwn(this.header.tables, table) ? this.header.tables[table] : undefined;
     if (!Array.isArray(columns) || !Array.isArray(record.rows))
       throw new CorruptArchive(`rows of an unlisted table "${table}"`);
-    const slots: BlobSlot[] = [];
     const rows = (record.rows as unknown[]).map((cells) => {
       if (!Array.isArray(cells) || cells.length !== columns.length) {
         throw new CorruptArchive(`a row of ${table} does not have the header's ${columns.length} columns`);
       }
-      const row: unknown[] = [];
-      cells.forEach((cell, column) => row.push(decodeCell(cell, row, column, slots)));
+      const row = cells.map((cell, index) => this.decodeCell(cell, table, columns[index]!));
+      checkRow(table, columns, row);
       return row;
     });
     this.counts[table] = (this.counts[table] ?? 0) + rows.length;
-    this.waiting = { table, rows, slots };
-    this.flushIfComplete();
+    if (table === 'runs' && this.counts.runs! > 1) throw new CorruptArchive('it holds more than one run');
+    if (rows.length > 0) this.staging.insert(table, rows);
+    this.finishBlobs();
   }
 
   chunk(record: Record<string, unknown>): void {
-    const slot = this.waiting?.slots[0];
+    const slot = this.pending[0];
     if (!slot || typeof record.base64 !== 'string') throw new CorruptArchive('blob bytes without a row');
     const bytes = Buffer.from(record.base64, 'base64');
-    slot.parts.push(bytes);
     slot.received += bytes.length;
-    if (slot.received > slot.bytes) throw new CorruptArchive('a blob is longer than its row says');
-    this.flushIfComplete();
+    if (slot.received > slot.blob.bytes) throw new CorruptArchive('a blob is longer than its row says');
+    slot.hash.update(bytes);
+    this.staging.appendChunk(slot.blob, slot.chunks++, bytes);
+    this.finishBlobs();
   }
 
-  /** Fills finished blobs into their rows (verifying each) and stages rows with no blob missing. */
-  private flushIfComplete(): void {
-    const waiting = this.waiting!;
-    for (let slot = waiting.slots[0]; slot && slot.received === slot.bytes; slot = waiting.slots[0]) {
-      const data = Buffer.concat(slot.parts, slot.bytes);
-      if (sha256Hex(data) !== slot.sha256) throw new CorruptArchive('the sha256 of a blob does not match');
-      slot.row[slot.column] = data;
-      waiting.slots.shift();
+  /** Verifies each blob whose bytes are complete (empty ones at once), in order. */
+  private finishBlobs(): void {
+    for (let slot = this.pending[0]; slot && slot.received === slot.blob.bytes; slot = this.pending[0]) {
+      if (slot.hash.digest('hex') !== slot.blob.sha256)
+        throw new CorruptArchive('the sha256 of a blob does not match');
+      this.pending.shift();
     }
-    if (waiting.slots.length > 0) return;
-    if (waiting.rows.length > 0) this.staging.insert(waiting.table, waiting.rows);
-    this.waiting = undefined;
   }
 
   end(record: Record<string, unknown>, contentSha256: string): void {
-    if (this.waiting) throw new CorruptArchive('it ends inside a blob');
+    if (this.pending.length > 0) throw new CorruptArchive('it ends inside a blob');
     if (record.sha256 !== contentSha256) throw new CorruptArchive('its sha256 does not match its content');
     const expected = isRecord(record.rows) ? record.rows : {};
     for (const table of new Set([...Object.keys(expected), ...Object.keys(this.counts)])) {
@@ -183,7 +210,7 @@ async function stageArchive(path: string, store: RunStore, staging: ArchiveStagi
     }
     if (!header) {
       header = acceptHeader(record, store, staging);
-      reader = new ArchiveReader(header, staging);
+      reader = new ArchiveReader(header, staging, staging.freeBytes());
     } else if (isRecord(record) && record.type === 'rows') reader!.rows(record);
     else if (isRecord(record) && record.type === 'chunk') reader!.chunk(record);
     else if (isRecord(record) && record.type === 'end') {
@@ -202,6 +229,8 @@ function describeFailure(path: string, error: unknown): AppFailure {
   if (error instanceof AppFailure) return new AppFailure(error.code, `${path} ${error.message}`);
   if (error instanceof CorruptArchive)
     return new AppFailure('invalid-input', `${path} is corrupt: ${error.message}`);
+  if (error instanceof InvalidArchiveRow)
+    return new AppFailure('invalid-input', `${path} cannot be imported: ${error.message}`);
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (code.startsWith('Z_') || code === 'ERR_STREAM_PREMATURE_CLOSE') {
     return new AppFailure('invalid-input', `${path} is corrupt: its compressed data is damaged or truncated`);
@@ -229,12 +258,18 @@ function describeFailure(path: string, error: unknown): AppFailure {
  * Imports the run archive at `path` into `store` as a new run and returns its id. The store is
  * changed only when the whole archive has been read and verified, in one transaction.
  */
-export async function importRunArchive(store: RunStore, path: string): Promise<ImportResult> {
+export async function importRunArchive(
+  store: RunStore,
+  path: string,
+  options: { checkpointPartBytes?: number } = {},
+): Promise<ImportResult> {
   let staging: ArchiveStaging | undefined;
   try {
     if (!looksGzipped(path))
       throw new AppFailure('invalid-input', 'is not a Decorbench run archive (not gzip data)');
-    staging = new ArchiveStaging(store.database);
+    staging = new ArchiveStaging(store.database, {
+      partBytes: options.checkpointPartBytes ?? CHECKPOINT_PART_BYTES,
+    });
     const { header, counts } = await stageArchive(path, store, staging);
     const children = RUN_TABLES.map((spec) => spec.table).filter((table) => table !== 'runs');
     const runId = staging.commit('runs', children);

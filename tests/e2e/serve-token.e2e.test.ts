@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
+import { parseRunConfig } from '../../src-main/services/runs.service';
+import type { Workbench } from '../../src-main/services/workbench';
+import { openBrowser } from '../helpers/browser';
+import { ROOT, testWorkbench, tinyConfig } from '../helpers/workbench';
+
+const TOKEN = 'e2e-access-token-0123456789';
+
+describe('a serve host with an access token, in Debian Chromium', () => {
+  let folder: string;
+  let workbench: Workbench;
+  let host: ServeHost;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-token-'));
+    workbench = testWorkbench(join(folder, 'e2e.sqlite'));
+    workbench.store.runs.create(parseRunConfig({ name: 'listed before' }));
+    host = await startServeHost({
+      workbench,
+      rendererDir: join(ROOT, 'out/renderer'),
+      port: 0,
+      token: TOKEN,
+    });
+    ({ context, page, errors: pageErrors } = await openBrowser(join(folder, 'profile')));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await host?.close();
+    await workbench?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('the printed address opens the app: its files load by the cookie, calls and events carry the token', async () => {
+    expect(host.url).toContain(`?token=${TOKEN}`);
+    await page.goto(host.url);
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
+    // A run created now reaches the page over the event stream.
+    await workbench.dispatch('runs:create', { config: tinyConfig({ name: 'created live' }) });
+    await expect.poll(() => page.getByText('created live').count()).toBeGreaterThan(0);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+    expect(await page.getByTestId('error-notice').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+
+    const port = new URL(host.url).port;
+    const cookie = (await context.cookies()).find((each) => each.name === `decorbench_token_${port}`);
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  });
+
+  it('without the token, a new browser profile gets a page that says what to open', async () => {
+    const other = await openBrowser(join(folder, 'profile-without-token'));
+    try {
+      const response = await other.page.goto(`http://127.0.0.1:${new URL(host.url).port}/`);
+      expect(response?.status()).toBe(401);
+      expect(await other.page.textContent('body')).toContain('open the address with ?token=');
+    } finally {
+      await other.context.close();
+    }
+  });
+});

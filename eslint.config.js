@@ -2,7 +2,9 @@
 //   src-shared   pure TypeScript: imports nothing of ours, no node:*, electron, vue or tfjs
 //   src-renderer Vue app: never imports src-main, node:* or electron
 //   src-main     Node: only the Electron entry (index.ts) and the preload import electron;
-//                src-main/ml is the headless ML core: no electron, sqlite, file system or services
+//                src-main/ml is the headless ML core: no electron, sqlite, file system or services,
+//                and none of datasets, compute or export (they build on it);
+//                src-main/services never import a host; src-main/storage never imports ml
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
@@ -16,6 +18,10 @@ const electron = {
 const nodeBuiltins = {
   group: ['node:*', 'fs', 'path', 'os', 'child_process'],
   message: 'Node built-ins do not run here.',
+};
+const rendererFromMain = {
+  group: ['**/src-renderer/**'],
+  message: 'The main process does not import the renderer.',
 };
 const mainFromOutside = {
   group: ['**/src-main/**', '**/src-main'],
@@ -75,9 +81,29 @@ export default tseslint.config(
   {
     files: ['src-main/**'],
     ignores: ['src-main/index.ts', 'src-main/preload/index.ts'],
+    rules: restrict([electron, rendererFromMain]),
+  },
+  {
+    // A later block replaces the rule's options for its files, so each repeats the main-wide ones.
+    files: ['src-main/services/**'],
     rules: restrict([
       electron,
-      { group: ['**/src-renderer/**'], message: 'The main process does not import the renderer.' },
+      rendererFromMain,
+      {
+        group: ['**/host/**', '**/host'],
+        message: 'Services run under either host (IPC or HTTP); hosts call services, never the reverse.',
+      },
+    ]),
+  },
+  {
+    files: ['src-main/storage/**'],
+    rules: restrict([
+      electron,
+      rendererFromMain,
+      {
+        group: ['**/ml/**', '**/ml', '@tensorflow/*'],
+        message: 'Storage keeps bytes and rows; decoding checkpoints into tensors belongs to ml or services.',
+      },
     ]),
   },
   {
@@ -91,6 +117,11 @@ export default tseslint.config(
       {
         group: ['**/storage/**', '**/services/**', '**/host/**', '**/workers/**', '**/cli/**'],
         message: 'The ML core depends on nothing above it.',
+      },
+      {
+        group: ['**/datasets/**', '**/datasets', '**/compute/**', '**/compute', '**/export/**', '**/export'],
+        message:
+          'The ML core gets data, a backend and its callers from outside: datasets, compute and export build on ml.',
       },
     ]),
   },

@@ -1,0 +1,14 @@
+// Types of ensure-test-deps.mjs for the TypeScript tests that import it.
+export interface TestPackage {
+  name: string;
+  why: string;
+  present: () => boolean;
+}
+export declare const TEST_PACKAGES: TestPackage[];
+export declare function ensureTestPackages(options?: {
+  packages?: TestPackage[];
+  isRoot?: boolean;
+  hasAptGet?: boolean;
+  run?: (command: string) => boolean;
+  log?: (line: string) => void;
+}): string[];

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Run by `npm test` before the build: the system packages the tests need. On Debian as root it
+// installs what is missing (apt-get), saying so; elsewhere it says what to install. It never
+// fails the test run itself: the tests that need a missing package fail or skip with their reason.
+//   chromium               the end-to-end tests drive Debian's Chromium (CHROMIUM_PATH overrides)
+//   python3-numpy          exports are also checked with numpy itself (skipped without it)
+//   dataset-fashion-mnist  the full dataset, read where installed (skipped without it)
+// DECORBENCH_SKIP_TEST_DEPS=1 skips the check (e.g. to run the tests without what they need).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+/** What the tests need, each with how to see whether it is there. */
+export const TEST_PACKAGES = [
+  {
+    name: 'chromium',
+    why: 'the end-to-end tests in tests/e2e',
+    present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+  },
+  {
+    name: 'python3-numpy',
+    why: 'checking exported .npy and CSV files with numpy itself',
+    present: () => spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0,
+  },
+  {
+    name: 'dataset-fashion-mnist',
+    why: 'the tests that read the full Fashion-MNIST',
+    present: () => existsSync('/usr/share/datasets/fashion-mnist'),
+  },
+];
+
+const canRun = (command) =>
+  spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Installs the missing packages when this is a Debian-like machine and we are root; returns the
+ * names still missing afterwards. `run` runs one shell command with its output on the terminal.
+ */
+export function ensureTestPackages({
+  packages = TEST_PACKAGES,
+  isRoot = process.getuid?.() === 0,
+  hasAptGet = canRun('apt-get'),
+  run = (command) => spawnSync('sh', ['-c', command], { stdio: 'inherit' }).status === 0,
+  log = (line) => console.log(line),
+} = {}) {
+  const missing = packages.filter((item) => !item.present());
+  if (missing.length === 0) return [];
+  const names = missing.map((item) => item.name).join(' ');
+  for (const item of missing) log(`Missing Debian package ${item.name} (for ${item.why}).`);
+  if (hasAptGet && isRoot) {
+    // apt's progress lines go nowhere; its errors still reach the terminal.
+    const command = `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${names} >/dev/null`;
+    log(`Installing them: ${command}`);
+    if (!run(command)) log(`apt-get failed (see above).`);
+  }
+  const stillMissing = missing.filter((item) => !item.present()).map((item) => item.name);
+  if (stillMissing.length > 0) {
+    const how = hasAptGet
+      ? `${isRoot ? '' : 'sudo '}apt-get install -y ${stillMissing.join(' ')}`
+      : `the equivalents of the Debian packages ${stillMissing.join(', ')} (or CHROMIUM_PATH=/path/to/chromium)`;
+    log(`Still missing: ${stillMissing.join(', ')}. Install them with: ${how}`);
+    log('The tests that need them will fail or be skipped.');
+  } else {
+    log(`Installed ${names}.`);
+  }
+  return stillMissing;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.env.DECORBENCH_SKIP_TEST_DEPS !== '1') ensureTestPackages();
+}

@@ -366,5 +366,5 @@ function table(results: LossBenchResult[], device: string): string {
       r.skipped ? `skipped: ${r.skipped}` : '',
     ];
   });
-  return `${formatTable(['loss', 'n', 'd', 'b', 'q', 'perm', 'median ms', 'min ms', 'cpu ms', 'peak RSS growth (x n*d*4)', 'tfjs peak', ''], rows)}\nbackend: ${results[0]?.backend ?? '-'} (${device})`;
+  return `${formatTable(['loss', 'n', 'd', 'b', 'q', 'perm', 'median ms', 'min ms', 'cpu ms', 'peak RSS over warm-up (x n*d*4)', 'tfjs peak', ''], rows)}\nbackend: ${results[0]?.backend ?? '-'} (${device})`;
 }

@@ -32,11 +32,26 @@ function serveInstead(reason) {
   console.log('Serving the same workbench to your browser instead.\n');
   const child = spawn(process.execPath, [join(root, 'out/main/serve.js'), ...extraArgs], {
     stdio: 'inherit',
+    detached: true,
   });
-  const forward = (signal) => child.kill(signal);
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
+  forwardSignals(child);
   child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+/**
+ * The host runs in its own process group (`detached`), so a Ctrl-C in the terminal reaches it once,
+ * through here, and never its workers directly: the host asks them to save a checkpoint and stop
+ * (a second Ctrl-C kills them). This script waits for the host to exit and exits with its code.
+ */
+function forwardSignals(child) {
+  const state = { signalled: false };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      state.signalled = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    });
+  }
+  return state;
 }
 
 /** The desktop app's SQLite addon must match Electron's ABI; build it on first start. */
@@ -52,11 +67,12 @@ if (!electron.binary) serveInstead(electron.hint ? `${electron.reason}.\n${elect
 else if (!hasDisplay()) serveInstead('no display (neither DISPLAY nor WAYLAND_DISPLAY is set)');
 else if (!electronSqliteReady()) serveInstead('better-sqlite3 could not be built for Electron');
 else {
-  const child = spawn(electron.binary, [root, ...extraArgs], { stdio: 'inherit' });
+  const child = spawn(electron.binary, [root, ...extraArgs], { stdio: 'inherit', detached: true });
+  const forwarded = forwardSignals(child);
   child.on('error', (error) => serveInstead(`launching ${electron.binary} failed: ${error.message}`));
   child.on('exit', (code, signal) => {
     // A crash at start-up (missing shared libraries, GPU trouble) also falls back to the browser.
-    if (code !== 0 && code !== null && !signal) serveInstead(`Electron exited with code ${code}`);
+    if (code !== 0 && code !== null && !signal && !forwarded.signalled) serveInstead(`Electron exited with code ${code}`);
     else process.exit(code ?? 0);
   });
 }

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess } from 'electron';
 import { forwardEvents, registerIpcHandlers } from './host/ipc/ipc-host';
 import { guardNavigation, isTrustedSender } from './host/ipc/renderer-guard';
+import { REPEAT_SIGNAL_MS } from './host/shutdown';
 import { findResourcesDir } from './paths';
 import { createWorkbench, type Workbench } from './services/workbench';
 import { DatabaseOpenError } from './storage/database';
@@ -96,8 +97,30 @@ app.on('window-all-closed', () => {
 let closing = false;
 app.on('will-quit', (event) => {
   if (!workbench || closing) return;
-  // Give running workers the chance to stop cleanly before the process ends.
+  // Give running workers the chance to stop cleanly (with a checkpoint) before the process ends.
   closing = true;
   event.preventDefault();
-  void workbench.close().finally(() => app.quit());
+  const running = workbench.supervisor.activeRunIds.length;
+  if (running > 0)
+    console.log(
+      `Stopping: ${running} running worker(s) asked to save a checkpoint and stop; waiting up to ${workbench.supervisor.stopTimeout / 1000} s, then they are killed.`,
+    );
+  void workbench.close({ notify: (line) => console.log(line) }).finally(() => app.quit());
 });
+
+// Ctrl-C or SIGTERM on `npm start` (scripts/start.mjs forwards them): quit through will-quit, so
+// workers save a checkpoint; a second Ctrl-C (not the same press repeated) kills them at once.
+let firstSignalMs: number | undefined;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (firstSignalMs === undefined) {
+      firstSignalMs = Date.now();
+      console.log(`Stopping (${signal}); Ctrl-C again kills running workers at once.`);
+      app.quit();
+    } else if (Date.now() - firstSignalMs >= REPEAT_SIGNAL_MS) {
+      console.log('Killing running workers now.');
+      workbench?.supervisor.killAll();
+      if (!workbench) app.exit(130);
+    }
+  });
+}

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { createHeadlessWorkbench } from './host/headless';
 import { startServeHost } from './host/http/serve-host';
 import { isLoopback } from './host/http/security';
+import { handleShutdownSignals } from './host/shutdown';
 import { DatabaseOpenError } from './storage/database';
 
 const USAGE = `Usage: npm run serve -- [options]
@@ -96,16 +97,16 @@ async function main(argv: string[]): Promise<number> {
   console.log(`Decorbench is serving at ${host.url}`);
   console.log(`Database: ${workbench.store.path}`);
   if (!isLoopback(values.host)) console.log(`Access token: ${host.token} (every API request must carry it)`);
-  console.log('Press Ctrl-C to stop.');
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  console.log('Press Ctrl-C to stop (running workers save a checkpoint first; twice to kill them).');
+  const servedHost = host;
+  handleShutdownSignals({
+    workbench,
+    say: (line) => console.log(line),
+    beforeClose: () => servedHost.close(),
+    exit: (code) => process.exit(code),
   });
-  console.log('Stopping: waiting for running workers to finish their step...');
-  await host.close();
-  await workbench.close();
-  return 0;
+  // Never settles: the shutdown handler ends the process once everything is closed.
+  return new Promise<number>(() => {});
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -6,7 +6,9 @@ import { describeIssues, fieldMessages } from '@shared/validation';
 import { assertDatasetPaths } from '../datasets/check-paths';
 import { decodeCheckpoint } from '../ml/checkpoint/format';
 import type { RunStore } from '../storage/store';
+import type { Lease } from '../storage/leases.repo';
 import type { EventBus } from './event-bus';
+import { describeHost } from './reclaim';
 import type { Supervisor } from './supervisor';
 
 type RunCalls = Omit<CallHandlers, 'system:info' | 'evaluations:list' | 'evaluations:start'>;
@@ -102,19 +104,37 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
     },
     'runs:stop': ({ runId }) => {
       const run = existingRun(runId);
-      if (!supervisor.isQueued(runId) && !supervisor.isRunning(runId)) {
-        throw new AppFailure('conflict', `Run ${runId} is ${run.status}, not queued or running`);
+      // Wherever the run is: this host's queue or worker, or another host's (asked through its lease).
+      if (supervisor.stop(runId) === 'idle') {
+        throw new AppFailure(
+          'conflict',
+          `Run ${runId} is ${run.status}; only a queued or running run can be stopped`,
+        );
       }
-      supervisor.stop(runId);
       return existingRun(runId);
     },
     'runs:delete': ({ runId }) => {
-      const run = existingRun(runId);
-      if (supervisor.isRunning(runId)) {
-        throw new AppFailure('conflict', `Run ${runId} is ${run.status}; stop it before deleting it`);
-      }
+      existingRun(runId);
+      const refuse = (lease: Lease) => {
+        const what = lease.evaluationId === null ? 'trains' : `evaluates (evaluation ${lease.evaluationId})`;
+        const owner =
+          lease.hostToken === supervisor.host.token
+            ? 'this host'
+            : describeHost(lease.ownerKind, lease.ownerPid);
+        const message = `Run ${runId} cannot be deleted: ${owner} ${what} it now; stop it first`;
+        return new AppFailure('conflict', message);
+      };
+      const held = supervisor.lease(runId);
+      if (held) throw refuse(held);
       if (supervisor.isQueued(runId)) supervisor.stop(runId);
-      store.runs.delete(runId);
+      // Checked again in the same write transaction as the delete: another host may claim it meanwhile.
+      store.database
+        .transaction(() => {
+          const lease = supervisor.lease(runId);
+          if (lease) throw refuse(lease);
+          store.runs.delete(runId);
+        })
+        .immediate();
       events.emit('run:deleted', { runId });
       return { runId };
     },

@@ -1,405 +1,344 @@
-import { toSeries } from '@shared/metrics';
-import type {
-  CheckpointInfo,
-  EvaluationKind,
-  EvaluationSettings,
-  EvaluationSummary,
-  LogLevel,
-} from '@shared/runs';
+import { randomUUID } from 'node:crypto';
+import type { LogLevel } from '@shared/runs';
+import type { HostRecord, Lease } from '../storage/leases.repo';
+import type { RunStatusChange } from '../storage/runs.repo';
 import type { RunStore } from '../storage/store';
-import { isWorkerMessage, type WorkerMessage } from '../workers/protocol';
-import type { SpawnWorker, WorkerExit, WorkerHandle } from '../workers/spawner';
+import type { SpawnWorker } from '../workers/spawner';
+import { failEvaluation } from './evaluation-messages';
 import type { EventBus } from './event-bus';
+import { applyReclaimed, announceReclaimed, type QueuedOptions } from './reclaim';
+import type { ActiveRun, RunEnding } from './run-messages';
+import { launchWorker, type LaunchOptions, type WorkerRunDeps } from './worker-run';
 
 export interface SupervisorOptions {
   store: RunStore;
   events: EventBus;
   spawn: SpawnWorker;
   resourcesDir: string;
-  /** How many runs train at once; the rest wait in the queue. */
+  /** How many workers may run at once on this database, counting every host's; the rest wait. */
   maxConcurrentRuns?: number;
   /** After a stop request, how long a worker may take to finish its step before it is killed. */
   stopTimeoutMs?: number;
   /** How many log lines a crash report quotes. */
   crashLogLines?: number;
+  /** This host as other hosts see it: `serve`, `electron` or `cli`. */
+  hostKind?: string;
+  /** `own`: start only what this host queued (a CLI command follows its own run). Default `any`. */
+  claims?: 'any' | 'own';
+  /** How often the host beats, takes stop requests, reclaims dead hosts' runs and starts queued ones. */
+  heartbeatMs?: number;
+  /** A host whose heartbeat is this much older than ours is considered gone, even if its pid lives. */
+  staleAfterMs?: number;
+  /** Whether another host's process id is alive (tests with several hosts in one process replace it). */
+  isAlive?: (pid: number) => boolean;
 }
 
-interface ActiveRun {
-  runId: number;
-  worker: WorkerHandle;
-  /** Set once the worker reported `done` or `failed`: its exit is then expected. */
-  finished: boolean;
-  stopRequested: boolean;
-  killTimer?: NodeJS.Timeout;
-  exited: Promise<void>;
-  /** Set when the worker evaluates a checkpoint instead of training. */
-  evaluationId?: number;
+export type { LaunchOptions } from './worker-run';
+
+/** What a stop request did. */
+export type StopOutcome =
+  /** It left the queue before starting. */
+  | 'dequeued'
+  /** This host's worker was asked to stop (then killed after the timeout). */
+  | 'stopping'
+  /** Another host trains it: its owner was asked through the lease. */
+  | 'asked-owner'
+  /** Nothing runs or waits for this run. */
+  | 'idle';
+
+/** Signal 0 checks that a process exists without touching it (EPERM: it exists, owned by someone else). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
- * Runs each training run in its own worker process: a FIFO queue, a concurrency limit, graceful
- * stop with a kill after a timeout, and crash detection (a worker that exits without reporting
- * marks its run failed, with exit code/signal and its last log lines, and the host keeps going).
+ * Runs each training run (or evaluation) in its own worker process. The queue and the
+ * concurrency limit live in the database, shared with every other host on the file; each worker
+ * holds a lease there that this host keeps alive with a heartbeat. Stop is graceful with a kill
+ * after a timeout; a worker that exits without reporting fails its run with its exit status and
+ * last log lines; a store write that fails ends that run, not the host.
  */
-/** How a queued run starts: afresh, or from a stored checkpoint. */
-export interface LaunchOptions {
-  resumeFromCheckpointId?: number;
-  /** Evaluate a checkpoint of the run instead of training it; the run's status is left alone. */
-  evaluation?: { id: number; kind: EvaluationKind; settings: EvaluationSettings; checkpointId: number };
-}
-
 export class Supervisor {
-  private readonly queue: number[] = [];
-  private readonly launchOptions = new Map<number, LaunchOptions>();
+  readonly host: HostRecord;
   private readonly active = new Map<number, ActiveRun>();
+  /** Runs this host queued and has not started: to notice when another host cancels one. */
+  private readonly queuedHere = new Set<number>();
   private readonly maxConcurrentRuns: number;
   private readonly stopTimeoutMs: number;
-  private readonly crashLogLines: number;
+  private readonly context: WorkerRunDeps;
+  private readonly timer: NodeJS.Timeout;
+  private lastBeatMs = Date.now();
   private closed = false;
+  private notify: ((line: string) => void) | undefined;
+  /** Runs found interrupted (their host gone) when this host opened the database. */
+  readonly interruptedAtStart: number[];
 
   constructor(private readonly options: SupervisorOptions) {
     this.maxConcurrentRuns = Math.max(1, options.maxConcurrentRuns ?? 1);
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
-    this.crashLogLines = options.crashLogLines ?? 20;
+    this.host = {
+      token: randomUUID(),
+      pid: process.pid,
+      kind: options.hostKind ?? 'serve',
+      claims: options.claims ?? 'any',
+    };
+    this.context = {
+      store: options.store,
+      events: options.events,
+      log: (runId, level, message) => this.log(runId, level, message),
+      emitStatus: (runId) => this.emitStatus(runId),
+      finish: (runId, ending) => this.finish(runId, ending),
+      spawn: options.spawn,
+      resourcesDir: options.resourcesDir,
+      crashLogLines: options.crashLogLines ?? 20,
+      hostToken: this.host.token,
+      notify: (line) => this.notify?.(line),
+      guard: (what, operation) => this.guard(what, operation),
+    };
+    options.store.leases.registerHost(this.host);
+    this.interruptedAtStart = this.sweep(true);
+    this.timer = setInterval(() => this.tick(), options.heartbeatMs ?? 1000);
+    this.timer.unref();
   }
 
   get concurrency(): number {
     return this.maxConcurrentRuns;
   }
 
-  isQueued(runId: number): boolean {
-    return this.queue.includes(runId);
+  get stopTimeout(): number {
+    return this.stopTimeoutMs;
   }
 
+  /** Runs whose workers this host runs now. */
+  get activeRunIds(): number[] {
+    return [...this.active.keys()];
+  }
+
+  /** Where the host says how runs end after a stop (its terminal); `shutdown` may set it too. */
+  setNotifier(notify: ((line: string) => void) | undefined): void {
+    this.notify = notify;
+  }
+
+  /** Waiting in the shared queue (queued by any host). */
+  isQueued(runId: number): boolean {
+    return this.options.store.leases.queueEntry(runId) !== undefined;
+  }
+
+  /** This host runs a worker for the run. */
   isRunning(runId: number): boolean {
     return this.active.has(runId);
   }
 
-  /** The OS process id of a run's worker, while it has one. */
+  /** A worker of any host holds the run, or it waits in the queue. */
+  isBusy(runId: number): boolean {
+    return this.isRunning(runId) || this.isQueued(runId) || this.lease(runId) !== undefined;
+  }
+
+  /** The lease of whichever host runs a worker for the run. */
+  lease(runId: number): Lease | undefined {
+    return this.options.store.leases.lease(runId);
+  }
+
+  /** The OS process id of a run's worker, while this host has one. */
   workerPid(runId: number): number | undefined {
     return this.active.get(runId)?.worker.pid;
   }
 
   enqueue(runId: number, options: LaunchOptions = {}): void {
-    if (this.closed || this.isQueued(runId) || this.isRunning(runId)) return;
-    this.queue.push(runId);
-    this.launchOptions.set(runId, options);
-    if (options.evaluation) {
-      this.pump();
-      return;
-    }
-    this.setStatus(runId, {
-      status: 'queued',
-      error: null,
-      endedAt: null,
-      exitCode: null,
-      exitSignal: null,
-      ownerPid: process.pid,
-    });
+    const { store } = this.options;
+    if (this.closed || this.isBusy(runId)) return;
+    // Evaluations and the CLI's runs are this host's to start; other runs any app or serve host may start.
+    const exclusive = options.evaluation !== undefined || this.host.claims === 'own';
+    store.database.transaction(() => {
+      store.leases.enqueue(runId, this.host.token, exclusive, options);
+      if (!options.evaluation)
+        store.runs.setStatus(runId, {
+          status: 'queued',
+          error: null,
+          endedAt: null,
+          exitCode: null,
+          exitSignal: null,
+          ownerPid: process.pid,
+        });
+    })();
+    this.queuedHere.add(runId);
+    if (!options.evaluation) this.emitStatus(runId);
     this.pump();
   }
 
-  /** Stops a run: a queued run leaves the queue, a running one is asked to stop, then killed. */
-  stop(runId: number): void {
-    const index = this.queue.indexOf(runId);
-    if (index >= 0) {
-      this.queue.splice(index, 1);
-      const evaluation = this.launchOptions.get(runId)?.evaluation;
-      this.launchOptions.delete(runId);
-      if (evaluation) this.failEvaluation(evaluation.id, 'Cancelled before it started');
-      else this.finish(runId, { status: 'stopped' });
-      return;
-    }
+  /**
+   * Stops a run wherever it is: a queued run leaves the queue, this host's worker is asked to
+   * stop (then killed), and another host's worker is asked through its lease.
+   */
+  stop(runId: number): StopOutcome {
     const run = this.active.get(runId);
-    if (!run || run.stopRequested || run.finished) return;
+    if (run) {
+      this.stopLocal(run);
+      return 'stopping';
+    }
+    const { store } = this.options;
+    const entry = store.leases.dequeue(runId);
+    if (entry) {
+      this.queuedHere.delete(runId);
+      const evaluationId = (entry.options as QueuedOptions).evaluation?.id;
+      if (evaluationId !== undefined)
+        failEvaluation(this.context, evaluationId, 'Cancelled before it started');
+      else this.finish(runId, { status: 'stopped' });
+      return 'dequeued';
+    }
+    const lease = store.leases.lease(runId);
+    if (lease && lease.hostToken !== this.host.token && store.leases.requestStop(runId)) {
+      if (lease.evaluationId === null) this.setStatus(runId, { status: 'stopping' });
+      return 'asked-owner';
+    }
+    return 'idle';
+  }
+
+  /**
+   * Closes the host: its workers are asked to stop and save a checkpoint (killed after the stop
+   * timeout), its evaluations and the runs only it would start leave the queue, shared queue
+   * entries stay queued for the next host, and its host row goes. `notify` hears each ending.
+   */
+  async shutdown(options: { notify?: (line: string) => void } = {}): Promise<void> {
+    const { store } = this.options;
+    this.closed = true;
+    if (options.notify) this.notify = options.notify;
+    for (const entry of this.guard('cancel queue entries', () => store.leases.queue()) ?? []) {
+      if (entry.hostToken !== this.host.token || !entry.exclusive) continue;
+      this.guard('cancel a queue entry', () => {
+        store.leases.dequeue(entry.runId);
+        const evaluationId = (entry.options as QueuedOptions).evaluation?.id;
+        if (evaluationId !== undefined)
+          failEvaluation(this.context, evaluationId, 'Cancelled: the application stopped');
+        else this.setStatus(entry.runId, { status: 'created', ownerPid: null });
+      });
+    }
+    const exits = [...this.active.values()].map((run) => run.exited);
+    for (const run of this.active.values()) this.stopLocal(run);
+    await Promise.all(exits);
+    clearInterval(this.timer);
+    this.guard('unregister the host', () => store.leases.unregisterHost(this.host.token));
+  }
+
+  /** Kills every worker of this host at once (a second Ctrl-C); their runs end `stopped`. */
+  killAll(): void {
+    for (const run of this.active.values()) {
+      run.stopRequested = true;
+      run.worker.kill();
+    }
+  }
+
+  private stopLocal(run: ActiveRun): void {
+    if (run.stopRequested || run.finished) return;
+    run.stopRequested = true;
     if (run.evaluationId !== undefined) {
       // An evaluation has nothing to save: end it at once.
-      run.stopRequested = true;
       run.worker.kill();
       return;
     }
-    run.stopRequested = true;
-    this.setStatus(runId, { status: 'stopping' });
+    this.setStatus(run.runId, { status: 'stopping' });
     run.worker.send({ type: 'stop' });
     run.killTimer = setTimeout(() => {
-      this.log(runId, 'warn', `The worker did not stop within ${this.stopTimeoutMs} ms and was killed`);
+      const text = `The worker did not stop within ${this.stopTimeoutMs / 1000} s and was killed`;
+      this.log(run.runId, 'warn', text);
+      this.notify?.(`Run ${run.runId}: ${text.toLowerCase()}`);
       run.worker.kill();
     }, this.stopTimeoutMs);
   }
 
-  /** Stops everything (queued runs go back to `created`) and waits for the workers to exit. */
-  async shutdown(): Promise<void> {
-    this.closed = true;
-    for (const runId of this.queue.splice(0)) {
-      const evaluation = this.launchOptions.get(runId)?.evaluation;
-      if (evaluation) this.failEvaluation(evaluation.id, 'Cancelled: the application stopped');
-      else this.setStatus(runId, { status: 'created', ownerPid: null });
-    }
-    const exits = [...this.active.values()].map((run) => run.exited);
-    for (const runId of [...this.active.keys()]) this.stop(runId);
-    await Promise.all(exits);
-  }
-
-  private pump(): void {
-    while (!this.closed && this.active.size < this.maxConcurrentRuns && this.queue.length > 0) {
-      this.launch(this.queue.shift()!);
-    }
-  }
-
-  private launch(runId: number): void {
+  /** The heartbeat: keeps leases alive, takes stop requests, reclaims dead hosts' runs, starts queued ones. */
+  private tick(): void {
     const { store } = this.options;
-    const config = store.runs.config(runId);
-    const options = this.launchOptions.get(runId) ?? {};
-    this.launchOptions.delete(runId);
-    if (!config) return; // deleted while queued
-    const { evaluation } = options;
-    const checkpointId = evaluation?.checkpointId ?? options.resumeFromCheckpointId;
-    let checkpoint: { step: number; checkpoint: Uint8Array } | undefined;
-    if (checkpointId !== undefined) {
-      try {
-        const { info, data } = store.checkpoints.load(checkpointId);
-        checkpoint = { step: info.step, checkpoint: new Uint8Array(data) };
-      } catch (error) {
-        const message = `Cannot load the checkpoint: ${(error as Error).message}`;
-        if (evaluation) this.failEvaluation(evaluation.id, message);
-        else this.finish(runId, { status: 'failed', error: message });
-        return;
+    this.guard('beat', () => {
+      const previousBeatMs = this.lastBeatMs;
+      this.lastBeatMs = Date.now();
+      if (!store.leases.heartbeat(this.host.token, this.lastBeatMs)) store.leases.registerHost(this.host);
+      for (const runId of store.leases.stopRequestsFor(this.host.token)) {
+        const run = this.active.get(runId);
+        if (run) this.stopLocal(run);
       }
-    }
-    let worker: WorkerHandle;
-    try {
-      worker = this.options.spawn({ name: `run-${runId}` });
-    } catch (error) {
-      const message = `Could not start a worker process: ${String(error)}`;
-      if (evaluation) this.failEvaluation(evaluation.id, message);
-      else this.finish(runId, { status: 'failed', error: message });
-      return;
-    }
-    let resolveExit!: () => void;
-    const run: ActiveRun = {
-      runId,
-      worker,
-      finished: false,
-      stopRequested: false,
-      exited: new Promise((resolve) => (resolveExit = resolve)),
-      ...(evaluation ? { evaluationId: evaluation.id } : {}),
-    };
-    this.active.set(runId, run);
-    if (evaluation) {
-      this.log(
-        runId,
-        'info',
-        `Evaluation ${evaluation.id} (${evaluation.kind}) of step ${checkpoint?.step}: worker ${worker.pid ?? '?'} started`,
-      );
-    } else {
-      // A resumed run keeps its first start time: its duration spans the whole run.
-      const started = checkpoint ? {} : { startedAt: Date.now() };
-      this.setStatus(runId, { status: 'running', ...started, endedAt: null });
-      this.log(runId, 'info', `Worker process ${worker.pid ?? '?'} started`);
-    }
-    worker.onMessage((message) => this.handleMessage(run, message));
-    worker.onExit((exit) => {
-      this.handleExit(run, exit);
-      resolveExit();
-    });
-    if (checkpoint && !evaluation)
-      this.log(runId, 'info', `Resuming from the checkpoint of step ${checkpoint.step}`);
-    worker.send({
-      type: 'start',
-      runId,
-      config,
-      resourcesDir: this.options.resourcesDir,
-      ...(checkpoint && !evaluation ? { resume: checkpoint } : {}),
-      ...(checkpoint && evaluation
-        ? {
-            evaluation: {
-              id: evaluation.id,
-              kind: evaluation.kind,
-              settings: evaluation.settings,
-              ...checkpoint,
-            },
-          }
-        : {}),
-    });
-  }
-
-  private handleMessage(run: ActiveRun, message: unknown): void {
-    if (!isWorkerMessage(message)) return;
-    const { store, events } = this.options;
-    const { runId } = run;
-    const msg: WorkerMessage = message;
-    if (run.evaluationId !== undefined) {
-      this.handleEvaluationMessage(run, run.evaluationId, msg);
-      return;
-    }
-    switch (msg.type) {
-      case 'started':
-        store.runs.setBackend(runId, msg.backend, msg.device, msg.backendNotes);
-        this.log(runId, 'info', `Backend ${msg.backend} (${msg.device})`);
-        for (const note of msg.backendNotes) this.log(runId, 'info', `Skipped ${note}`);
-        this.emitStatus(runId);
-        break;
-      case 'progress':
-        store.runs.setProgress(runId, msg.progress);
-        events.emit('run:progress', { runId, progress: msg.progress });
-        break;
-      case 'metrics': {
-        store.metrics.append(runId, msg.points);
-        // kNN accuracy reaches the run's results as soon as it is measured (lists show it live).
-        const knn = msg.points.filter((point) => point.name === 'knn/top1');
-        if (knn.length > 0) {
-          const latest = knn.at(-1)!;
-          const initial = knn.find((point) => point.step === 0);
-          store.runs.mergeResults(runId, {
-            latestKnnTop1: latest.value,
-            ...(initial ? { initialKnnTop1: initial.value } : {}),
-          });
+      this.sweep(false, previousBeatMs);
+      // A lease whose release failed (a write error at the worker's exit) would hold a slot forever.
+      for (const lease of store.leases.leases())
+        if (lease.hostToken === this.host.token && !this.active.has(lease.runId))
+          store.leases.release(lease.runId, this.host.token);
+      for (const runId of this.queuedHere) {
+        // Another host cancelled (or started) a run this host queued: followers hear of it.
+        if (!this.active.has(runId) && !store.leases.queueEntry(runId)) {
+          this.queuedHere.delete(runId);
           this.emitStatus(runId);
         }
-        events.emit('run:metrics', { runId, series: toSeries(msg.points) });
-        break;
       }
-      case 'log':
-        this.log(runId, msg.level, msg.message);
-        break;
-      case 'checkpoint': {
-        const { keepLast, keepBest } = store.runs.config(runId)?.checkpoint ?? {
-          keepLast: 3,
-          keepBest: true,
-        };
-        let saved: CheckpointInfo;
-        try {
-          saved = store.checkpoints.save(
-            runId,
-            {
-              step: msg.step,
-              epoch: msg.epoch,
-              format: msg.format,
-              data: msg.data,
-              reason: msg.reason,
-              ...(msg.knnTop1 === undefined ? {} : { knnTop1: msg.knnTop1 }),
-            },
-            { keepLast, keepBest },
-          );
-        } catch (error) {
-          // E.g. a full disk: the run fails with the reason; the host and other runs go on.
-          const message = `The checkpoint of step ${msg.step} could not be stored: ${error instanceof Error ? error.message : String(error)}`;
-          run.worker.send({ type: 'checkpoint-failed', step: msg.step, message });
-          break;
-        }
-        this.log(
-          runId,
-          'info',
-          `Checkpoint at step ${saved.step} (${(saved.sizeBytes / 2 ** 20).toFixed(1)} MiB, ${msg.reason})`,
-        );
-        run.worker.send({ type: 'checkpoint-saved', step: msg.step });
-        break;
-      }
-      case 'done':
-        run.finished = true;
-        store.runs.mergeResults(runId, msg.results);
-        this.finish(runId, { status: msg.outcome === 'completed' ? 'completed' : 'stopped' });
-        break;
-      case 'failed':
-        run.finished = true;
-        this.log(runId, 'error', msg.message);
-        this.finish(runId, { status: 'failed', error: msg.message });
-        break;
-    }
-  }
-
-  /** An evaluation job's messages: progress and results go to the evaluation, not the run. */
-  private handleEvaluationMessage(run: ActiveRun, evaluationId: number, msg: WorkerMessage): void {
-    const { store } = this.options;
-    switch (msg.type) {
-      case 'log':
-        this.log(run.runId, msg.level, `[evaluation ${evaluationId}] ${msg.message}`);
-        break;
-      case 'evaluation-progress': {
-        const summary = store.evaluations.get(evaluationId);
-        const progress = { done: msg.done, total: msg.total, stage: msg.stage };
-        if (summary) this.options.events.emit('run:evaluation', { ...summary, progress });
-        break;
-      }
-      case 'evaluation-done':
-        run.finished = true;
-        store.evaluations.complete(evaluationId, msg.results, msg.grid);
-        this.emitEvaluation(evaluationId);
-        break;
-      case 'failed':
-        run.finished = true;
-        this.failEvaluation(evaluationId, msg.message);
-        break;
-      default:
-        break;
-    }
-  }
-
-  private failEvaluation(evaluationId: number, error: string): void {
-    const summary = this.options.store.evaluations.get(evaluationId);
-    if (!summary) return;
-    this.options.store.evaluations.fail(evaluationId, error);
-    this.log(summary.runId, 'error', `[evaluation ${evaluationId}] ${error}`);
-    this.emitEvaluation(evaluationId);
-  }
-
-  private emitEvaluation(evaluationId: number): void {
-    const summary: EvaluationSummary | undefined = this.options.store.evaluations.get(evaluationId);
-    if (summary) this.options.events.emit('run:evaluation', summary);
-  }
-
-  private handleExit(run: ActiveRun, exit: WorkerExit): void {
-    const { runId } = run;
-    clearTimeout(run.killTimer);
-    this.active.delete(runId);
-    const store = this.options.store;
-    if (run.evaluationId !== undefined) {
-      if (!run.finished) {
-        const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-        this.failEvaluation(
-          run.evaluationId,
-          run.stopRequested ? 'Cancelled' : `The worker process crashed (${how})`,
-        );
-      }
-      this.pump();
-      return;
-    }
-    if (!run.finished && store.runs.summary(runId)) {
-      const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-      if (run.stopRequested) {
-        this.log(runId, 'warn', `Worker ended by ${how} after a stop request`);
-        this.finish(runId, { status: 'stopped', exitCode: exit.code, exitSignal: exit.signal });
-      } else {
-        const tail = store.logs
-          .tail(runId, this.crashLogLines)
-          .map((line) => `  ${line.message}`)
-          .join('\n');
-        const error = `The worker process crashed (${how}).${tail ? `\nLast log lines:\n${tail}` : ''}`;
-        this.log(runId, 'error', `The worker process crashed (${how})`);
-        this.finish(runId, { status: 'failed', error, exitCode: exit.code, exitSignal: exit.signal });
-      }
-    } else {
-      store.runs.setExit(runId, exit.code, exit.signal);
-    }
+    });
     this.pump();
   }
 
-  private finish(
-    runId: number,
-    change: {
-      status: 'completed' | 'stopped' | 'failed';
-      error?: string;
-      exitCode?: number | null;
-      exitSignal?: string | null;
-    },
-  ): void {
-    this.setStatus(runId, { ...change, endedAt: Date.now(), ownerPid: null });
+  /** Takes back what dead hosts held; returns the runs it marked interrupted. */
+  private sweep(starting: boolean, previousBeatMs = Date.now()): number[] {
+    const { store } = this.options;
+    const staleBefore = previousBeatMs - (this.options.staleAfterMs ?? 60_000);
+    // Our own pid cannot belong to another host: a row with it is left from a dead one.
+    const isAlive = this.options.isAlive ?? ((pid: number) => pid !== process.pid && isProcessAlive(pid));
+    let changed: ReturnType<typeof applyReclaimed> | undefined;
+    store.leases.reclaimDead(
+      this.host.token,
+      { isAlive, staleBefore },
+      (reclaimed) =>
+        (changed = applyReclaimed(store, reclaimed, {
+          ...this.host,
+          starting,
+          activeRunIds: this.activeRunIds,
+        })),
+    );
+    if (changed) announceReclaimed(this.context, changed);
+    return changed?.interrupted ?? [];
   }
 
-  private setStatus(runId: number, change: Parameters<RunStore['runs']['setStatus']>[1]): void {
-    if (!this.options.store.runs.summary(runId)) return;
-    this.options.store.runs.setStatus(runId, change);
-    this.emitStatus(runId);
+  private pump(): void {
+    const { store } = this.options;
+    while (!this.closed) {
+      const claimed = this.guard('start a queued run', () =>
+        store.leases.claimNext(this.host, this.maxConcurrentRuns, (entry) => {
+          const options = entry.options as LaunchOptions;
+          if (!options.evaluation) {
+            // A resumed run keeps its first start time: its duration spans the whole run.
+            const started = options.resumeFromCheckpointId === undefined ? { startedAt: Date.now() } : {};
+            store.runs.setStatus(entry.runId, {
+              status: 'running',
+              ...started,
+              endedAt: null,
+              ownerPid: process.pid,
+            });
+          }
+        }),
+      );
+      if (!claimed) return;
+      const { runId, options } = claimed.entry;
+      this.queuedHere.delete(runId);
+      const run = launchWorker(this.context, runId, options as LaunchOptions, () => {
+        this.active.delete(runId);
+        this.pump();
+      });
+      if (run) this.active.set(runId, run);
+    }
+  }
+
+  private finish(runId: number, ending: RunEnding): void {
+    this.setStatus(runId, { ...ending, endedAt: Date.now(), ownerPid: null });
+  }
+
+  /** Status writes never throw: a host that cannot write says so on its terminal and goes on. */
+  private setStatus(runId: number, change: RunStatusChange): void {
+    this.guard(`set run ${runId} ${change.status}`, () => {
+      if (!this.options.store.runs.summary(runId)) return;
+      this.options.store.runs.setStatus(runId, change);
+      this.emitStatus(runId);
+    });
   }
 
   private emitStatus(runId: number): void {
@@ -408,8 +347,22 @@ export class Supervisor {
   }
 
   private log(runId: number, level: LogLevel, message: string): void {
-    if (!this.options.store.runs.summary(runId)) return;
-    const line = this.options.store.logs.append(runId, level, message);
-    this.options.events.emit('run:log', { runId, lines: [line] });
+    this.guard(`log for run ${runId}`, () => {
+      if (!this.options.store.runs.summary(runId)) return;
+      const line = this.options.store.logs.append(runId, level, message);
+      this.options.events.emit('run:log', { runId, lines: [line] });
+    });
+  }
+
+  /** Runs a store operation of the host's own bookkeeping; a failure is reported, not thrown. */
+  private guard<T>(what: string, operation: () => T): T | undefined {
+    try {
+      return operation();
+    } catch (error) {
+      console.error(
+        `Decorbench could not ${what}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
   }
 }

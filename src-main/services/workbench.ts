@@ -5,7 +5,7 @@ import { createDispatcher, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
 import { createEvaluationHandlers } from './evaluations.service';
 import { createRunHandlers } from './runs.service';
-import { Supervisor } from './supervisor';
+import { isProcessAlive, Supervisor } from './supervisor';
 import { systemInfo } from './system.service';
 
 export interface WorkbenchOptions {
@@ -16,6 +16,10 @@ export interface WorkbenchOptions {
   appVersion?: string;
   maxConcurrentRuns?: number;
   stopTimeoutMs?: number;
+  /** How often the host beats and looks at the shared queue (ms). */
+  heartbeatMs?: number;
+  /** Whether another host's pid is alive; tests that open several hosts in one process replace it. */
+  isHostAlive?: (pid: number) => boolean;
   /** better-sqlite3 addon for a non-Node ABI (Electron). */
   sqliteBinding?: string;
 }
@@ -27,36 +31,41 @@ export interface Workbench {
   supervisor: Supervisor;
   handlers: CallHandlers;
   dispatch: Dispatch;
-  /** Runs the previous process left running, now marked `interrupted`. */
+  /** Runs whose host died while they ran, found and marked `interrupted` at start. */
   interruptedAtStart: number[];
-  close(): Promise<void>;
-}
-
-/** Signal 0 checks that a process exists without touching it (EPERM: it exists, owned by someone else). */
-function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  /**
+   * Stops this host's workers (each saves a checkpoint; killed after the stop timeout), leaves
+   * shared queued runs queued, and closes the store. `notify` hears how each run ended.
+   */
+  close(options?: { notify?: (line: string) => void }): Promise<void>;
 }
 
 /** The composition root of the services: opens the store, repairs it, and wires the handlers. */
 export function createWorkbench(options: WorkbenchOptions): Workbench {
   const store = RunStore.open(options.databasePath, { nativeBinding: options.sqliteBinding });
-  const { interrupted } = store.runs.recoverAfterRestart(isProcessAlive);
-  store.evaluations.failUnfinished();
   const events = new EventBus();
-  const supervisor = new Supervisor({
-    store,
-    events,
-    spawn: options.spawn,
-    resourcesDir: options.resourcesDir,
-    maxConcurrentRuns: options.maxConcurrentRuns,
-    stopTimeoutMs: options.stopTimeoutMs,
-  });
+  let supervisor: Supervisor;
+  try {
+    // Registers this host and takes back what dead hosts held (their runs become `interrupted`).
+    supervisor = new Supervisor({
+      store,
+      events,
+      spawn: options.spawn,
+      resourcesDir: options.resourcesDir,
+      maxConcurrentRuns: options.maxConcurrentRuns,
+      stopTimeoutMs: options.stopTimeoutMs,
+      hostKind: options.host,
+      // A CLI command follows its own run: it must not start runs queued in the app.
+      claims: options.host === 'cli' ? 'own' : 'any',
+      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+      ...(options.isHostAlive ? { isAlive: options.isHostAlive } : {}),
+    });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  // Queued runs whose queue entry is lost (none since leases) go back to `created`.
+  const { interrupted } = store.runs.recoverAfterRestart(isProcessAlive);
   const handlers: CallHandlers = {
     ...createRunHandlers(store, supervisor, events),
     ...createEvaluationHandlers(store, supervisor, events),
@@ -74,9 +83,9 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     supervisor,
     handlers,
     dispatch: createDispatcher(handlers),
-    interruptedAtStart: interrupted,
-    close: async () => {
-      await supervisor.shutdown();
+    interruptedAtStart: [...supervisor.interruptedAtStart, ...interrupted],
+    close: async (closeOptions = {}) => {
+      await supervisor.shutdown(closeOptions);
       store.close();
     },
   };

@@ -119,6 +119,53 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'one run queue and one concurrency limit per database: hosts, queue entries, leases',
+    sql: `
+      -- Every open host (the app, serve mode, a CLI command) with its process id and a heartbeat;
+      -- a row whose process is gone or whose heartbeat is stale belongs to a host that died.
+      CREATE TABLE hosts (
+        token        TEXT PRIMARY KEY,
+        pid          INTEGER NOT NULL,
+        kind         TEXT NOT NULL,
+        -- 'any': takes any shared queue entry; 'own': only what it queued itself (the CLI).
+        claims       TEXT NOT NULL CHECK (claims IN ('any', 'own')),
+        started_at   INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL
+      );
+
+      -- The queue, shared by every host on this file: oldest first. Launch options (a checkpoint
+      -- to resume from, an evaluation) travel as JSON so any host can start the entry.
+      CREATE TABLE run_queue (
+        run_id       INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        queued_at    INTEGER NOT NULL,
+        host_token   TEXT NOT NULL,
+        -- 1: only the host that queued it starts it (a CLI command follows its own run).
+        exclusive    INTEGER NOT NULL DEFAULT 0,
+        options_json TEXT NOT NULL DEFAULT '{}'
+      );
+
+      -- One row per worker process, whichever host runs it: the concurrency limit counts these.
+      -- No cascade: a leased run cannot be deleted under its worker.
+      CREATE TABLE run_leases (
+        run_id         INTEGER PRIMARY KEY REFERENCES runs (id),
+        host_token     TEXT NOT NULL,
+        owner_pid      INTEGER NOT NULL,
+        owner_kind     TEXT NOT NULL,
+        evaluation_id  INTEGER,
+        worker_pid     INTEGER,
+        acquired_at    INTEGER NOT NULL,
+        heartbeat_at   INTEGER NOT NULL,
+        -- Set by another host that was asked to stop this run; the owner stops it on its next beat.
+        stop_requested INTEGER NOT NULL DEFAULT 0
+      );
+
+      -- Runs queued before this version wait in the new queue, for any host to start.
+      INSERT INTO run_queue (run_id, queued_at, host_token)
+        SELECT id, created_at, 'before-version-4' FROM runs WHERE status = 'queued';
+    `,
+  },
 ];
 
 /** Brings the database to the newest schema version, each migration in its own transaction. */

@@ -187,7 +187,9 @@ export class RunsRepository {
     return this.database.transaction(() => {
       const orphans = this.database
         .prepare<[], { id: number; status: RunStatus; owner_pid: number | null }>(
-          `SELECT id, status, owner_pid FROM runs WHERE status IN ('queued', 'running', 'stopping')`,
+          // Runs in the shared queue or under a lease are the leases' business (leases.repo.ts).
+          `SELECT id, status, owner_pid FROM runs WHERE status IN ('queued', 'running', 'stopping')
+             AND id NOT IN (SELECT run_id FROM run_queue) AND id NOT IN (SELECT run_id FROM run_leases)`,
         )
         .all()
         .filter((row) => row.owner_pid === null || !isAlive(row.owner_pid));

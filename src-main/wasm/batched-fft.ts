@@ -1,5 +1,5 @@
-import { buildModule, FunctionBuilder, type Local } from '../../../wasm/emitter';
-import { wasmApi } from '../../../wasm/wasm-api';
+import { buildModule, FunctionBuilder, i32Params, type Local } from './emitter';
+import { wasmApi } from './wasm-api';
 
 /**
  * WebAssembly SIMD kernels for FFTs of 4 rows at once. Layout ("4 lanes"): complex element j
@@ -12,19 +12,9 @@ import { wasmApi } from '../../../wasm/wasm-api';
 const ELEMENT = 32;
 
 function radix4Stage(): FunctionBuilder {
-  const f = new FunctionBuilder('radix4', ['i32', 'i32', 'i32', 'i32', 'i32']);
-  const [src, dst, tw, m, s] = [f.param(0), f.param(1), f.param(2), f.param(3), f.param(4)];
-  const [q, k, span, step, inBase, outBase, a, o, twq] = [
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-  ];
+  const f = new FunctionBuilder('radix4', i32Params(5));
+  const [src, dst, tw, m, s] = f.paramList();
+  const [q, k, span, step, inBase, outBase, a, o, twq] = f.locals('i32', 9);
   const v = () => f.local('v128');
   const [w1r, w1i, w2r, w2i, w3r, w3i] = [v(), v(), v(), v(), v(), v()];
   const [ar, ai, br, bi, cr, ci, dr, di] = [v(), v(), v(), v(), v(), v(), v(), v()];
@@ -100,18 +90,9 @@ function storeProduct(f: FunctionBuilder, address: Local, ur: Local, ui: Local, 
 }
 
 function radix2Stage(): FunctionBuilder {
-  const f = new FunctionBuilder('radix2', ['i32', 'i32', 'i32', 'i32', 'i32']);
-  const [src, dst, tw, m, s] = [f.param(0), f.param(1), f.param(2), f.param(3), f.param(4)];
-  const [q, k, span, step, inBase, outBase, a, o] = [
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-    f.local('i32'),
-  ];
+  const f = new FunctionBuilder('radix2', i32Params(5));
+  const [src, dst, tw, m, s] = f.paramList();
+  const [q, k, span, step, inBase, outBase, a, o] = f.locals('i32', 8);
   const v = () => f.local('v128');
   const [wr, wi, ar, ai, br, bi, dr, di] = [v(), v(), v(), v(), v(), v(), v(), v()];
   f.get(s).get(m).mul().i32(ELEMENT).mul().set(span);
@@ -174,9 +155,9 @@ function spectrumLocals(f: FunctionBuilder) {
  * per bin): cross: conj(X) Y (re, im); auto: |X|^2 and |Y|^2.
  */
 function accumulate(): FunctionBuilder {
-  const f = new FunctionBuilder('accumulate', ['i32', 'i32', 'i32', 'i32', 'i32']);
-  const [z, acc, d, bins, auto] = [f.param(0), f.param(1), f.param(2), f.param(3), f.param(4)];
-  const [bin, mirror, at] = [f.local('i32'), f.local('i32'), f.local('i32')];
+  const f = new FunctionBuilder('accumulate', i32Params(5));
+  const [z, acc, d, bins, auto] = f.paramList();
+  const [bin, mirror, at] = f.locals('i32', 3);
   const half = f.local('v128');
   const s = spectrumLocals(f);
   f.f32(0.5).splat().set(half);
@@ -252,9 +233,9 @@ function accumulate(): FunctionBuilder {
  * dY = w[2f + 1] Y. Writes conj(V), V[f] = dX + i dY and V[-f] = conj(dX) + i conj(dY).
  */
 function multiply(): FunctionBuilder {
-  const f = new FunctionBuilder('multiply', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [z, w, out, d, bins, auto] = [f.param(0), f.param(1), f.param(2), f.param(3), f.param(4), f.param(5)];
-  const [bin, mirror, at] = [f.local('i32'), f.local('i32'), f.local('i32')];
+  const f = new FunctionBuilder('multiply', i32Params(6));
+  const [z, w, out, d, bins, auto] = f.paramList();
+  const [bin, mirror, at] = f.locals('i32', 3);
   const v = () => f.local('v128');
   const [half, a, c, gxr, gxi, gyr, gyi] = [v(), v(), v(), v(), v(), v(), v()];
   const s = spectrumLocals(f);

@@ -3,6 +3,12 @@
  * without a toolchain (https://webassembly.github.io/spec/core/binary/). Functions are
  * written as stack code through `FunctionBuilder`; `buildModule` wraps them in a module
  * that imports its memory as env.memory and exports every function by name.
+ *
+ * src-main/wasm is the one home of generated WebAssembly: this emitter and every kernel's
+ * builder (transpose-plane, im2col, max-pool-grad for the tfjs wasm backend; batched-fft and
+ * relaxed-passes for the relaxed losses). It imports nothing of ours outside itself, so both
+ * compute/ and ml/ may use it; instantiating a module stays with its user (compute/wasm-kernels/
+ * heap-module.ts, ml/fft/batched-plan.ts, ml/losses/relaxed/simd-memory.ts).
  */
 
 export type ValueType = 'i32' | 'f32' | 'v128';
@@ -56,29 +62,36 @@ export type Tuple<T, N extends number, Built extends T[] = []> = Built['length']
   ? Built
   : Tuple<T, N, [...Built, T]>;
 
-/** Stack code for one function; every method appends instructions and returns `this`. */
-export class FunctionBuilder {
+/** `count` parameters of type i32 (most kernels take only byte addresses and sizes). */
+export function i32Params<N extends number>(count: N): Tuple<'i32', N> {
+  return Array.from({ length: count }, () => 'i32') as Tuple<'i32', N>;
+}
+
+/**
+ * Stack code for one function; every method appends instructions and returns `this`.
+ * Parameters are declared once, as a tuple of types (`i32Params(5)`, `[...i32Params(7),
+ * 'f32', 'f32']`), and read back as named locals with `paramList()`:
+ *
+ *   const f = new FunctionBuilder('scale', [...i32Params(2), 'f32']);
+ *   const [input, count, factor] = f.paramList();
+ */
+export class FunctionBuilder<const Params extends readonly ValueType[] = readonly ValueType[]> {
   readonly code: number[] = [];
   private readonly declared: ValueType[] = [];
 
   constructor(
     readonly exportName: string,
-    readonly params: ValueType[],
+    readonly params: Params,
   ) {}
 
-  /** The i-th parameter. */
-  param(index: number): Local {
-    return index as Local;
+  /** Every parameter as a local, in declaration order (one per declared type). */
+  paramList(): { -readonly [K in keyof Params]: Local } {
+    return this.params.map((_, index) => index as Local) as { -readonly [K in keyof Params]: Local };
   }
 
   local(type: ValueType): Local {
     this.declared.push(type);
     return (this.params.length + this.declared.length - 1) as Local;
-  }
-
-  /** The first `count` parameters. */
-  paramList<N extends number>(count: N): Tuple<Local, N> {
-    return Array.from({ length: count }, (_, index) => this.param(index)) as Tuple<Local, N>;
   }
 
   /** `count` new locals of `type`. */

@@ -1,5 +1,5 @@
-import { FunctionBuilder } from '../../wasm/emitter';
-import { transpose4x4Emitter } from './simd-blocks';
+import { FunctionBuilder, i32Params } from './emitter';
+import { transpose4x4Emitter } from './transpose-4x4';
 
 /**
  * im2col(x, columns, batch, height, width, channels, outHeight, outWidth, filterHeight,
@@ -13,7 +13,7 @@ import { transpose4x4Emitter } from './simd-blocks';
  * lane by lane.
  */
 export function im2colKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('im2col', new Array(12).fill('i32'));
+  const f = new FunctionBuilder('im2col', i32Params(12));
   const [
     x,
     columns,
@@ -27,7 +27,7 @@ export function im2colKernel(): FunctionBuilder {
     filterWidth,
     strideHeight,
     strideWidth,
-  ] = f.paramList(12);
+  ] = f.paramList();
   const [kh, kw, b, oy, c, ox, pixelStep, rowBytes, pixels, rowStart, source, target, from, to, lastBlock] =
     f.locals('i32', 15);
   const transpose4x4 = transpose4x4Emitter(f);

@@ -1,4 +1,4 @@
-import { FunctionBuilder, type Local } from '../../wasm/emitter';
+import { FunctionBuilder, i32Params, type Local } from './emitter';
 
 /**
  * maxPoolGrad(x, dy, dx, batch, inHeight, inWidth, channels, outHeight, outWidth, strideHeight,
@@ -8,7 +8,7 @@ import { FunctionBuilder, type Local } from '../../wasm/emitter';
  * with f32x4.gt (NaN never wins, as in the JS loop) and its byte offset with a bitselect.
  */
 export function maxPoolGradKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('maxPoolGrad', new Array(15).fill('i32'));
+  const f = new FunctionBuilder('maxPoolGrad', i32Params(15));
   const [
     x,
     dy,
@@ -25,7 +25,7 @@ export function maxPoolGradKernel(): FunctionBuilder {
     filterWidth,
     top,
     left,
-  ] = f.paramList(15);
+  ] = f.paramList();
   const [image, imageStride, rowStride, pixelStride, b, oy, ox, c] = f.locals('i32', 8);
   const [yStart, yEnd, xStart, xEnd, y, column, offset, gradient, lane, target] = f.locals('i32', 10);
   const [best, bestOffset, value, mask, grads] = f.locals('v128', 5);

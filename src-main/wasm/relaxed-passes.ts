@@ -1,5 +1,5 @@
-import { buildModule, FunctionBuilder, type Local, type ValueType } from '../../../wasm/emitter';
-import { wasmApi } from '../../../wasm/wasm-api';
+import { buildModule, FunctionBuilder, i32Params, type Local } from './emitter';
+import { wasmApi } from './wasm-api';
 
 /**
  * WebAssembly SIMD versions of the O(N d) passes of the relaxed losses (statistics, the
@@ -11,31 +11,6 @@ import { wasmApi } from '../../../wasm/wasm-api';
 
 type Builder = FunctionBuilder;
 
-/** Enough parameter slots for every kernel here. */
-type Params = [
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-  Local,
-];
-
-function make(name: string, params: ValueType[]): [Builder, Params] {
-  const f = new FunctionBuilder(name, params);
-  return [f, params.map((_, i) => f.param(i)) as Params];
-}
-
 /** for (n = 0; n < rows; n++) for (j = 0; j < rowBytes; j += 16) body(rowOffset + j, j) */
 function forRowsAndColumns(
   f: Builder,
@@ -43,7 +18,7 @@ function forRowsAndColumns(
   rowBytes: Local,
   body: (at: Local, column: Local) => void,
 ): void {
-  const [n, j, base, at] = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
+  const [n, j, base, at] = f.locals('i32', 4);
   f.forRange(
     n,
     () => f.i32(0),
@@ -66,13 +41,8 @@ function forRowsAndColumns(
 
 /** out[j] += (z[n, j] - shift[j])^2 over rows (shift = 0 gives plain column sums with square = false). */
 function columnSums(square: boolean): Builder {
-  const [f, [z, rows, rowBytes, shift, out]] = make(square ? 'columnSquares' : 'columnSums', [
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-  ]);
+  const f = new FunctionBuilder(square ? 'columnSquares' : 'columnSums', i32Params(5));
+  const [z, rows, rowBytes, shift, out] = f.paramList();
   const value = f.local('v128');
   forRowsAndColumns(f, rows, rowBytes, (at, column) => {
     f.get(z).get(at).add().v128Load(0).get(shift).get(column).add().v128Load(0).vsub().set(value);
@@ -87,13 +57,8 @@ function columnSums(square: boolean): Builder {
 
 /** out[n] = sum_j (z1[n, j] - z2[n, j])^2 as four partial sums per row (16 bytes per row). */
 function rowSquaredDifferences(): Builder {
-  const [f, [z1, z2, rows, rowBytes, out]] = make('rowSquaredDifferences', [
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-  ]);
+  const f = new FunctionBuilder('rowSquaredDifferences', i32Params(5));
+  const [z1, z2, rows, rowBytes, out] = f.paramList();
   const value = f.local('v128');
   forRowsAndColumns(f, rows, rowBytes, (at) => {
     f.get(z1).get(at).add().v128Load(0).get(z2).get(at).add().v128Load(0).vsub().set(value);
@@ -110,12 +75,10 @@ function rowSquaredDifferences(): Builder {
  * u = view 1, v = view 2. c4[j] += u * v lane-wise (the BT diagonal).
  */
 function pack(): Builder {
-  const [f, [z1, z2, perm, m1, s1, m2, s2, c4, input, d, rowStart, rowBytes]] = make(
-    'pack',
-    Array(12).fill('i32'),
-  );
-  const [j, source, column] = [f.local('i32'), f.local('i32'), f.local('i32')];
-  const [a1, a2] = [f.local('v128'), f.local('v128')];
+  const f = new FunctionBuilder('pack', i32Params(12));
+  const [z1, z2, perm, m1, s1, m2, s2, c4, input, d, rowStart, rowBytes] = f.paramList();
+  const [j, source, column] = f.locals('i32', 3);
+  const [a1, a2] = f.locals('v128', 2);
   const gather = (z: Local, target: Local, mean: Local, scale: Local) => {
     f.get(z).get(source).add().f32Load(0).splat();
     for (let lane = 1; lane < 4; lane++) {
@@ -147,13 +110,10 @@ function pack(): Builder {
  * lane value * scale for the 4 rows starting at byte rowStart (u -> g1, v -> g2).
  */
 function unpack(): Builder {
-  const [f, [out, perm, g1, g2, d, rowStart, rowBytes, scaleU, scaleV]] = make('unpack', [
-    ...(Array(7).fill('i32') as ValueType[]),
-    'f32',
-    'f32',
-  ]);
-  const [j, target] = [f.local('i32'), f.local('i32')];
-  const [du, dv] = [f.local('v128'), f.local('v128')];
+  const f = new FunctionBuilder('unpack', [...i32Params(7), 'f32', 'f32']);
+  const [out, perm, g1, g2, d, rowStart, rowBytes, scaleU, scaleV] = f.paramList();
+  const [j, target] = f.locals('i32', 2);
+  const [du, dv] = f.locals('v128', 2);
   f.forRange(
     j,
     () => f.i32(0),
@@ -185,33 +145,10 @@ function addTo(f: Builder, acc: Local, column: Local, push: () => void): void {
  * and dA * A.
  */
 function sweepBarlow(): Builder {
-  const [f, p] = make('sweepBarlow', Array(16).fill('i32'));
+  const f = new FunctionBuilder('sweepBarlow', i32Params(16));
   const [z1, z2, g1, g2, m1, i1, m2, i2, diagonal, sum1, product1, sum2, product2, rowStart, rows, rowBytes] =
-    p as [
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-      Local,
-    ];
-  const [a1, a2, d1, d2, diag] = [
-    f.local('v128'),
-    f.local('v128'),
-    f.local('v128'),
-    f.local('v128'),
-    f.local('v128'),
-  ];
+    f.paramList();
+  const [a1, a2, d1, d2, diag] = f.locals('v128', 5);
   const start = f.local('i32');
   f.get(rowStart).set(start);
   forRowsAndColumns(f, rows, rowBytes, (at, column) => {
@@ -236,9 +173,9 @@ function sweepBarlow(): Builder {
 
 /** VICReg: dZc += hinge * (z - mean) per view, and the column sums of dZc (centring backward). */
 function sweepVicreg(): Builder {
-  const [f, p] = make('sweepVicreg', Array(13).fill('i32'));
-  const [z1, z2, g1, g2, m1, m2, h1, h2, sum1, sum2, rowStart, rows, rowBytes] = p;
-  const [d1, d2] = [f.local('v128'), f.local('v128')];
+  const f = new FunctionBuilder('sweepVicreg', i32Params(13));
+  const [z1, z2, g1, g2, m1, m2, h1, h2, sum1, sum2, rowStart, rows, rowBytes] = f.paramList();
+  const [d1, d2] = f.locals('v128', 2);
   const start = f.local('i32');
   f.get(rowStart).set(start);
   forRowsAndColumns(f, rows, rowBytes, (at, column) => {
@@ -260,8 +197,8 @@ function sweepVicreg(): Builder {
 
 /** BT batch-norm backward over all rows: g = dy (g - shift - (z - mean) slope) invStd, per view. */
 function finishBarlow(): Builder {
-  const [f, p] = make('finishBarlow', [...(Array(14).fill('i32') as ValueType[]), 'f32']);
-  const [z1, z2, g1, g2, m1, i1, m2, i2, shift1, slope1, shift2, slope2, rows, rowBytes, dy] = p;
+  const f = new FunctionBuilder('finishBarlow', [...i32Params(14), 'f32']);
+  const [z1, z2, g1, g2, m1, i1, m2, i2, shift1, slope1, shift2, slope2, rows, rowBytes, dy] = f.paramList();
   const scale = f.local('v128');
   f.get(dy).splat().set(scale);
   forRowsAndColumns(f, rows, rowBytes, (at, column) => {
@@ -281,9 +218,9 @@ function finishBarlow(): Builder {
 
 /** VICReg: g1 = dy (g1 - shift1 + k (z1 - z2)), g2 = dy (g2 - shift2 - k (z1 - z2)). */
 function finishVicreg(): Builder {
-  const [f, p] = make('finishVicreg', [...(Array(8).fill('i32') as ValueType[]), 'f32', 'f32']);
-  const [z1, z2, g1, g2, shift1, shift2, rows, rowBytes, k, dy] = p;
-  const [scale, factor, difference] = [f.local('v128'), f.local('v128'), f.local('v128')];
+  const f = new FunctionBuilder('finishVicreg', [...i32Params(8), 'f32', 'f32']);
+  const [z1, z2, g1, g2, shift1, shift2, rows, rowBytes, k, dy] = f.paramList();
+  const [scale, factor, difference] = f.locals('v128', 3);
   f.get(dy).splat().set(scale);
   f.get(k).splat().set(factor);
   forRowsAndColumns(f, rows, rowBytes, (at, column) => {

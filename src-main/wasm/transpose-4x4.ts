@@ -1,4 +1,4 @@
-import type { FunctionBuilder, Local } from '../../wasm/emitter';
+import type { FunctionBuilder, Local } from './emitter';
 
 /** Lanes of two f32x4 vectors (0-3 the first, 4-7 the second) as an i8x16.shuffle immediate. */
 function lanes(...picks: number[]): number[] {

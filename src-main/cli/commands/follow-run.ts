@@ -1,5 +1,6 @@
 import { METRIC } from '@shared/metrics';
 import type { RunStatus, RunSummary } from '@shared/runs';
+import { REPEAT_SIGNAL_MS } from '../../host/shutdown';
 import type { Workbench } from '../../services/workbench';
 import type { CliContext } from '../command';
 import { formatDuration, formatNumber, ProgressBar } from '../format';
@@ -37,20 +38,29 @@ export async function followRun(
       }
     });
   });
-  let interrupts = 0;
-  const onInterrupt = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
+  // Ctrl-C or SIGTERM: the worker finishes its step and saves a checkpoint (killed after the stop
+  // timeout); a second Ctrl-C kills it at once. A repeat within REPEAT_SIGNAL_MS is the same press
+  // arriving twice (terminal process group plus `npm run` forwarding).
+  let firstSignalMs: number | undefined;
+  let killed = false;
+  workbench.supervisor.setNotifier((line) => context.stderr.write(`\n${line}\n`));
+  const onSignal = (signal: NodeJS.Signals) => {
+    const now = Date.now();
+    if (firstSignalMs === undefined) {
+      firstSignalMs = now;
+      const seconds = workbench.supervisor.stopTimeout / 1000;
       context.stderr.write(
-        '\nStopping after the current step, with a checkpoint (Ctrl-C again to kill)...\n',
+        `\nStopping (${signal}) after the current step, with a checkpoint: waiting up to ${seconds} s, then the worker is killed (Ctrl-C again to kill it now)...\n`,
       );
       workbench.supervisor.stop(runId);
-    } else {
-      const pid = workbench.supervisor.workerPid(runId);
-      if (pid) process.kill(pid, 'SIGKILL');
+    } else if (!killed && now - firstSignalMs >= REPEAT_SIGNAL_MS) {
+      killed = true;
+      context.stderr.write('\nKilling the worker now.\n');
+      workbench.supervisor.killAll();
     }
   };
-  process.on('SIGINT', onInterrupt);
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     runId = begin();
     const summary = await finished;
@@ -84,7 +94,7 @@ export async function followRun(
     }
     return summary.status === 'completed' ? 0 : summary.status === 'stopped' ? 130 : 1;
   } finally {
-    process.off('SIGINT', onInterrupt);
+    for (const signal of signals) process.off(signal, onSignal);
     await workbench.close();
   }
 }

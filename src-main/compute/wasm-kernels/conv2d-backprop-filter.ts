@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { heapAccess } from './heap';
 import { heapFunction } from './heap-module';
 import { KernelScratch, type KernelArguments } from './kernel-calls';
-import { im2colKernel } from './simd-im2col';
+import { im2colKernel } from '../../wasm/im2col';
 
 /** Largest column matrix (in floats) the product form builds: 128 MB. */
 const IM2COL_LIMIT = 32 * 1024 * 1024;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { heapAccess } from './heap';
 import { heapFunction, onHeap } from './heap-module';
 import type { KernelArguments } from './kernel-calls';
-import { maxPoolGradKernel } from './simd-max-pool-grad';
+import { maxPoolGradKernel } from '../../wasm/max-pool-grad';
 
 /**
  * `MaxPoolGrad` for wasm: one pass over the pooled outputs that finds each window's first

@@ -1,5 +1,5 @@
-import { batchedFftModule, type BatchedFftExports } from './batched-fft';
-import { wasmApi, type WasmMemory } from '../../../wasm/wasm-api';
+import { batchedFftModule, type BatchedFftExports } from '../../wasm/batched-fft';
+import { wasmApi, type WasmMemory } from '../../wasm/wasm-api';
 
 /**
  * Runs the 4-lane SIMD kernels of batched-fft.ts on one WebAssembly memory. Only one length

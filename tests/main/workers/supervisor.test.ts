@@ -217,7 +217,9 @@ describe('supervisor with real forked worker processes', () => {
     expect(workbench.interruptedAtStart).toHaveLength(1);
     const run = workbench.store.runs.summary(workbench.interruptedAtStart[0]!)!;
     expect(run.status).toBe('interrupted');
-    expect(run.error).toMatch(/stopped while this run was in progress/);
+    expect(run.error).toMatch(
+      /the CLI \(process \d+\) that trained this run ended while it was in progress \(found when the serve host/,
+    );
     // The orphaned worker noticed its parent was gone and quit instead of training on alone.
     await expect.poll(() => isAlive(workers[0]!), { timeout: 10_000, interval: 100 }).toBe(false);
   });

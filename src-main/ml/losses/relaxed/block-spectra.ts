@@ -1,4 +1,4 @@
-import { BatchedFft } from '../../fft/wasm/batched-plan';
+import { BatchedFft } from '../../fft/batched-plan';
 import { GroupedSpectra } from './grouped-spectra';
 import type { GroupLayout } from './layout';
 import { SimdSingleBlockSpectra } from './simd-block-spectra';

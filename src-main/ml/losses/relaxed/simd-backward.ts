@@ -1,4 +1,4 @@
-import type { BatchedFft } from '../../fft/wasm/batched-plan';
+import type { BatchedFft } from '../../fft/batched-plan';
 import type { HostGradients } from './host-op';
 import { bind, residency, type Layout } from './simd-memory';
 import { releaseBuffer } from './workspace';

@@ -1,4 +1,4 @@
-import { BatchedFft } from '../../fft/wasm/batched-plan';
+import { BatchedFft } from '../../fft/batched-plan';
 import type { BlockSpectra, PairMode, RowSink, RowSource } from './spectra';
 import { acquireBuffer, releaseBuffer } from './workspace';
 

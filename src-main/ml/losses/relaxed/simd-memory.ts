@@ -1,6 +1,6 @@
-import { BatchedFft } from '../../fft/wasm/batched-plan';
+import { BatchedFft } from '../../fft/batched-plan';
 import { wasmApi } from '../../../wasm/wasm-api';
-import { simdPassModule, type SimdPassExports } from './simd-passes';
+import { simdPassModule, type SimdPassExports } from '../../../wasm/relaxed-passes';
 
 /**
  * The SIMD pass kernels' instance and the per-call arrays in the WebAssembly memory they share

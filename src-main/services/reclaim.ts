@@ -1,0 +1,105 @@
+import type { Lease, Reclaimed } from '../storage/leases.repo';
+import type { RunStore } from '../storage/store';
+import { failEvaluation } from './evaluation-messages';
+import type { SupervisorContext } from './run-messages';
+
+/** The launch options a queue entry carries (JSON in `run_queue.options_json`). */
+export interface QueuedOptions {
+  resumeFromCheckpointId?: number;
+  evaluation?: { id: number };
+}
+
+const HOST_NAMES: Record<string, string> = { electron: 'desktop app', serve: 'serve host', cli: 'CLI' };
+
+/** `the serve host (process 1234)`: how messages name a host. */
+export function describeHost(kind: string, pid: number): string {
+  return `the ${HOST_NAMES[kind] ?? `${kind} host`} (process ${pid})`;
+}
+
+/** Who is sweeping, for the wording of what it finds. */
+export interface Sweeper {
+  kind: string;
+  pid: number;
+  /** True on the sweep a host makes as it opens the file. */
+  starting: boolean;
+  /** Runs whose workers the sweeping host runs (they are never orphans). */
+  activeRunIds: readonly number[];
+}
+
+/**
+ * Why a run lost its worker: found when a host starts (the previous one ended), or found by a
+ * host that kept running while the owner died; both name the owner.
+ */
+export function interruptionReason(lease: Pick<Lease, 'ownerKind' | 'ownerPid'>, sweeper: Sweeper): string {
+  const owner = describeHost(lease.ownerKind, lease.ownerPid);
+  return sweeper.starting
+    ? `Interrupted: ${owner} that trained this run ended while it was in progress (found when ${describeHost(sweeper.kind, sweeper.pid)} opened the database)`
+    : `Interrupted: ${owner} that trained this run ended while it was in progress; ${describeHost(sweeper.kind, sweeper.pid)} kept running and took the run back`;
+}
+
+/**
+ * Applies a sweep's findings inside its transaction: runs of dead leases become `interrupted`,
+ * their evaluations fail, and exclusive entries of dead hosts leave the queue (back to `created`).
+ * Returns the runs whose status changed, for events after the commit.
+ */
+export function applyReclaimed(
+  store: RunStore,
+  reclaimed: Reclaimed,
+  sweeper: Sweeper,
+  now = Date.now(),
+): { interrupted: number[]; requeued: number[]; evaluations: Array<{ id: number; error: string }> } {
+  const interrupted: number[] = [];
+  const requeued: number[] = [];
+  const evaluations: Array<{ id: number; error: string }> = [];
+  const interrupt = store.database.prepare(
+    `UPDATE runs SET status = 'interrupted', ended_at = ?, owner_pid = NULL, error_text = ?
+     WHERE id = ? AND status IN ('running', 'stopping')`,
+  );
+  const backToCreated = store.database.prepare(
+    `UPDATE runs SET status = 'created', owner_pid = NULL WHERE id = ? AND status = 'queued'`,
+  );
+  const markInterrupted = (runId: number, reason: string) => {
+    if (interrupt.run(now, reason, runId).changes === 0) return;
+    interrupted.push(runId);
+    store.logs.append(runId, 'warn', reason, now);
+  };
+  for (const lease of reclaimed.leases) {
+    const reason = interruptionReason(lease, sweeper);
+    if (lease.evaluationId !== null) evaluations.push({ id: lease.evaluationId, error: reason });
+    else markInterrupted(lease.runId, reason);
+  }
+  // A run marked running with no lease lost its worker without anyone releasing it properly
+  // (a host that could not write its last status, or a file from before leases).
+  const unleased = store.database
+    .prepare<[], { id: number; owner_pid: number | null }>(
+      `SELECT id, owner_pid FROM runs WHERE status IN ('running', 'stopping')
+         AND id NOT IN (SELECT run_id FROM run_leases)`,
+    )
+    .all()
+    .filter((row) => !sweeper.activeRunIds.includes(row.id));
+  for (const row of unleased) {
+    const owner = row.owner_pid === null ? 'its host' : `the host process ${row.owner_pid}`;
+    markInterrupted(row.id, `Interrupted: ${owner} stopped while this run was in progress`);
+  }
+  for (const entry of reclaimed.entries) {
+    const host = reclaimed.hosts.find((candidate) => candidate.token === entry.hostToken);
+    const who = host ? describeHost(host.kind, host.pid) : 'the host that queued it';
+    const evaluationId = (entry.options as QueuedOptions).evaluation?.id;
+    if (evaluationId !== undefined) {
+      evaluations.push({ id: evaluationId, error: `Cancelled: ${who} ended before it started` });
+    } else if (backToCreated.run(entry.runId).changes > 0) {
+      requeued.push(entry.runId);
+      store.logs.append(entry.runId, 'warn', `Left the queue: ${who} that queued it ended first`, now);
+    }
+  }
+  return { interrupted, requeued, evaluations };
+}
+
+/** After the commit: events for what a sweep changed, and failed evaluations. */
+export function announceReclaimed(
+  context: SupervisorContext,
+  changed: ReturnType<typeof applyReclaimed>,
+): void {
+  for (const runId of [...changed.interrupted, ...changed.requeued]) context.emitStatus(runId);
+  for (const { id, error } of changed.evaluations) failEvaluation(context, id, error);
+}

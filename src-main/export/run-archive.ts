@@ -61,10 +61,27 @@ function* tablePages(database: Database, spec: RunTable, runId: number, pageSize
   }
 }
 
+/**
+ * The bytes of a checkpoint stored in parts (checkpoints.repo.ts), one part at a time; none when
+ * its bytes are in its row. The archive holds them as the one blob they are.
+ */
+function* checkpointParts(database: Database, checkpointId: number): Generator<Buffer> {
+  const part = database.prepare<[number, number], { data: Buffer }>(
+    'SELECT data FROM checkpoint_parts WHERE checkpoint_id = ? AND part = ?',
+  );
+  for (let index = 0, found = part.get(checkpointId, 0); found; found = part.get(checkpointId, ++index)) {
+    yield found.data;
+  }
+}
+
+const hasParts = (database: Database, checkpointId: number): boolean =>
+  database.prepare('SELECT 1 FROM checkpoint_parts WHERE checkpoint_id = ? LIMIT 1').get(checkpointId) !==
+  undefined;
+
 /** A cell as JSON, and the bytes of a BLOB cell (sent as chunks after the row). */
-function encodeCell(value: unknown, blobs: Buffer[]): CellValue {
+function encodeCell(value: unknown, blobs: Iterable<Buffer>[]): CellValue {
   if (Buffer.isBuffer(value)) {
-    blobs.push(value);
+    blobs.push([value]);
     return { blob: { bytes: value.byteLength, sha256: sha256Hex(value) } };
   }
   if (typeof value === 'number' && !Number.isFinite(value)) {
@@ -92,14 +109,24 @@ function* archiveLines(database: Database, runId: number, counts: Record<string,
     const hasBlobs = spec.table === 'checkpoints';
     counts[spec.table] = 0;
     for (const page of tablePages(database, spec, runId, hasBlobs ? 1 : ROWS_PER_RECORD)) {
-      const blobs: Buffer[] = [];
-      const rows = page.map((row) => columns.map((column) => encodeCell(row[column], blobs)));
+      const blobs: Iterable<Buffer>[] = [];
+      const rows = page.map((row) =>
+        columns.map((column) => {
+          if (hasBlobs && column === 'data' && hasParts(database, row.id as number)) {
+            blobs.push(checkpointParts(database, row.id as number));
+            return { blob: { bytes: row.size_bytes as number, sha256: row.sha256 as string } };
+          }
+          return encodeCell(row[column], blobs);
+        }),
+      );
       counts[spec.table] = (counts[spec.table] ?? 0) + rows.length;
       yield hasher.line({ type: 'rows', table: spec.table, rows });
       for (const blob of blobs) {
-        for (let start = 0; start < blob.byteLength; start += CHUNK_BYTES) {
-          const base64 = blob.subarray(start, start + CHUNK_BYTES).toString('base64');
-          yield hasher.line({ type: 'chunk', base64 });
+        for (const bytes of blob) {
+          for (let start = 0; start < bytes.byteLength; start += CHUNK_BYTES) {
+            const base64 = bytes.subarray(start, start + CHUNK_BYTES).toString('base64');
+            yield hasher.line({ type: 'chunk', base64 });
+          }
         }
       }
     }

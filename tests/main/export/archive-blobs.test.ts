@@ -9,6 +9,7 @@ import { CHUNK_BYTES } from '../../../src-main/export/archive-format';
 import { importRunArchive } from '../../../src-main/export/archive-import';
 import { writeRunArchive } from '../../../src-main/export/run-archive';
 import { parseRunConfig } from '../../../src-main/services/runs.service';
+import { CheckpointsRepository } from '../../../src-main/storage/checkpoints.repo';
 import { RunStore } from '../../../src-main/storage/store';
 import { useTempDir } from '../../helpers/temp-dir';
 import { BUILD_DIR, requireBuild } from '../../helpers/workbench';
@@ -82,6 +83,33 @@ describe('archive blobs are streamed, not held in memory', () => {
         n: data.length,
       });
       expect(target.database.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      source.close();
+      target.close();
+    }
+  });
+
+  it('exports a checkpoint stored in parts as its whole bytes, and imports it back', async () => {
+    const dir = tempDir();
+    const source = RunStore.open(join(dir, 'source.sqlite'));
+    const target = RunStore.open(join(dir, 'target.sqlite'));
+    try {
+      const run = source.runs.create(parseRunConfig({ name: 'in parts' }));
+      source.runs.setStatus(run.id, { status: 'completed' });
+      const data = randomBytes(CHUNK_BYTES + 4321);
+      // As the store saves a checkpoint over its part size (256 MiB), here in parts of 300 kB.
+      const info = new CheckpointsRepository(source.database, 300_000).save(run.id, {
+        step: 9,
+        epoch: 1,
+        format: 'test-bytes',
+        data,
+      });
+      expect(source.database.prepare('SELECT length(data) AS n FROM checkpoints').get()).toEqual({ n: 0 });
+      await writeRunArchive(source, run.id, join(dir, 'run.jsonl.gz'));
+      const { runId } = await importRunArchive(target, join(dir, 'run.jsonl.gz'));
+      const [imported] = target.checkpoints.list(runId);
+      expect(imported).toMatchObject({ step: 9, sizeBytes: data.length, sha256: info.sha256 });
+      expect(target.checkpoints.load(imported!.id).data.equals(data)).toBe(true);
     } finally {
       source.close();
       target.close();

@@ -1,4 +1,4 @@
-import { toSeries } from '@shared/metrics';
+import { METRIC, toSeries } from '@shared/metrics';
 import type { CheckpointInfo, LogLevel, RunStatus } from '@shared/runs';
 import type { RunStore } from '../storage/store';
 import type { WorkerMessage } from '../workers/protocol';
@@ -72,7 +72,7 @@ export function handleRunMessage(context: SupervisorContext, run: ActiveRun, msg
     case 'metrics': {
       store.metrics.append(runId, msg.points);
       // kNN accuracy reaches the run's results as soon as it is measured (lists show it live).
-      const knn = msg.points.filter((point) => point.name === 'knn/top1');
+      const knn = msg.points.filter((point) => point.name === METRIC.knnTop1);
       if (knn.length > 0) {
         const latest = knn.at(-1)!;
         const initial = knn.find((point) => point.step === 0);

@@ -17,7 +17,8 @@ const USAGE = `Usage: npm run serve -- [options]
   --db PATH                 database file (default: DECORBENCH_DB or the app's data folder)
   --host H                  interface to bind (default 127.0.0.1). Anything else needs a token
   --token T                 access token every API request must carry (generated if --host is not loopback)
-  --max-concurrent-runs N   runs that train at the same time (default 1)
+  --max-concurrent-runs N   workers at the same time on this database, counting other hosts' (default 1)
+  --stop-timeout S          seconds a worker may take to save its checkpoint and stop before it is killed (default 10)
   --help                    show this help`;
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
         host: { type: 'string', default: '127.0.0.1' },
         token: { type: 'string' },
         'max-concurrent-runs': { type: 'string', default: '1' },
+        'stop-timeout': { type: 'string', default: '10' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -52,6 +54,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--max-concurrent-runs must be a positive integer, not "${values['max-concurrent-runs']}"`);
     return 2;
   }
+  const stopTimeoutS = Number(values['stop-timeout']);
+  if (!Number.isFinite(stopTimeoutS) || stopTimeoutS <= 0 || stopTimeoutS > 3600) {
+    console.error(
+      `--stop-timeout must be a number of seconds from 0 to 3600, not "${values['stop-timeout']}"`,
+    );
+    return 2;
+  }
   if (values.token !== undefined && values.token.length < 16) {
     console.error('--token must be at least 16 characters long');
     return 2;
@@ -63,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
       host: 'serve',
       databasePath: values.db,
       maxConcurrentRuns,
+      stopTimeoutMs: stopTimeoutS * 1000,
     });
   } catch (error) {
     // A database it cannot use (not SQLite, newer schema, read-only) is the user's to fix: no stack.

@@ -10,6 +10,8 @@ export interface HeadlessOptions {
   host: SystemInfo['host'];
   databasePath?: string;
   maxConcurrentRuns?: number;
+  /** How long a worker may take to stop (with its checkpoint) before it is killed. */
+  stopTimeoutMs?: number;
 }
 
 /** The services wired for plain Node (serve mode and CLI): child_process workers, files found from the build folder. */
@@ -21,5 +23,6 @@ export function createHeadlessWorkbench(options: HeadlessOptions): Workbench {
     host: options.host,
     appVersion: readAppVersion(options.buildDir),
     maxConcurrentRuns: options.maxConcurrentRuns,
+    stopTimeoutMs: options.stopTimeoutMs,
   });
 }

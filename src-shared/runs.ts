@@ -30,8 +30,14 @@ export interface RunProgress {
   epoch: number;
   totalEpochs: number;
   samplesPerSecond?: number;
-  /** Estimated time to completion, from the recent step rate. */
+  /** Estimated time to completion: the remaining steps at the step rate of the last 30 s. */
   etaMs?: number;
+  /** When this report was made (ms since the Unix epoch). */
+  timeMs?: number;
+  /** Time spent training up to `timeMs`, summed over every segment (start or resume) of the run. */
+  trainingMs?: number;
+  /** The loss of the newest step (not final while the run trains). */
+  loss?: number;
 }
 
 export interface RunSummary {
@@ -50,6 +56,8 @@ export interface RunSummary {
   progress: RunProgress | null;
   /** Final (or latest) scalar results, e.g. `loss`, `knnTop1`. */
   results: Record<string, number>;
+  /** Step of the newest stored checkpoint (what Resume continues from); null when there is none. */
+  checkpointStep: number | null;
 }
 
 export interface RunDetail extends RunSummary {

@@ -20,6 +20,7 @@ interface RunRow {
   exit_signal: string | null;
   progress_json: string | null;
   results_json: string;
+  checkpoint_step: number | null;
 }
 
 /** Fields a status change may set alongside the status. */
@@ -34,8 +35,11 @@ export interface RunStatusChange {
   ownerPid?: number | null;
 }
 
+/** The newest checkpoint's step: whether (and from where) the run can be resumed. */
+const CHECKPOINT_STEP = '(SELECT max(step) FROM checkpoints WHERE run_id = runs.id) AS checkpoint_step';
+
 const SUMMARY_COLUMNS = `id, name, loss_name, json_extract(config_json, '$.model.backbone') AS backbone, status, created_at, started_at, ended_at, backend, device,
-  error_text, progress_json, results_json`;
+  error_text, progress_json, results_json, ${CHECKPOINT_STEP}`;
 
 function toSummary(row: RunRow): RunSummary {
   return {
@@ -52,6 +56,7 @@ function toSummary(row: RunRow): RunSummary {
     error: row.error_text,
     progress: row.progress_json ? (JSON.parse(row.progress_json) as RunProgress) : null,
     results: JSON.parse(row.results_json) as Record<string, number>,
+    checkpointStep: row.checkpoint_step,
   };
 }
 
@@ -62,7 +67,7 @@ export class RunsRepository {
 
   constructor(private readonly database: Database) {
     this.selectOne = database.prepare(
-      "SELECT *, json_extract(config_json, '$.model.backbone') AS backbone FROM runs WHERE id = ?",
+      `SELECT *, json_extract(config_json, '$.model.backbone') AS backbone, ${CHECKPOINT_STEP} FROM runs WHERE id = ?`,
     );
     this.updateProgress = database.prepare('UPDATE runs SET progress_json = ? WHERE id = ?');
   }

@@ -19,8 +19,11 @@ export type SupervisorMessage =
       runId: number;
       config: RunConfig;
       resourcesDir: string;
-      /** Continue from this checkpoint (its bytes, already verified against their sha256). */
-      resume?: { step: number; checkpoint: Uint8Array };
+      /**
+       * Continue from this checkpoint (its bytes, already verified against their sha256);
+       * `trainingMs`: the run's training time before this segment (from its last progress).
+       */
+      resume?: { step: number; checkpoint: Uint8Array; trainingMs?: number };
       /** Evaluate this checkpoint instead of training. */
       evaluation?: {
         id: number;

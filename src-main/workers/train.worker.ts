@@ -14,6 +14,7 @@ import {
   type EvaluationReport,
   type StepReport,
 } from '../ml/train/trainer';
+import { RecentStepRate } from '@shared/run-progress';
 import { runEvaluation } from './evaluation-job';
 import { MetricBuffer } from './metric-buffer';
 import { connectToParent } from './parent-port';
@@ -82,6 +83,29 @@ async function saveCheckpoint(report: CheckpointReport): Promise<void> {
 
 async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Promise<void> {
   const { config, resourcesDir } = message;
+  // This segment's training time counts from here (backend and data loading included); the
+  // earlier segments' comes with a resume, so progress reports carry the run's total.
+  const segmentStartMs = Date.now();
+  const earlierTrainingMs = message.resume?.trainingMs ?? 0;
+  const stepRate = new RecentStepRate();
+  let lastStep: StepReport | undefined;
+  const sendProgress = (report: StepReport, timeMs: number) => {
+    const etaMs = stepRate.etaMs(report.totalSteps);
+    void parent.send({
+      type: 'progress',
+      progress: {
+        step: report.step,
+        totalSteps: report.totalSteps,
+        epoch: report.epoch,
+        totalEpochs: report.totalEpochs,
+        samplesPerSecond: report.samplesPerSecond,
+        ...(etaMs === undefined ? {} : { etaMs }),
+        timeMs,
+        trainingMs: earlierTrainingMs + (timeMs - segmentStartMs),
+        loss: report.loss,
+      },
+    });
+  };
   const log = (level: 'debug' | 'info' | 'warn' | 'error', text: string) =>
     void parent.send({ type: 'log', level, message: text });
   const metrics = new MetricBuffer((points) => void parent.send({ type: 'metrics', points }));
@@ -108,25 +132,15 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
     }
     const loss = createLoss(config.loss);
     let lastProgressMs = 0;
-    const runStart = Date.now();
     const onStep = (report: StepReport) => {
       const wallTimeMs = Date.now();
       const base = { step: report.step, epoch: report.epoch, wallTimeMs };
       for (const [name, value] of stepMetrics(report)) metrics.add({ ...base, name, value });
+      stepRate.add(report.step, wallTimeMs);
+      lastStep = report;
       if (wallTimeMs - lastProgressMs >= PROGRESS_INTERVAL_MS || report.step === report.totalSteps) {
         lastProgressMs = wallTimeMs;
-        const msPerStep = (wallTimeMs - runStart) / report.step;
-        void parent.send({
-          type: 'progress',
-          progress: {
-            step: report.step,
-            totalSteps: report.totalSteps,
-            epoch: report.epoch,
-            totalEpochs: report.totalEpochs,
-            samplesPerSecond: report.samplesPerSecond,
-            etaMs: Math.round(msPerStep * (report.totalSteps - report.step)),
-          },
-        });
+        sendProgress(report, wallTimeMs);
       }
     };
     const onEvaluation = (report: EvaluationReport) => {
@@ -153,10 +167,13 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
       resumeFrom ? { resumeFrom } : {},
     );
     metrics.flush();
+    // The training time up to the end of this segment (a stop comes between two reports).
+    if (lastStep) sendProgress(lastStep, Date.now());
     log('info', `Training ${outcome.outcome} after ${outcome.steps} steps`);
     await parent.send({ type: 'done', outcome: outcome.outcome, results: outcome.results });
   } catch (error) {
     metrics.flush();
+    if (lastStep) sendProgress(lastStep, Date.now());
     const text = error instanceof Error ? error.message : String(error);
     await parent.send({ type: 'failed', message: text });
     throw error;

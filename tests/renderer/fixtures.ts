@@ -14,6 +14,7 @@ export function summary(overrides: Partial<RunSummary> & { id: number }): RunSum
     error: null,
     progress: null,
     results: {},
+    checkpointStep: null,
     ...overrides,
   };
 }

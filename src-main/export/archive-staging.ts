@@ -158,7 +158,7 @@ export class ArchiveStaging {
       `SELECT data FROM ${SCHEMA}.blob_chunks WHERE blob = ? AND seq = ?`,
     );
     let seq = 0;
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     return {
       read: (size: number): Buffer => {
         const out = Buffer.allocUnsafe(size);

@@ -13,13 +13,16 @@ import { CheckpointsRepository } from '../../../src-main/storage/checkpoints.rep
 import { RunStore } from '../../../src-main/storage/store';
 import { useTempDir } from '../../helpers/temp-dir';
 import { BUILD_DIR, requireBuild } from '../../helpers/workbench';
-import { archiveOf, exportedRecords, type ArchiveRecordData } from './crafted-archive';
+import { archiveOf, exportedRecords, headerOf, type ArchiveRecordData } from './crafted-archive';
 
 /** Writes `lines` through gzip to `path` without holding them all in memory. */
 async function writeGzipLines(path: string, lines: Iterable<string>): Promise<void> {
   const gzip = createGzip({ level: 1 });
-  const done = new Promise((resolve, reject) =>
-    gzip.pipe(createWriteStream(path)).on('finish', resolve).on('error', reject),
+  const done = new Promise<void>((resolve, reject) =>
+    gzip
+      .pipe(createWriteStream(path))
+      .on('finish', () => resolve())
+      .on('error', reject),
   );
   for (const line of lines) if (!gzip.write(line)) await once(gzip, 'drain');
   gzip.end();
@@ -126,7 +129,7 @@ describe('archive blobs are streamed, not held in memory', () => {
 
     // The same run with one checkpoint whose row and blob declare 128 MiB of zeros (gzip: ~0.2 MB).
     const bytes = 128 * CHUNK_BYTES;
-    const header = records[0] as { tables: Record<string, string[]> };
+    const header = headerOf(records);
     const columns = header.tables.checkpoints!;
     const checkpoints = records.find((record) => record.type === 'rows' && record.table === 'checkpoints')!;
     const row = [...(checkpoints.rows as unknown[][])[0]!];

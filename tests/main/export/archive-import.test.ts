@@ -10,6 +10,7 @@ import {
   archiveOf,
   editedConfig,
   exportedRecords,
+  headerOf,
   withCell,
   type ArchiveRecordData,
 } from './crafted-archive';
@@ -138,7 +139,7 @@ describe('importing crafted archives: every row is checked, nothing is written f
     const twice = [...records];
     twice.splice(2, 0, structuredClone(runs));
     expect(await refusal('two-runs', twice)).toBe('is corrupt: it holds more than one run');
-    const header = records[0] as { tables: Record<string, string[]> };
+    const header = headerOf(records);
     const huge = withCell(records, 'checkpoints', 'data', {
       blob: { bytes: MAX_BLOB_BYTES + 1, sha256: 'x' },
     });

@@ -64,6 +64,10 @@ export function archiveOf(records: readonly ArchiveRecordData[]): Buffer {
   return gzipSync(lines.join(''), { level: 1 });
 }
 
+/** The header record: the columns of each table. */
+export const headerOf = (records: readonly ArchiveRecordData[]) =>
+  records[0] as unknown as { tables: Record<string, string[]> };
+
 /** A copy of `records` with `column` of the first row of `table` set to `value`. */
 export function withCell(
   records: readonly ArchiveRecordData[],
@@ -72,7 +76,7 @@ export function withCell(
   value: unknown,
 ): ArchiveRecordData[] {
   const copy = structuredClone(records) as ArchiveRecordData[];
-  const header = copy[0] as { tables: Record<string, string[]> };
+  const header = headerOf(copy);
   const index = header.tables[table]!.indexOf(column);
   if (index < 0) throw new Error(`no column ${table}.${column}`);
   const record = copy.find((candidate) => candidate.type === 'rows' && candidate.table === table)!;
@@ -82,7 +86,7 @@ export function withCell(
 
 /** The run's configuration in the archive, edited by `edit`, as the config_json text. */
 export function editedConfig(records: readonly ArchiveRecordData[], edit: (config: ConfigJson) => void) {
-  const header = records[0] as { tables: Record<string, string[]> };
+  const header = headerOf(records);
   const runs = records.find((record) => record.type === 'rows' && record.table === 'runs')!;
   const text = (runs.rows as unknown[][])[0]![header.tables.runs!.indexOf('config_json')] as string;
   const config = JSON.parse(text) as ConfigJson;

@@ -58,7 +58,7 @@ export const METRIC_GROUPS = {
   'learning-rate': { title: 'Learning rate', axisTitle: 'learning rate', unit: 'number' },
   'step-time': { title: 'Step time (ms)', axisTitle: 'time per step (ms)', unit: 'ms' },
   throughput: { title: 'Throughput (samples/s)', axisTitle: 'samples per second', unit: 'per-second' },
-  memory: { title: 'Memory', axisTitle: 'memory (bytes)', unit: 'bytes' },
+  memory: { title: 'Memory', axisTitle: 'memory', unit: 'bytes' },
   tensors: { title: 'Live tensors', axisTitle: 'tensors', unit: 'count' },
   /** Room for the decorrelation inspector's `inspect/*` measurements. */
   inspect: { title: 'Decorrelation', axisTitle: 'value', unit: 'number' },

@@ -93,6 +93,8 @@ export interface MetricChartOptions {
   labels?: Readonly<Record<string, string>>;
   /** Extend the step axis to at least this step (e.g. the run's last step, for sparse evaluations). */
   xMax?: number;
+  /** The value axis's title with its unit (from the shared metric table); none by default. */
+  axisTitle?: string;
 }
 
 /**
@@ -113,6 +115,7 @@ export function buildMetricChartOption(
     points = false,
     labels = {},
     xMax,
+    axisTitle,
   }: MetricChartOptions = {},
 ): MetricChartOption {
   const showLegend = series.length > 1;
@@ -123,7 +126,16 @@ export function buildMetricChartOption(
     animation: false,
     color: SERIES_COLORS,
     textStyle: { fontFamily: 'system-ui, sans-serif' },
-    grid: { left: 8, right: 16, top: showLegend ? 30 : 12, bottom: 36, containLabel: true },
+    grid: {
+      left: 8,
+      right: 16,
+      top: showLegend ? 30 : 12,
+      bottom: 36,
+      // The tick labels, and the axis title where there is one, stay inside the chart's box.
+      ...(axisTitle
+        ? { outerBoundsMode: 'same' as const, outerBoundsContain: 'all' as const }
+        : { containLabel: true }),
+    },
     legend: {
       show: showLegend,
       top: 0,
@@ -155,6 +167,16 @@ export function buildMetricChartOption(
       splitLine: { show: false },
     },
     yAxis: {
+      ...(axisTitle
+        ? {
+            name: axisTitle,
+            nameLocation: 'middle',
+            // Placed beside the tick labels, whatever their width (ECharts 6).
+            nameMoveOverlap: true,
+            nameGap: 8,
+            nameTextStyle: { color: '#5f6b7a', fontSize: 11 },
+          }
+        : {}),
       type: logScale ? 'log' : 'value',
       // Stacked areas read from zero; other charts zoom onto their values.
       scale: !stacking,

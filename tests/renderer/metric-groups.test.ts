@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeMetric, METRIC, METRIC_GROUPS } from '@shared/metrics';
+import { buildMetricChartOption } from '../../src-renderer/charts/metric-chart-option';
 import { groupMetricNames } from '../../src-renderer/domain/metric-groups';
 
 describe('charts from the shared metric table', () => {
@@ -28,5 +29,20 @@ describe('charts from the shared metric table', () => {
       names: ['grad_norm'],
       primary: false,
     });
+  });
+});
+
+describe('the axis title of a chart', () => {
+  it("is the shared table's, beside the tick labels and inside the chart's box", () => {
+    const knn = groupMetricNames(['loss', METRIC.knnTop1]).find((group) => group.id === 'knn')!;
+    const series = [{ name: METRIC.knnTop1, steps: [0, 10], values: [0.4, 0.6] }];
+    const option = buildMetricChartOption(series, { format: knn.format, axisTitle: knn.axisTitle });
+    expect(option.yAxis).toMatchObject({
+      name: 'accuracy (%)',
+      nameLocation: 'middle',
+      nameMoveOverlap: true,
+    });
+    expect(option.grid).toMatchObject({ outerBoundsMode: 'same', outerBoundsContain: 'all' });
+    expect(buildMetricChartOption(series).yAxis).not.toHaveProperty('name');
   });
 });

@@ -135,6 +135,9 @@ export const modelConfigSchema = strictObject({
 
 export const OPTIMIZERS = ['lars', 'sgd', 'adamw', 'adam'] as const;
 
+/** The batch size at which `learningRate` applies as given (solo-learn's linear scaling rule). */
+export const REFERENCE_BATCH_SIZE = 256;
+
 export const optimizerConfigSchema = strictObject({
   name: z.enum(OPTIMIZERS).default('lars'),
   /** Base learning rate; multiplied by batchSize / 256 when `scaleByBatch` (solo-learn). */
@@ -245,7 +248,7 @@ export const runConfigSchema = strictObject({
   // The cosine decays from the (batch-scaled) rate to the minimum: a minimum above it turns
   // the decay into a climb, and such runs were seen to fail later with a -Infinity loss.
   const peakRate = optimizer.scaleByBatch
-    ? (optimizer.learningRate * batchSize) / 256
+    ? (optimizer.learningRate * batchSize) / REFERENCE_BATCH_SIZE
     : optimizer.learningRate;
   if (schedule.minLearningRate > peakRate) {
     context.addIssue({

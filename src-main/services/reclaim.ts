@@ -81,6 +81,20 @@ export function applyReclaimed(
     const owner = row.owner_pid === null ? 'its host' : `the host process ${row.owner_pid}`;
     markInterrupted(row.id, `Interrupted: ${owner} stopped while this run was in progress`);
   }
+  if (sweeper.starting) {
+    // An evaluation with neither a worker lease nor a queue entry lost its host before either was
+    // written (or comes from a file of an older version): it can never finish.
+    const orphans = store.database
+      .prepare<[], { id: number }>(
+        `SELECT id FROM evaluations WHERE status = 'running'
+           AND id NOT IN (SELECT evaluation_id FROM run_leases WHERE evaluation_id IS NOT NULL)
+           AND id NOT IN (SELECT json_extract(options_json, '$.evaluation.id') FROM run_queue
+                          WHERE json_extract(options_json, '$.evaluation.id') IS NOT NULL)`,
+      )
+      .all();
+    for (const { id } of orphans)
+      evaluations.push({ id, error: 'Interrupted: the host that ran this evaluation ended' });
+  }
   for (const entry of reclaimed.entries) {
     const host = reclaimed.hosts.find((candidate) => candidate.token === entry.hostToken);
     const who = host ? describeHost(host.kind, host.pid) : 'the host that queued it';

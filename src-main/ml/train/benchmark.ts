@@ -33,8 +33,16 @@ export interface KernelTime {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Median time of the loss's forward + backward on random [batch, d] embeddings. */
-async function timeLoss(loss: LossFunction, config: RunConfig, repeats: number): Promise<number> {
+/**
+ * Median time of the loss's forward + backward on random [batch, d] embeddings, after `warmup`
+ * untimed calls (the first builds plans and caches and may grow the heap).
+ */
+async function timeLoss(
+  loss: LossFunction,
+  config: RunConfig,
+  repeats: number,
+  warmup: number,
+): Promise<number> {
   const { batchSize } = config.training;
   const d = config.model.projectorOutputDim;
   const z1 = tf.randomNormal([batchSize, d], 0, 1, 'float32', 1) as tf.Tensor2D;
@@ -49,12 +57,12 @@ async function timeLoss(loss: LossFunction, config: RunConfig, repeats: number):
   });
   const times: number[] = [];
   try {
-    for (let i = 0; i < repeats + 1; i++) {
+    for (let i = 0; i < warmup + repeats; i++) {
       const start = performance.now();
       const grads = gradient([z1, z2]);
       await Promise.all(grads.map((grad) => grad.data()));
       tf.dispose(grads);
-      if (i > 0) times.push(performance.now() - start); // the first call builds plans and caches
+      if (i >= warmup) times.push(performance.now() - start);
     }
   } finally {
     tf.dispose([z1, z2]);
@@ -127,7 +135,7 @@ export async function benchmarkTraining(
     dataMs: median(steps.map((step) => step.dataMs)),
     forwardMs: median(steps.map((step) => step.forwardMs)),
     backwardMs: median(steps.map((step) => step.backwardMs)),
-    lossMs: await timeLoss(loss, config, Math.max(3, options.steps)),
+    lossMs: await timeLoss(loss, config, Math.max(3, options.steps), Math.max(1, options.warmupSteps)),
     parameterCount: setup.parameterCount,
     ...(kernels ? { kernels } : {}),
   };

@@ -4,17 +4,7 @@ import { formatValue } from '../domain/format';
 import type { MetricFormat } from '../domain/metric-groups';
 import { latestValue } from '../domain/metric-series';
 import type { MetricChartOption } from './echarts';
-
-export const SERIES_COLORS = [
-  '#2563eb',
-  '#e8590c',
-  '#16a34a',
-  '#9333ea',
-  '#0891b2',
-  '#db2777',
-  '#ca8a04',
-  '#475569',
-];
+import { seriesColors } from './series-colors';
 
 /** Smallest and largest non-null value, or null for a series without values. */
 export function valueRange(values: readonly (number | null)[]): [number, number] | null {
@@ -122,9 +112,9 @@ export function buildMetricChartOption(
   const label = (name: string) => labels[name] ?? name;
   const latest = new Map(series.map((item) => [label(item.name), latestValue(item)]));
   const stacking = stacked.length > 0;
+  const colors = seriesColors(series.map((item) => item.name));
   return {
     animation: false,
-    color: SERIES_COLORS,
     textStyle: { fontFamily: 'system-ui, sans-serif' },
     grid: {
       left: 8,
@@ -157,6 +147,10 @@ export function buildMetricChartOption(
     },
     xAxis: {
       type: 'value',
+      name: 'step',
+      nameLocation: 'middle',
+      nameGap: 22,
+      nameTextStyle: { color: '#5f6b7a', fontSize: 11 },
       // Evaluations start at step 0 (initialisation): their charts start there too.
       min: points ? 0 : 'dataMin',
       max: xMax === undefined ? 'dataMax' : (extent: { max: number }) => Math.max(extent.max, xMax),
@@ -216,10 +210,13 @@ export function buildMetricChartOption(
     })),
     series: series.map((item, index): LineSeriesOption => {
       const inStack = stacked.includes(item.name);
+      const color = colors.get(item.name);
       return {
         type: 'line',
         id: item.name,
         name: label(item.name),
+        // By name, not by place: the colours stay when series arrive in another order.
+        color,
         datasetIndex: index,
         encode: { x: 'step', y: 'value' },
         ...(points

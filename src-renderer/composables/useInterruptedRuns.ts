@@ -1,4 +1,5 @@
 import { computed, shallowRef } from 'vue';
+import { canResume } from '../domain/run-actions';
 import { useRunsStore } from '../stores/runs.store';
 
 /** The part of `Storage` used to remember dismissals. */
@@ -35,8 +36,9 @@ function readIds(storage: DismissalStorage | null): ReadonlySet<number> {
 /**
  * The start-up offer to resume runs that the previous host process left `interrupted`.
  * Dismissing hides the runs listed at that moment; a run interrupted later (the host died
- * again) brings the offer back. Resuming goes through the runs store, so a refusal (no usable
- * checkpoint) shows as a notice and the run stays listed.
+ * again) brings the offer back. Runs with a checkpoint are offered Resume, the others Start
+ * over (the same rule as the runs list and the run page). Actions go through the runs store, so
+ * a refusal (e.g. every stored checkpoint corrupt) shows as a notice and the run stays listed.
  */
 export function useInterruptedRuns(options: UseInterruptedRunsOptions = {}) {
   const store = useRunsStore();
@@ -57,24 +59,36 @@ export function useInterruptedRuns(options: UseInterruptedRunsOptions = {}) {
     }
   }
 
-  async function resume(runId: number): Promise<boolean> {
+  async function busyWith(runId: number, action: (runId: number) => Promise<boolean>): Promise<boolean> {
     resuming.value = new Set([...resuming.value, runId]);
     try {
-      return await store.resume(runId);
+      return await action(runId);
     } finally {
       resuming.value = new Set([...resuming.value].filter((id) => id !== runId));
     }
   }
 
-  /** Resumes the listed runs one after the other (queue order = list order); resolves to how many were accepted. */
+  /** Continues a run from its newest checkpoint. */
+  const resume = (runId: number) => busyWith(runId, store.resume);
+
+  /** Trains a run without a checkpoint again from step 0. */
+  const startOver = (runId: number) => busyWith(runId, store.start);
+
+  /** The listed runs that have a checkpoint to continue from. */
+  const resumable = computed(() => runs.value.filter(canResume));
+
+  /**
+   * Resumes the listed runs that can be resumed, one after the other (queue order = list
+   * order); resolves to how many were accepted. Runs without a checkpoint are left to Start over.
+   */
   async function resumeAll(): Promise<number> {
     let accepted = 0;
-    for (const run of [...runs.value]) if (await resume(run.id)) accepted += 1;
+    for (const run of [...resumable.value]) if (await resume(run.id)) accepted += 1;
     return accepted;
   }
 
   // The offer is made when the app opens, whichever page that is.
   if (!store.hasLoaded && !store.isLoading) void store.refresh();
 
-  return { runs, resuming, dismiss, resume, resumeAll };
+  return { runs, resumable, resuming, dismiss, resume, startOver, resumeAll };
 }

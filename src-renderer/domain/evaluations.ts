@@ -120,3 +120,21 @@ export function evaluationBlocker(
 export function newestFirst(checkpoints: readonly CheckpointInfo[]): CheckpointInfo[] {
   return [...checkpoints].sort((a, b) => b.step - a.step || b.createdAt - a.createdAt);
 }
+
+/**
+ * The checkpoint with the highest kNN top-1 measured when it was taken (what keep-best
+ * retention keeps); the earliest of equals. Null when none was measured.
+ */
+export function bestCheckpoint(checkpoints: readonly CheckpointInfo[]): CheckpointInfo | null {
+  let best: CheckpointInfo | null = null;
+  for (const checkpoint of checkpoints) {
+    if (checkpoint.knnTop1 === null) continue;
+    if (
+      !best ||
+      checkpoint.knnTop1 > best.knnTop1! ||
+      (checkpoint.knnTop1 === best.knnTop1 && checkpoint.step < best.step)
+    )
+      best = checkpoint;
+  }
+  return best;
+}

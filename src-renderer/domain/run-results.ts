@@ -1,4 +1,5 @@
 import { METRIC, type MetricSeries } from '@shared/metrics';
+import type { RunSummary } from '@shared/runs';
 import { formatPercent, formatResult } from './format';
 import { metricTitle } from './metric-groups';
 
@@ -66,19 +67,52 @@ export function formatGain(gain: number): string {
   return `${points >= 0 ? '+' : '−'}${Math.abs(points)} pp`;
 }
 
+/** The loss to show for a run, and whether it is the final one. */
+export interface RunLoss {
+  value: number;
+  /** The run completed: this is the loss of its last step. */
+  isFinal: boolean;
+  /** The step it was measured at, when known. */
+  step?: number;
+}
+
+/**
+ * The loss of a completed run, else the newest one known: the loss series' last point (the
+ * Run page has it), the worker's latest progress report, or what the run stored when a worker
+ * last ended. A run that trains or was stopped never has a "final" loss.
+ */
+export function runLoss(
+  run: Pick<RunSummary, 'status' | 'results' | 'progress'>,
+  series: readonly MetricSeries[] = [],
+): RunLoss | null {
+  const stored = finite(run.results.loss);
+  if (run.status === 'completed' && stored !== undefined)
+    return { value: stored, isFinal: true, ...(run.progress ? { step: run.progress.step } : {}) };
+  const points = series.find((item) => item.name === METRIC.loss);
+  const last = points ? points.steps.length - 1 : -1;
+  const fromSeries = points && last >= 0 ? finite(points.values[last]) : undefined;
+  if (fromSeries !== undefined) return { value: fromSeries, isFinal: false, step: points!.steps[last]! };
+  const reported = finite(run.progress?.loss);
+  if (reported !== undefined) return { value: reported, isFinal: false, step: run.progress!.step };
+  return stored === undefined ? null : { value: stored, isFinal: false };
+}
+
 const RESULT_LABELS: Record<string, string> = {
   finalProbeTop1: 'Online probe top-1',
-  loss: 'Final loss',
-  steps: 'Steps',
-  durationMs: 'Training time',
 };
+
+/**
+ * Shown elsewhere, from fresher sources: the loss (`runLoss`), the steps (the progress bar) and
+ * the duration of the last worker's segment (the training time summed over all segments).
+ */
+const SHOWN_ELSEWHERE = new Set(['loss', 'steps', 'durationMs']);
 
 /** Results other than the kNN accuracies (which have their own place), labelled and formatted. */
 export function otherResults(
   results: Readonly<Record<string, number>>,
 ): { name: string; label: string; value: string }[] {
   return Object.entries(results)
-    .filter(([name]) => !/knnTop\d+$/i.test(name))
+    .filter(([name]) => !/knnTop\d+$/i.test(name) && !SHOWN_ELSEWHERE.has(name))
     .map(([name, value]) => ({
       name,
       label: RESULT_LABELS[name] ?? metricTitle(name.replace(/Ms$/, '')),

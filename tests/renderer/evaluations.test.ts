@@ -4,6 +4,7 @@ import type { EvaluationSummary } from '@shared/runs';
 import { createApiClient } from '../../src-renderer/api/client';
 import { useRunEvaluations } from '../../src-renderer/composables/useRunEvaluations';
 import {
+  bestCheckpoint,
   bestKnnCell,
   evaluationBlocker,
   evaluationFraction,
@@ -196,5 +197,18 @@ describe('useRunEvaluations', () => {
     expect(transport.listenerCount('run:evaluation')).toBe(1);
     for (const scope of scopes.splice(0)) scope.stop();
     expect(transport.listenerCount('run:evaluation')).toBe(0);
+  });
+});
+
+describe('the best checkpoint', () => {
+  it('is the one with the highest kNN top-1, the earliest of equals; none without measurements', () => {
+    const list = [
+      checkpoint({ step: 10, knnTop1: 0.5 }),
+      checkpoint({ step: 20, knnTop1: 0.7 }),
+      checkpoint({ step: 30, knnTop1: 0.7 }),
+      checkpoint({ step: 40, knnTop1: null, reason: 'stop' }),
+    ];
+    expect(bestCheckpoint(list)?.step).toBe(20);
+    expect(bestCheckpoint([checkpoint({ step: 5 })])).toBeNull();
   });
 });

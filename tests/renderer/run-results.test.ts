@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatGain, knnAccuracy, latestKnnTop1, otherResults } from '../../src-renderer/domain/run-results';
+import type { MetricSeries } from '@shared/metrics';
+import {
+  formatGain,
+  knnAccuracy,
+  latestKnnTop1,
+  otherResults,
+  runLoss,
+} from '../../src-renderer/domain/run-results';
+import { summary } from './fixtures';
 
 describe('kNN accuracy of a run', () => {
   it('reads initial and final from the results, with the gain', () => {
@@ -54,7 +62,9 @@ describe('kNN accuracy of a run', () => {
     expect(latestKnnTop1({ loss: 2 })).toBeNull();
   });
 
-  it('labels the other results and leaves the accuracies to their own place', () => {
+  it('labels the other results and leaves the accuracies, loss, steps and time to their own place', () => {
+    // The loss (final or latest), the steps (progress) and the training time summed over all
+    // segments are shown from fresher sources; `durationMs` is only the last worker's segment.
     expect(
       otherResults({
         initialKnnTop1: 0.4,
@@ -64,12 +74,33 @@ describe('kNN accuracy of a run', () => {
         steps: 32,
         durationMs: 65_000,
         finalProbeTop1: 0.55,
+        someOtherMs: 2000,
       }),
     ).toEqual([
-      { name: 'loss', label: 'Final loss', value: '1.5' },
-      { name: 'steps', label: 'Steps', value: '32' },
-      { name: 'durationMs', label: 'Training time', value: '1m 05s' },
       { name: 'finalProbeTop1', label: 'Online probe top-1', value: '55%' },
+      { name: 'someOtherMs', label: 'Some other', value: '2s' },
     ]);
+  });
+});
+
+describe('the loss shown for a run', () => {
+  const lossSeries: MetricSeries = { name: 'loss', steps: [1, 2, 3], values: [3, 2.5, 2.25] };
+  const progress = { step: 3, totalSteps: 10, epoch: 1, totalEpochs: 1, loss: 2.4 };
+
+  it('is final only once the run completed', () => {
+    const completed = summary({ id: 1, status: 'completed', results: { loss: 1.5 }, progress });
+    expect(runLoss(completed)).toEqual({ value: 1.5, isFinal: true, step: 3 });
+  });
+
+  it('is the latest while training, from the series, else the progress report', () => {
+    const running = summary({ id: 1, status: 'running', results: { loss: 9 }, progress });
+    expect(runLoss(running, [lossSeries])).toEqual({ value: 2.25, isFinal: false, step: 3 });
+    expect(runLoss(running)).toEqual({ value: 2.4, isFinal: false, step: 3 });
+  });
+
+  it('a stopped run keeps what it stored as its latest, never as final', () => {
+    const stopped = summary({ id: 1, status: 'stopped', results: { loss: 1.75 } });
+    expect(runLoss(stopped)).toEqual({ value: 1.75, isFinal: false });
+    expect(runLoss(summary({ id: 2, status: 'created' }))).toBeNull();
   });
 });

@@ -109,12 +109,35 @@ describe('the interrupted-runs offer', () => {
     expect(notices.notices[0]?.message).toContain('Could not resume run 1');
   });
 
+  it('offers Resume only where a checkpoint exists, and Start over elsewhere', async () => {
+    const transport = new FakeTransport()
+      .reply('runs:list', [
+        summary({ id: 1, status: 'interrupted', checkpointStep: 40 }),
+        summary({ id: 2, status: 'interrupted', checkpointStep: null }),
+        summary({ id: 3, status: 'interrupted', checkpointStep: 10 }),
+      ])
+      .handle('runs:resume', ({ runId }) => ({ ok: true, value: summary({ id: runId, status: 'queued' }) }))
+      .handle('runs:start', ({ runId }) => ({ ok: true, value: summary({ id: runId, status: 'queued' }) }));
+    const { inApp } = setup(transport);
+    const offer = inApp(() => useInterruptedRuns({ storage: null }));
+    await settle();
+    expect(offer.resumable.value.map((run) => run.id)).toEqual([3, 1]);
+
+    // Resume all leaves the run without a checkpoint alone: it is offered Start over.
+    expect(await offer.resumeAll()).toBe(2);
+    expect(transport.callsTo('runs:resume')).toEqual([{ runId: 3 }, { runId: 1 }]);
+    expect(offer.runs.value.map((run) => run.id)).toEqual([2]);
+    expect(await offer.startOver(2)).toBe(true);
+    expect(transport.callsTo('runs:start')).toEqual([{ runId: 2 }]);
+    expect(offer.runs.value).toEqual([]);
+  });
+
   it('resumes all listed runs one after the other and counts the accepted ones', async () => {
     const transport = new FakeTransport()
       .reply('runs:list', [
-        summary({ id: 1, status: 'interrupted' }),
-        summary({ id: 2, status: 'interrupted' }),
-        summary({ id: 3, status: 'interrupted' }),
+        summary({ id: 1, status: 'interrupted', checkpointStep: 8 }),
+        summary({ id: 2, status: 'interrupted', checkpointStep: 8 }),
+        summary({ id: 3, status: 'interrupted', checkpointStep: 8 }),
       ])
       .handle('runs:resume', ({ runId }) =>
         runId === 2 ? noCheckpoint(runId) : { ok: true, value: summary({ id: runId, status: 'queued' }) },

@@ -167,6 +167,7 @@ export class Supervisor {
         });
     })();
     this.queuedHere.add(runId);
+    this.holdProcessWhileWaiting();
     if (!options.evaluation) this.emitStatus(runId);
     this.pump();
   }
@@ -185,6 +186,7 @@ export class Supervisor {
     const entry = store.leases.dequeue(runId);
     if (entry) {
       this.queuedHere.delete(runId);
+      this.holdProcessWhileWaiting();
       const evaluationId = (entry.options as QueuedOptions).evaluation?.id;
       if (evaluationId !== undefined)
         failEvaluation(this.context, evaluationId, 'Cancelled before it started');
@@ -251,6 +253,15 @@ export class Supervisor {
     }, this.stopTimeoutMs);
   }
 
+  /**
+   * The heartbeat timer keeps the process alive only while this host waits for a run it queued
+   * (a CLI waiting for another host's slot has no worker yet); otherwise it never holds it open.
+   */
+  private holdProcessWhileWaiting(): void {
+    if (this.queuedHere.size > 0) this.timer.ref();
+    else this.timer.unref();
+  }
+
   /** The heartbeat: keeps leases alive, takes stop requests, reclaims dead hosts' runs, starts queued ones. */
   private tick(): void {
     const { store } = this.options;
@@ -271,6 +282,7 @@ export class Supervisor {
         // Another host cancelled (or started) a run this host queued: followers hear of it.
         if (!this.active.has(runId) && !store.leases.queueEntry(runId)) {
           this.queuedHere.delete(runId);
+          this.holdProcessWhileWaiting();
           this.emitStatus(runId);
         }
       }
@@ -320,6 +332,7 @@ export class Supervisor {
       if (!claimed) return;
       const { runId, options } = claimed.entry;
       this.queuedHere.delete(runId);
+      this.holdProcessWhileWaiting();
       const run = launchWorker(this.context, runId, options as LaunchOptions, () => {
         this.active.delete(runId);
         this.pump();

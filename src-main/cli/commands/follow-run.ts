@@ -63,6 +63,13 @@ export async function followRun(
   for (const signal of signals) process.on(signal, onSignal);
   try {
     runId = begin();
+    const held = workbench.store.leases.leases().length;
+    if (workbench.store.runs.summary(runId)?.status === 'queued' && held > 0) {
+      // The queue and the limit are shared with the app and serve mode on the same file.
+      context.stderr.write(
+        `Waiting: ${held} worker(s) already run on this database (limit ${workbench.supervisor.concurrency}); run ${runId} starts when one ends.\n`,
+      );
+    }
     const summary = await finished;
     bar.end();
     // Wait for the worker to exit so its exit status is recorded too.

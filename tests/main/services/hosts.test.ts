@@ -143,4 +143,37 @@ describe('one queue and one concurrency limit per database, across host processe
     watcher.handlers['runs:stop']({ runId: 1 });
     await waitForRun(watcher, 1, hasStatus('stopped'));
   }, 90_000);
+  it('a CLI train waits for the slot a serve host holds, then trains its run itself', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'cli-waits.sqlite');
+    const serve = await startServe(path);
+    started.push(serve);
+    const long = await call<{ id: number }>(serve.url, 'runs:create', { config: longConfig(), start: true });
+    await expect
+      .poll(() => runStep(path, long.id), { timeout: 30_000, interval: 100 })
+      .toBeGreaterThanOrEqual(1);
+    const cli = startProcess('cli.js', [
+      'train',
+      '--config',
+      writeConfig(dir, tinyConfig({ name: 'cli' })),
+      '--db',
+      path,
+    ]);
+    started.push(cli);
+    await expect
+      .poll(() => cli.output(), { timeout: 20_000 })
+      .toMatch(/Waiting: 1 worker\(s\) already run on this database \(limit 1\); run 2 starts when one ends/);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a few beats: still waiting
+    inspect(path, (store) => expect(store.runs.summary(2)!.status).toBe('queued'));
+    await call(serve.url, 'runs:stop', { runId: long.id });
+    // The serve host leaves the CLI's entry alone: the CLI process starts it.
+    await expect
+      .poll(() => inspect(path, (store) => store.leases.lease(2)?.ownerPid), {
+        timeout: 20_000,
+        interval: 50,
+      })
+      .toBe(cli.pid);
+    expect((await exitWithin(cli, 60_000)).code).toBe(0);
+    inspect(path, (store) => expect(store.runs.summary(2)!.status).toBe('completed'));
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { PRESETS } from '@shared/config/presets';
 import { runConfigSchema, type RunConfig, type RunConfigInput } from '@shared/config/run-config';
 import { fieldMessages } from '@shared/validation';
-import type { ConfigField } from './run-config-fields';
+import type { ConfigField, FormValues } from './run-config-field-types';
 import {
   DATASET_SCHEMAS,
   LOSS_SCHEMAS,
@@ -13,9 +13,7 @@ import {
 
 export { isLossName } from './run-config-variants';
 
-/** The form keeps one flat value per dotted path; empty optional inputs are `undefined`. */
-export type FormValue = string | number | boolean | undefined;
-export type FormValues = Record<string, FormValue>;
+export type { FormValue, FormValues } from './run-config-field-types';
 
 /**
  * The form's default: a quick run on the embedded Fashion-MNIST subset with the small CNN,

@@ -45,12 +45,19 @@ function serveInstead(reason) {
  */
 function forwardSignals(child) {
   const state = { signalled: false };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => {
-      state.signalled = true;
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    });
-  }
+  const forward = (signal) => {
+    state.signalled = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => forward(signal));
+  // `npm start` runs this through `sh -c`; a SIGTERM to npm ends that shell, not this script.
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    forward('SIGTERM');
+  }, 500);
+  watch.unref();
   return state;
 }
 
@@ -72,7 +79,8 @@ else {
   child.on('error', (error) => serveInstead(`launching ${electron.binary} failed: ${error.message}`));
   child.on('exit', (code, signal) => {
     // A crash at start-up (missing shared libraries, GPU trouble) also falls back to the browser.
-    if (code !== 0 && code !== null && !signal && !forwarded.signalled) serveInstead(`Electron exited with code ${code}`);
+    if (code !== 0 && code !== null && !signal && !forwarded.signalled)
+      serveInstead(`Electron exited with code ${code}`);
     else process.exit(code ?? 0);
   });
 }

@@ -9,6 +9,22 @@ export const REPEAT_SIGNAL_MS = 500;
 /** Extra time, past the workers' stop timeout, before a stuck shutdown ends the process anyway. */
 const HARD_DEADLINE_EXTRA_MS = 15_000;
 
+/**
+ * Calls `onGone` once this process's parent has ended. `npm run` starts hosts through `sh -c`, and
+ * a SIGTERM sent to npm ends that shell, never reaching us: the host then stops as if signalled
+ * instead of training on with nobody to stop it. Returns a disposer.
+ */
+export function watchParent(onGone: () => void, intervalMs = 500): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onGone();
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export interface GracefulShutdownOptions {
   workbench: Workbench;
   /** Where the host tells the user what it does (a terminal line, without newline). */
@@ -79,9 +95,11 @@ export function handleShutdownSignals(options: GracefulShutdownOptions): {
     workbench.supervisor.killAll();
   };
   for (const signal of signals) process.on(signal, onSignal);
+  const unwatch = watchParent(() => void shutdown('its parent process ended'));
   return {
     shutdown,
     dispose: () => {
+      unwatch();
       for (const signal of signals) process.off(signal, onSignal);
     },
   };

@@ -1,6 +1,6 @@
 import { METRIC } from '@shared/metrics';
 import type { RunStatus, RunSummary } from '@shared/runs';
-import { REPEAT_SIGNAL_MS } from '../../host/shutdown';
+import { REPEAT_SIGNAL_MS, watchParent } from '../../host/shutdown';
 import type { Workbench } from '../../services/workbench';
 import type { CliContext } from '../command';
 import { formatDuration, formatNumber, ProgressBar } from '../format';
@@ -61,6 +61,7 @@ export async function followRun(
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, onSignal);
+  const unwatch = watchParent(() => onSignal('SIGTERM'));
   try {
     runId = begin();
     const held = workbench.store.leases.leases().length;
@@ -101,6 +102,7 @@ export async function followRun(
     }
     return summary.status === 'completed' ? 0 : summary.status === 'stopped' ? 130 : 1;
   } finally {
+    unwatch();
     for (const signal of signals) process.off(signal, onSignal);
     await workbench.close();
   }

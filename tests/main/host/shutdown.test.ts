@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUILD_DIR } from '../../helpers/workbench';
 import { useTempDir } from '../../helpers/temp-dir';
 import {
   call,
@@ -28,8 +30,11 @@ function expectStoppedWithCheckpoint(databasePath: string, runId: number) {
 describe('graceful shutdown of real hosts', () => {
   const tempDir = useTempDir();
   const started: HostProcess[] = [];
+  /** Hosts started by a shell, known only by pid. */
+  const leftovers: number[] = [];
   afterEach(() => {
     for (const host of started.splice(0)) if (host.child.exitCode === null) host.child.kill('SIGKILL');
+    for (const pid of leftovers.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   });
 
   async function serveWithRun(args: string[] = []) {
@@ -133,5 +138,34 @@ describe('graceful shutdown of real hosts', () => {
     expect(host.output()).toMatch(/Killing the worker now\./);
     inspect(path, (store) => expect(store.runs.summary(1)!.status).toBe('stopped'));
     expect(isAlive(worker!)).toBe(false);
+  });
+  it('SIGTERM to `npm run serve` (which ends only its `sh -c`) still stops the host gracefully', async () => {
+    const path = join(tempDir(), 'npm.sqlite');
+    // npm runs scripts through `sh -c` and forwards a SIGTERM to that shell only.
+    const shell = spawn(
+      'sh',
+      ['-c', `"${process.execPath}" "${join(BUILD_DIR, 'serve.js')}" --port 0 --db "${path}"`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    shell.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await expect
+      .poll(() => /serving at (http:\/\/[^/\s]+)/.exec(output)?.[1], { timeout: 30_000 })
+      .toBeDefined();
+    const url = /serving at (http:\/\/[^/\s]+)/.exec(output)![1]!;
+    const [host] = childProcesses(shell.pid!);
+    leftovers.push(host!);
+    const run = await call<{ id: number }>(url, 'runs:create', { config: longConfig(), start: true });
+    await expect
+      .poll(() => runStep(path, run.id), { timeout: 30_000, interval: 100 })
+      .toBeGreaterThanOrEqual(3);
+    shell.kill('SIGTERM');
+    await expect.poll(() => isAlive(host!), { timeout: 20_000, interval: 100 }).toBe(false);
+    expect(output).toMatch(
+      /Stopping \(its parent process ended\): 1 running worker\(s\) asked to save a checkpoint/,
+    );
+    expectStoppedWithCheckpoint(path, run.id);
   });
 });

@@ -78,13 +78,4 @@ export class EvaluationsRepository {
       .prepare(`UPDATE evaluations SET status = 'failed', ended_at = ?, error_text = ? WHERE id = ?`)
       .run(Date.now(), error, id);
   }
-
-  /** Evaluations a dead host left running can never finish. */
-  failUnfinished(): void {
-    this.database
-      .prepare(
-        `UPDATE evaluations SET status = 'failed', ended_at = ?, error_text = 'The application stopped during the evaluation' WHERE status = 'running'`,
-      )
-      .run(Date.now());
-  }
 }

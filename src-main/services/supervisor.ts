@@ -195,7 +195,7 @@ export class Supervisor {
     }
     const lease = store.leases.lease(runId);
     if (lease && lease.hostToken !== this.host.token && store.leases.requestStop(runId)) {
-      if (lease.evaluationId === null) this.setStatus(runId, { status: 'stopping' });
+      this.emitStatus(runId);
       return 'asked-owner';
     }
     return 'idle';

@@ -227,12 +227,21 @@ export class LeasesRepository {
     this.database.prepare('DELETE FROM run_leases WHERE run_id = ? AND host_token = ?').run(runId, hostToken);
   }
 
-  /** Asks the lease's owner to stop the run (it looks on its next beat); false if there is no lease. */
+  /**
+   * Asks the lease's owner to stop the run (it looks on its next beat); a training run shows
+   * `stopping` meanwhile, unless it already ended. False if no worker holds the run.
+   */
   requestStop(runId: number): boolean {
-    return (
-      this.database.prepare('UPDATE run_leases SET stop_requested = 1 WHERE run_id = ?').run(runId).changes >
-      0
-    );
+    return this.database.transaction(() => {
+      const asked = this.database
+        .prepare('UPDATE run_leases SET stop_requested = 1 WHERE run_id = ? RETURNING evaluation_id')
+        .get(runId) as { evaluation_id: number | null } | undefined;
+      if (asked?.evaluation_id === null)
+        this.database
+          .prepare(`UPDATE runs SET status = 'stopping' WHERE id = ? AND status = 'running'`)
+          .run(runId);
+      return asked !== undefined;
+    })();
   }
 
   stopRequestsFor(hostToken: string): number[] {

@@ -105,10 +105,16 @@ describe('leases: one queue and one concurrency limit per database file', () => 
     const owner = host('owner', 42);
     const runId = a.runs.create(config('leased')).id;
     a.leases.enqueue(runId, 'owner', false, {});
-    a.leases.claimNext(owner, 1, () => 0);
+    a.leases.claimNext(owner, 1, () => a.runs.setStatus(runId, { status: 'running' }));
     expect(b.leases.stopRequestsFor('owner')).toEqual([]);
     expect(b.leases.requestStop(runId)).toBe(true);
     expect(a.leases.stopRequestsFor('owner')).toEqual([runId]);
+    expect(a.runs.summary(runId)!.status).toBe('stopping');
+    // A run that ended meanwhile keeps its ending.
+    a.runs.setStatus(runId, { status: 'completed' });
+    b.leases.requestStop(runId);
+    expect(a.runs.summary(runId)!.status).toBe('completed');
+    expect(b.leases.requestStop(runId + 1)).toBe(false);
     expect(() => b.runs.delete(runId)).toThrow(/FOREIGN KEY/);
     a.leases.release(runId, 'owner');
     expect(b.runs.delete(runId)).toBe(true);

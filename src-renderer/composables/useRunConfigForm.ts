@@ -3,7 +3,9 @@ import type { AppError } from '@shared/errors';
 import type { RunSummary } from '@shared/runs';
 import { useApi, type ApiClient } from '../api/client';
 import { buildSections, type ConfigSection } from '../domain/run-config-fields';
+import { lossResetNote } from '../domain/run-config-hints';
 import {
+  changedPaths,
   configFormValues,
   defaultFormValues,
   effectiveLearningRate,
@@ -17,7 +19,7 @@ import {
 import { isDatasetSource, isLossName } from '../domain/run-config-variants';
 
 export interface UseRunConfigFormOptions {
-  /** Starting values; default: a quick run with the schema's defaults. */
+  /** Starting values; default: the quickstart recipe (`DEFAULT_PRESET`) with the schema's defaults. */
   initial?: FormValues;
   api?: ApiClient;
 }
@@ -30,6 +32,10 @@ export interface UseRunConfigFormOptions {
 export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
   const api = options.api ?? useApi();
   const values = ref<FormValues>(options.initial ?? defaultFormValues());
+  /** What the form was last loaded with (preset, duplicated run, defaults): edits are measured from it. */
+  const startValues = shallowRef<FormValues>(values.value);
+  /** Says which loss parameters the last loss switch reset; null until the loss is switched. */
+  const lossNote = shallowRef<string | null>(null);
   const serverMessages = shallowRef<Record<string, string>>({});
   const isSubmitting = ref(false);
   const submitError = shallowRef<AppError | null>(null);
@@ -52,8 +58,11 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
   });
 
   function setValue(path: string, value: FormValue): void {
-    if (path === 'loss.name' && isLossName(value)) values.value = withLoss(values.value, value);
-    else if (path === 'dataset.source' && isDatasetSource(value))
+    if (path === 'loss.name' && isLossName(value)) {
+      const before = values.value;
+      values.value = withLoss(before, value);
+      lossNote.value = lossResetNote(before, values.value) ?? lossNote.value;
+    } else if (path === 'dataset.source' && isDatasetSource(value))
       values.value = withDataset(values.value, value);
     else values.value = { ...values.value, [path]: value };
     if (path in serverMessages.value) {
@@ -64,6 +73,8 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
 
   function replace(next: FormValues): void {
     values.value = next;
+    startValues.value = next;
+    lossNote.value = null;
     serverMessages.value = {};
     submitError.value = null;
   }
@@ -80,7 +91,7 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
     return next !== null;
   }
 
-  /** Back to the quick-run defaults. */
+  /** Back to the starting recipe (`DEFAULT_PRESET`). */
   function reset(): void {
     replace(defaultFormValues());
   }
@@ -105,6 +116,9 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
     messages,
     otherMessages,
     effectiveLearningRate: computed(() => effectiveLearningRate(values.value)),
+    lossNote,
+    /** Paths edited since the form was loaded (the name aside). */
+    changedPaths: computed(() => changedPaths(startValues.value, values.value)),
     isValid: computed(() => validation.value.config !== null),
     /** The validated configuration, or null while something is wrong. */
     config: computed(() => validation.value.config),

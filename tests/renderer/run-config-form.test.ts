@@ -8,14 +8,10 @@ import {
   OPTIMIZERS,
   runConfigSchema,
 } from '@shared/config/run-config';
-import { createApiClient } from '../../src-renderer/api/client';
-import { useRunConfigForm } from '../../src-renderer/composables/useRunConfigForm';
 import {
-  autoAugmentation,
   buildSections,
   datasetParameterFields,
   fieldLabels,
-  learningRateHint,
   lossParameterFields,
   type ConfigField,
   type FieldKind,
@@ -23,7 +19,6 @@ import {
 import {
   configFormValues,
   defaultFormValues,
-  effectiveLearningRate,
   flattenConfig,
   humanizeMessage,
   presetFormValues,
@@ -31,11 +26,26 @@ import {
   validateFormValues,
   withDataset,
   withLoss,
+  changedPaths,
   type FormValues,
 } from '../../src-renderer/domain/run-config-form';
-import { FakeTransport } from './fake-transport';
 
 const NOW = Date.UTC(2025, 5, 12, 14, 32);
+
+/**
+ * The schema's defaults on a small run (LARS, b = d, `auto` augmentation): many cases below
+ * test the form's rules from there rather than from the quickstart recipe the form starts with.
+ */
+function schemaDefaultValues(): FormValues {
+  return configFormValues({
+    name: 'quick',
+    dataset: { source: 'embedded', trainLimit: 2048 },
+    model: { backbone: 'small-cnn' },
+    schedule: { warmupEpochs: 0 },
+    training: { epochs: 2, batchSize: 128 },
+    evaluation: { bankLimit: 1000, testLimit: 500 },
+  });
+}
 
 function fieldsOf(values: FormValues): ConfigField[] {
   return buildSections(values).flatMap((section) => section.fields);
@@ -99,22 +109,26 @@ function hiddenByDesign(backbone: string, optimizer: string): string[] {
 }
 
 describe('the New-run form model', () => {
-  it('starts from a quick run: embedded data, small CNN, 2 x 2048 images, small evaluation', () => {
+  it("starts from the README's quickstart recipe, valid for the strict schema", () => {
     const values = defaultFormValues(NOW);
     const { config, fields } = validateFormValues(values, fieldsOf(values));
     expect(fields).toEqual({});
+    const { name: _name, ...recipe } = PRESETS.quickstart!.config;
+    expect(config).toMatchObject(recipe);
     expect(config).toMatchObject({
-      dataset: { source: 'embedded', trainLimit: 2048 },
-      augmentation: { preset: 'auto' },
-      model: { backbone: 'small-cnn' },
-      loss: { name: 'fft-bt' },
-      optimizer: { name: 'lars', scaleByBatch: true },
-      schedule: { warmupEpochs: 0 },
-      training: { epochs: 2, batchSize: 128 },
-      evaluation: { bankLimit: 1000, testLimit: 500 },
+      loss: { name: 'fft-bt', blockSize: 8 },
+      optimizer: { name: 'adamw', scaleByBatch: false },
     });
-    expect(config?.training.maxSteps).toBeUndefined();
-    expect(values['name']).toMatch(/^fft-bt-\d{4}-\d{4}$/);
+    expect(values['name']).toBe('quickstart-0612-1432');
+  });
+
+  it('tells what changed since the starting point, the name aside', () => {
+    const start = defaultFormValues(NOW);
+    expect(changedPaths(start, { ...start, name: 'renamed' })).toEqual([]);
+    const edited = withLoss({ ...start, 'training.batchSize': 128 }, 'vicreg');
+    expect(changedPaths(start, edited)).toEqual(
+      expect.arrayContaining(['training.batchSize', 'loss.name', 'loss.simWeight', 'loss.blockSize']),
+    );
   });
 
   it('flattens to dotted paths and back, booleans included', () => {
@@ -164,7 +178,7 @@ describe('the New-run form model', () => {
   });
 
   it('switching the loss replaces its parameters with the new variant defaults', () => {
-    const values = withLoss({ ...defaultFormValues(), 'loss.lambda': 0.5 }, 'fft-vicreg');
+    const values = withLoss({ ...schemaDefaultValues(), 'loss.lambda': 0.5 }, 'fft-vicreg');
     expect(values['loss.lambda']).toBeUndefined();
     expect(values['loss.scale']).toBe(1);
     expect(values['loss.q']).toBe(2);
@@ -173,7 +187,7 @@ describe('the New-run form model', () => {
   });
 
   it('switching the dataset source swaps its fields for the variant defaults and keeps the image limit', () => {
-    const cifar100 = withDataset(defaultFormValues(), 'cifar100');
+    const cifar100 = withDataset(schemaDefaultValues(), 'cifar100');
     expect(cifar100).toMatchObject({
       'dataset.source': 'cifar100',
       'dataset.path': '',
@@ -237,7 +251,7 @@ describe('the New-run form model', () => {
   });
 
   it('shows optimizer- and backbone-specific fields only when they apply', () => {
-    const values = defaultFormValues();
+    const values = schemaDefaultValues();
     expect(section(values, 'optimizer')).toEqual([
       'optimizer.name',
       'optimizer.learningRate',
@@ -282,7 +296,7 @@ describe('the New-run form model', () => {
   });
 
   it('treats booleans as checkboxes, never as missing numbers', () => {
-    const values = { ...defaultFormValues(), 'optimizer.scaleByBatch': false, 'optimizer.clipLars': false };
+    const values = { ...schemaDefaultValues(), 'optimizer.scaleByBatch': false, 'optimizer.clipLars': false };
     const { config, fields } = validateFormValues(values, fieldsOf(values));
     expect(fields).toEqual({});
     expect(config?.optimizer).toMatchObject({
@@ -301,34 +315,6 @@ describe('the New-run form model', () => {
       'evaluation.onlineProbe',
       'checkpoint.keepBest',
     ]);
-  });
-
-  it('works out the effective learning rate live', () => {
-    const values = defaultFormValues();
-    expect(effectiveLearningRate(values)).toBeCloseTo(0.15);
-    expect(learningRateHint(values)).toBe('Effective 0.15 = 0.3 × 128 / 256');
-    const large = { ...values, 'training.batchSize': 1024, 'optimizer.learningRate': 0.2 };
-    expect(effectiveLearningRate(large)).toBeCloseTo(0.8);
-    const unscaled = { ...large, 'optimizer.scaleByBatch': false };
-    expect(effectiveLearningRate(unscaled)).toBe(0.2);
-    expect(learningRateHint(unscaled)).toBe('Used as given: 0.2');
-    expect(effectiveLearningRate({ ...values, 'optimizer.learningRate': undefined })).toBeUndefined();
-    expect(learningRateHint({ ...values, 'training.batchSize': undefined })).toBe('Scaled by batch / 256');
-    const hint = fieldsOf(large).find((field) => field.path === 'optimizer.learningRate')?.hint;
-    expect(hint).toBe('Effective 0.8 = 0.2 × 1024 / 256');
-  });
-
-  it('says what auto augmentation picks for the data and loss', () => {
-    expect(autoAugmentation('embedded', 'fft-vicreg')).toBe('light');
-    expect(autoAugmentation('cifar10', 'fft-vicreg')).toBe('vicreg-cifar');
-    expect(autoAugmentation('cifar100', 'bt')).toBe('bt-cifar');
-    expect(autoAugmentation('image-folder', 'bt')).toMatch(/else bt-cifar/);
-    const hint = fieldsOf(defaultFormValues()).find((field) => field.path === 'augmentation.preset')?.hint;
-    expect(hint).toMatch(/^Picks light here \(grayscale images\): Crop/);
-    const cifar = fieldsOf({ ...withDataset(defaultFormValues(), 'cifar10'), 'loss.name': 'vicreg' }).find(
-      (field) => field.path === 'augmentation.preset',
-    )?.hint;
-    expect(cifar).toMatch(/^Picks vicreg-cifar here \(colour images, VICReg family\): solo-learn/);
   });
 
   it('loads every preset as a valid form under a fresh name', () => {
@@ -350,10 +336,10 @@ describe('the New-run form model', () => {
   });
 
   it('reports one readable message per field', () => {
-    const fields = [...buildSections(defaultFormValues())[0]!.fields, ...lossParameterFields('bt')];
+    const fields = [...buildSections(schemaDefaultValues())[0]!.fields, ...lossParameterFields('bt')];
     const { config, fields: messages } = validateFormValues(
       {
-        ...withLoss(defaultFormValues(), 'bt'),
+        ...withLoss(schemaDefaultValues(), 'bt'),
         name: ' ',
         'training.epochs': 0,
         'loss.lambda': undefined,
@@ -373,19 +359,19 @@ describe('the New-run form model', () => {
   });
 
   it('reports the schema cross-field rules on their field', () => {
-    expect(validateFormValues({ ...defaultFormValues(), 'dataset.trainLimit': 10 }).fields).toEqual({
+    expect(validateFormValues({ ...schemaDefaultValues(), 'dataset.trainLimit': 10 }).fields).toEqual({
       'dataset.trainLimit': 'Use at least one batch (128 images)',
     });
-    expect(validateFormValues({ ...defaultFormValues(), 'schedule.warmupEpochs': 2 }).fields).toEqual({
+    expect(validateFormValues({ ...schemaDefaultValues(), 'schedule.warmupEpochs': 2 }).fields).toEqual({
       'schedule.warmupEpochs': 'The warm-up must be shorter than the run (2 epochs)',
     });
     expect(
-      validateFormValues(withLoss({ ...defaultFormValues(), 'model.projectorOutputDim': 32 }, 'fft-bt'))
+      validateFormValues(withLoss({ ...schemaDefaultValues(), 'model.projectorOutputDim': 32 }, 'fft-bt'))
         .fields,
     ).toEqual({});
     expect(
       validateFormValues({
-        ...withLoss({ ...defaultFormValues(), 'model.projectorOutputDim': 32 }, 'fft-bt'),
+        ...withLoss({ ...schemaDefaultValues(), 'model.projectorOutputDim': 32 }, 'fft-bt'),
         'loss.blockSize': 64,
       }).fields,
     ).toEqual({
@@ -396,85 +382,5 @@ describe('the New-run form model', () => {
   it('rewords zod bounds', () => {
     expect(humanizeMessage('Too small: expected number to be >0')).toBe('Must be greater than 0');
     expect(humanizeMessage('Too big: expected number to be <=10')).toBe('Must be at most 10');
-  });
-});
-
-describe('useRunConfigForm', () => {
-  function form() {
-    const transport = new FakeTransport();
-    return {
-      transport,
-      form: useRunConfigForm({ api: createApiClient(transport), initial: defaultFormValues(NOW) }),
-    };
-  }
-
-  it('swaps the data fields when the source changes, and shows the missing folder on its field', () => {
-    const { form: state } = form();
-    state.setValue('dataset.source', 'cifar10');
-    const data = state.sections.value.find((item) => item.id === 'data');
-    expect(data?.fields.map((field) => field.path)).toEqual([
-      'dataset.source',
-      'dataset.path',
-      'dataset.trainLimit',
-    ]);
-    expect(data?.intro).toMatch(/CIFAR-10/);
-    expect(state.messages.value).toEqual({ 'dataset.path': 'Give the folder that holds the dataset' });
-    expect(state.otherMessages.value).toEqual([]);
-    expect(state.isValid.value).toBe(false);
-    state.setValue('dataset.path', 'datasets/cifar-10-batches-bin');
-    expect(state.isValid.value).toBe(true);
-    expect(state.config.value?.dataset).toEqual({
-      source: 'cifar10',
-      path: 'datasets/cifar-10-batches-bin',
-      trainLimit: 2048,
-    });
-  });
-
-  it('follows the optimizer, the checkboxes and the effective learning rate', () => {
-    const { form: state } = form();
-    expect(state.effectiveLearningRate.value).toBeCloseTo(0.15);
-    state.setValue('optimizer.scaleByBatch', false);
-    expect(state.effectiveLearningRate.value).toBeCloseTo(0.3);
-    expect(state.config.value?.optimizer.scaleByBatch).toBe(false);
-    state.setValue('optimizer.name', 'adamw');
-    const optimizer = state.sections.value.find((item) => item.id === 'optimizer')!;
-    expect(optimizer.fields.map((field) => field.path)).not.toContain('optimizer.clipLars');
-    expect(optimizer.fields.find((field) => field.path === 'optimizer.momentum')?.label).toBe(
-      'β1 (momentum)',
-    );
-  });
-
-  it('loads a preset under a fresh name and resets to the quick run', () => {
-    const { form: state } = form();
-    expect(state.loadPreset('smoke')).toBe(true);
-    expect(state.values.value['name']).toMatch(/^smoke-\d{4}-\d{4}$/);
-    expect(state.config.value).toMatchObject({
-      model: { backbone: 'mlp', backboneHiddenDim: 64 },
-      optimizer: { name: 'adam', scaleByBatch: false },
-      training: { maxSteps: 20 },
-    });
-    const model = state.sections.value.find((item) => item.id === 'model')!;
-    expect(model.fields.map((field) => field.path)).toContain('model.backboneHiddenDim');
-    expect(state.loadPreset('nope')).toBe(false);
-    state.reset();
-    expect(state.config.value).toMatchObject({ model: { backbone: 'small-cnn' }, training: { epochs: 2 } });
-  });
-
-  it('sends the validated config and keeps the backend messages on their fields until edited', async () => {
-    const { form: state, transport } = form();
-    transport.handle('runs:create', () => ({
-      ok: false,
-      error: { code: 'invalid-input', message: 'bad', fields: { 'dataset.trainLimit': 'Too many' } },
-    }));
-    expect(await state.submit()).toBeNull();
-    expect(transport.callsTo('runs:create')).toEqual([
-      expect.objectContaining({
-        config: expect.objectContaining({ model: expect.any(Object) }),
-        start: true,
-      }),
-    ]);
-    expect(state.messages.value['dataset.trainLimit']).toBe('Too many');
-    state.setValue('dataset.trainLimit', 4096);
-    expect(state.messages.value['dataset.trainLimit']).toBeUndefined();
   });
 });

@@ -115,4 +115,17 @@ describe('useRunConfigForm', () => {
     state.setValue('training.epochs', 5);
     expect(state.changedPaths.value).toEqual([]);
   });
+
+  it('shows a field the strict schema does not know, and sends nothing once it is removed', () => {
+    const { form: state } = form();
+    const { name: _name, ...config } = state.config.value!;
+    state.load({ ...config, name: 'copy', loss: { ...config.loss, blocksize: 8 } });
+    expect(state.otherMessages.value).toEqual([
+      ['loss.blocksize', expect.stringMatching(/^unknown field; did you mean loss\.blockSize\?/)],
+    ]);
+    expect(state.isValid.value).toBe(false);
+    state.setValue('loss.blocksize', undefined);
+    expect(state.isValid.value).toBe(true);
+    expect(Object.keys(state.config.value!.loss)).not.toContain('blocksize');
+  });
 });

@@ -104,7 +104,7 @@ describe('one queue and one concurrency limit per database, across host processe
         `Run ${run.id} cannot be deleted: the serve host \\(process ${owner.pid}\\) trains it now; stop it first`,
       ),
     );
-    expect(other.handlers['runs:stop']({ runId: run.id }).status).toBe('stopping');
+    expect((await other.handlers['runs:stop']({ runId: run.id })).status).toBe('stopping');
     // The owner takes the request on its next beat and stops the run with a checkpoint.
     await expect
       .poll(() => inspect(path, (store) => store.runs.summary(run.id)!.status), {

@@ -12,10 +12,17 @@ export const CALL_CHANNELS = [
   'runs:resume',
   'runs:delete',
   'runs:logs',
+  'runs:query',
+  'runs:update',
+  'compare:rows',
+  'comparisons:list',
+  'comparisons:save',
+  'comparisons:delete',
   'evaluations:list',
   'evaluations:start',
   'metrics:names',
   'metrics:series',
+  'metrics:range',
   'system:info',
 ] as const;
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CompareRow, MetricRange, RunPage, SavedComparison } from '../compare';
 import type { Result } from '../errors';
 import type { MetricSeries } from '../metrics';
 import type { EvaluationSummary, LogLine, RunDetail, RunProgress, RunSummary } from '../runs';
@@ -41,10 +42,17 @@ export interface CallOutputs {
   'runs:resume': RunSummary;
   'runs:delete': { runId: number };
   'runs:logs': LogLine[];
+  'runs:query': RunPage;
+  'runs:update': RunSummary;
+  'compare:rows': CompareRow[];
+  'comparisons:list': SavedComparison[];
+  'comparisons:save': SavedComparison;
+  'comparisons:delete': { id: number };
   'evaluations:list': EvaluationSummary[];
   'evaluations:start': EvaluationSummary;
   'metrics:names': string[];
   'metrics:series': MetricSeries[];
+  'metrics:range': MetricRange;
   'system:info': SystemInfo;
 }
 

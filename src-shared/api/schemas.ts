@@ -1,10 +1,32 @@
 import { z } from 'zod';
 import { runConfigSchema } from '../config/run-config';
 import { strictObject } from '../config/strict-object';
+import { textField } from '../config/text-field';
+import { COMPARE_LIMITS, RUN_SORT_FIELDS, X_AXES } from '../compare';
 import { RUN_STATUSES } from '../runs';
 import type { CallChannel } from './channels';
 
 const runId = z.number().int().positive();
+const runIds = z.array(runId).min(1).max(COMPARE_LIMITS.maxRuns);
+const metricName = z.string().min(1).max(200);
+const tag = z
+  .string()
+  .trim()
+  .min(1, 'A tag cannot be empty')
+  .max(COMPARE_LIMITS.maxTagLength)
+  .regex(/^[^\s,]+$/u, 'A tag is one word (no spaces or commas)');
+
+/** The state of a comparison, as its URL and saved comparisons keep it. */
+export const compareStateSchema = strictObject({
+  runIds,
+  metrics: z.array(metricName).max(COMPARE_LIMITS.maxMetrics).default([]),
+  xAxis: z.enum(X_AXES).default('step'),
+  smoothing: z.number().min(0).max(0.99).default(0),
+  logY: z.boolean().default(false),
+  ignoreOutliers: z.boolean().default(false),
+  groupBy: z.array(z.string().min(1).max(200)).max(8).default([]),
+  band: z.enum(['minmax', 'std', 'ci95']).default('minmax'),
+});
 
 /**
  * Input schema of every call; everything arriving from a renderer or over HTTP is parsed with these.
@@ -30,6 +52,34 @@ export const callInputSchemas = {
     afterId: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(10000).default(1000),
   }),
+  'runs:query': strictObject({
+    filter: z.string().max(200).optional(),
+    status: z.array(z.enum(RUN_STATUSES)).optional(),
+    tags: z.array(tag).max(COMPARE_LIMITS.maxTags).optional(),
+    sort: z.enum(RUN_SORT_FIELDS).default('id'),
+    direction: z.enum(['asc', 'desc']).default('desc'),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(2000).default(100),
+  }).prefault({}),
+  'runs:update': strictObject({
+    runId,
+    name: textField({ max: 120, required: 'Give the run a name' }).optional(),
+    tags: z.array(tag).max(COMPARE_LIMITS.maxTags).optional(),
+    notes: z
+      .string()
+      .max(COMPARE_LIMITS.maxNotesLength)
+      .refine((value) => !/\p{Cs}/u.test(value), 'Contains an incomplete (lone surrogate) character')
+      .optional(),
+  }),
+  'compare:rows': strictObject({ runIds }),
+  'comparisons:list': strictObject({}).prefault({}),
+  'comparisons:save': strictObject({
+    /** Overwrites the comparison of this id; a new one without it. */
+    id: z.number().int().positive().optional(),
+    name: textField({ max: 120, required: 'Give the comparison a name' }),
+    state: compareStateSchema,
+  }),
+  'comparisons:delete': strictObject({ id: z.number().int().positive() }),
   'evaluations:list': strictObject({ runId }),
   'evaluations:start': strictObject({
     runId,
@@ -50,6 +100,15 @@ export const callInputSchemas = {
     names: z.array(z.string().min(1).max(200)).min(1).max(50),
     /** Only points with step > afterStep (incremental fetches). */
     afterStep: z.number().int().default(-1),
+  }),
+  'metrics:range': strictObject({
+    runIds,
+    names: z.array(metricName).min(1).max(COMPARE_LIMITS.maxMetrics),
+    /** The visible range (inclusive); the whole run by default. */
+    fromStep: z.number().int().min(0).optional(),
+    toStep: z.number().int().min(0).optional(),
+    /** About this many points per series (the chart's width in pixels, or a few thousand). */
+    points: z.number().int().min(10).max(COMPARE_LIMITS.maxPoints).default(2000),
   }),
   'system:info': strictObject({}).prefault({}),
 } satisfies Record<CallChannel, z.ZodType>;

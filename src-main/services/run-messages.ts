@@ -85,9 +85,13 @@ export function handleRunMessage(context: SupervisorContext, run: ActiveRun, msg
       events.emit('run:metrics', { runId, series: toSeries(msg.points) });
       break;
     }
-    case 'log':
-      context.log(runId, msg.level, msg.message);
+    case 'log': {
+      // Written here rather than through context.log, which swallows errors: a worker's log line
+      // that cannot be stored fails the run like its metrics do.
+      const line = store.logs.append(runId, msg.level, msg.message);
+      events.emit('run:log', { runId, lines: [line] });
       break;
+    }
     case 'checkpoint':
       saveCheckpoint(context, run, msg);
       break;

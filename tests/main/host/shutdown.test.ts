@@ -82,6 +82,15 @@ describe('graceful shutdown of real hosts', () => {
     expect(isAlive(worker)).toBe(false);
   });
 
+  it('the same Ctrl-C arriving twice (terminal group plus npm forwarding) is one press: still graceful', async () => {
+    const { path, host, runId } = await serveWithRun();
+    host.child.kill('SIGINT');
+    host.child.kill('SIGINT');
+    expect((await exitWithin(host, 20_000)).code).toBe(0);
+    expect(host.output()).not.toMatch(/Killing/);
+    expectStoppedWithCheckpoint(path, runId);
+  });
+
   it('a second Ctrl-C kills the workers at once', async () => {
     const { path, host, runId, worker } = await serveWithRun();
     process.kill(worker, 'SIGSTOP');

@@ -82,13 +82,19 @@ describe('graceful shutdown of real hosts', () => {
     expect(isAlive(worker)).toBe(false);
   });
 
-  it('the same Ctrl-C arriving twice (terminal group plus npm forwarding) is one press: still graceful', async () => {
-    const { path, host, runId } = await serveWithRun();
+  it('the same Ctrl-C arriving twice (terminal group plus npm forwarding) is one press, not a kill', async () => {
+    const { path, host, runId, worker } = await serveWithRun(['--stop-timeout', '2']);
+    process.kill(worker, 'SIGSTOP'); // the worker cannot stop by itself: only a kill ends it
     host.child.kill('SIGINT');
+    // Apart enough not to merge into one pending signal, close enough to be the same press.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     host.child.kill('SIGINT');
     expect((await exitWithin(host, 20_000)).code).toBe(0);
     expect(host.output()).not.toMatch(/Killing/);
-    expectStoppedWithCheckpoint(path, runId);
+    expect(host.output()).toMatch(
+      new RegExp(`Run ${runId}: the worker did not stop within 2 s and was killed`),
+    );
+    inspect(path, (store) => expect(store.runs.summary(runId)!.status).toBe('stopped'));
   });
 
   it('a second Ctrl-C kills the workers at once', async () => {

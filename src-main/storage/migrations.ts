@@ -179,10 +179,15 @@ export function migrate(database: Database, migrations: readonly Migration[] = M
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    database.transaction(() => {
-      database.exec(migration.sql);
-      database.pragma(`user_version = ${migration.version}`);
-    })();
+    // Two hosts may open a new file at the same moment: each migration takes the write lock first
+    // and reads the version again under it, so the second host skips what the first just applied.
+    database
+      .transaction(() => {
+        if ((database.pragma('user_version', { simple: true }) as number) >= migration.version) return;
+        database.exec(migration.sql);
+        database.pragma(`user_version = ${migration.version}`);
+      })
+      .immediate();
   }
   return newest;
 }

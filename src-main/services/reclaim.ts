@@ -51,15 +51,9 @@ export function applyReclaimed(
   const interrupted: number[] = [];
   const requeued: number[] = [];
   const evaluations: Array<{ id: number; error: string }> = [];
-  const interrupt = store.database.prepare(
-    `UPDATE runs SET status = 'interrupted', ended_at = ?, owner_pid = NULL, error_text = ?
-     WHERE id = ? AND status IN ('running', 'stopping')`,
-  );
-  const backToCreated = store.database.prepare(
-    `UPDATE runs SET status = 'created', owner_pid = NULL WHERE id = ? AND status = 'queued'`,
-  );
+  const { leases } = store;
   const markInterrupted = (runId: number, reason: string) => {
-    if (interrupt.run(now, reason, runId).changes === 0) return;
+    if (!leases.interruptRun(runId, reason, now)) return;
     interrupted.push(runId);
     store.logs.append(runId, 'warn', reason, now);
   };
@@ -70,29 +64,15 @@ export function applyReclaimed(
   }
   // A run marked running with no lease lost its worker without anyone releasing it properly
   // (a host that could not write its last status, or a file from before leases).
-  const unleased = store.database
-    .prepare<[], { id: number; owner_pid: number | null }>(
-      `SELECT id, owner_pid FROM runs WHERE status IN ('running', 'stopping')
-         AND id NOT IN (SELECT run_id FROM run_leases)`,
-    )
-    .all()
-    .filter((row) => !sweeper.activeRunIds.includes(row.id));
+  const unleased = leases.unleasedActiveRuns().filter((row) => !sweeper.activeRunIds.includes(row.runId));
   for (const row of unleased) {
-    const owner = row.owner_pid === null ? 'its host' : `the host process ${row.owner_pid}`;
-    markInterrupted(row.id, `Interrupted: ${owner} stopped while this run was in progress`);
+    const owner = row.ownerPid === null ? 'its host' : `the host process ${row.ownerPid}`;
+    markInterrupted(row.runId, `Interrupted: ${owner} stopped while this run was in progress`);
   }
   if (sweeper.starting) {
     // An evaluation with neither a worker lease nor a queue entry lost its host before either was
     // written (or comes from a file of an older version): it can never finish.
-    const orphans = store.database
-      .prepare<[], { id: number }>(
-        `SELECT id FROM evaluations WHERE status = 'running'
-           AND id NOT IN (SELECT evaluation_id FROM run_leases WHERE evaluation_id IS NOT NULL)
-           AND id NOT IN (SELECT json_extract(options_json, '$.evaluation.id') FROM run_queue
-                          WHERE json_extract(options_json, '$.evaluation.id') IS NOT NULL)`,
-      )
-      .all();
-    for (const { id } of orphans)
+    for (const id of leases.orphanEvaluationIds())
       evaluations.push({ id, error: 'Interrupted: the host that ran this evaluation ended' });
   }
   for (const entry of reclaimed.entries) {
@@ -101,7 +81,7 @@ export function applyReclaimed(
     const evaluationId = (entry.options as QueuedOptions).evaluation?.id;
     if (evaluationId !== undefined) {
       evaluations.push({ id: evaluationId, error: `Cancelled: ${who} ended before it started` });
-    } else if (backToCreated.run(entry.runId).changes > 0) {
+    } else if (leases.returnToCreated(entry.runId)) {
       requeued.push(entry.runId);
       store.logs.append(entry.runId, 'warn', `Left the queue: ${who} that queued it ended first`, now);
     }

@@ -300,4 +300,48 @@ export class LeasesRepository {
       })
       .immediate();
   }
+
+  /** A `running` or `stopping` run becomes `interrupted` with `reason`; false if it had ended. */
+  interruptRun(runId: number, reason: string, now = Date.now()): boolean {
+    return (
+      this.database
+        .prepare(
+          `UPDATE runs SET status = 'interrupted', ended_at = ?, owner_pid = NULL, error_text = ?
+           WHERE id = ? AND status IN ('running', 'stopping')`,
+        )
+        .run(now, reason, runId).changes > 0
+    );
+  }
+
+  /** A `queued` run that left the queue goes back to `created`; false if it was not queued. */
+  returnToCreated(runId: number): boolean {
+    return (
+      this.database
+        .prepare(`UPDATE runs SET status = 'created', owner_pid = NULL WHERE id = ? AND status = 'queued'`)
+        .run(runId).changes > 0
+    );
+  }
+
+  /** Runs marked running or stopping that no worker lease holds. */
+  unleasedActiveRuns(): Array<{ runId: number; ownerPid: number | null }> {
+    return this.database
+      .prepare<[], { runId: number; ownerPid: number | null }>(
+        `SELECT id AS runId, owner_pid AS ownerPid FROM runs WHERE status IN ('running', 'stopping')
+           AND id NOT IN (SELECT run_id FROM run_leases)`,
+      )
+      .all();
+  }
+
+  /** Evaluations marked running that neither a worker lease nor a queue entry holds. */
+  orphanEvaluationIds(): number[] {
+    return this.database
+      .prepare<[], { id: number }>(
+        `SELECT id FROM evaluations WHERE status = 'running'
+           AND id NOT IN (SELECT evaluation_id FROM run_leases WHERE evaluation_id IS NOT NULL)
+           AND id NOT IN (SELECT json_extract(options_json, '$.evaluation.id') FROM run_queue
+                          WHERE json_extract(options_json, '$.evaluation.id') IS NOT NULL)`,
+      )
+      .all()
+      .map((row) => row.id);
+  }
 }

@@ -72,7 +72,9 @@ export const trainCommand: CliCommand = {
   --auto-resume   if a run with exactly this configuration was interrupted, stopped or failed,
                   resume it from its last good checkpoint instead of starting a new one
 
-Ctrl-C stops the run cleanly after the current step; a second Ctrl-C kills the worker.`,
+Ctrl-C or SIGTERM stops the run after the current step with a checkpoint (the worker is killed if it
+takes over 10 s); a second Ctrl-C kills it at once. The run waits in the database's shared queue while
+other hosts (the app, serve mode) already run as many workers as the limit allows.`,
   async run(args, context) {
     const { values } = parseArgs({
       args,

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowReactive, shallowRef } from 'vue';
 import type { CallInput, CallOutputs } from '@shared/api/contract';
+import type { RunPage, RunQuery } from '@shared/compare';
 import type { AppError, Result } from '@shared/errors';
 import type { RunProgress, RunSummary } from '@shared/runs';
 import { useApi } from '../api/client';
@@ -9,7 +10,9 @@ import { useNoticesStore } from './notices.store';
 
 /**
  * Run summaries for the whole app, kept live by `run:status` and `run:progress` events and
- * refetched after the event stream reconnects.
+ * refetched after the event stream reconnects. `refresh` loads every run (the interrupted-runs
+ * offer needs them); the Runs page loads one page at a time with `query`, whose rows are looked
+ * up here so events keep them live.
  */
 export const useRunsStore = defineStore('runs', () => {
   const api = useApi();
@@ -19,9 +22,17 @@ export const useRunsStore = defineStore('runs', () => {
   const hasLoaded = ref(false);
   const error = shallowRef<AppError | null>(null);
 
-  // An event newer than a list request must win over that request's (older) answer.
+  // Each event and each request takes the next number; a run keeps the number of what last
+  // wrote it. An answer writes a run only if nothing newer did: an event after the request was
+  // sent, or the answer to a request sent later (pages of the list can overtake each other).
   let updateCount = 0;
   const updatedAt = new Map<number, number>();
+  const isOlder = (runId: number, version: number) => (updatedAt.get(runId) ?? 0) < version;
+  function storeAnswer(run: RunSummary, version: number): void {
+    if (!isOlder(run.id, version)) return;
+    byId.set(run.id, run);
+    updatedAt.set(run.id, version);
+  }
   let latestRefresh = 0;
 
   /** Newest first. */
@@ -50,7 +61,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function refresh(): Promise<void> {
     const request = ++latestRefresh;
-    const startedAt = updateCount;
+    const version = ++updateCount;
     isLoading.value = true;
     const result = await api.call('runs:list', {});
     if (request !== latestRefresh) return;
@@ -63,11 +74,27 @@ export const useRunsStore = defineStore('runs', () => {
     hasLoaded.value = true;
     const listed = new Set(result.value.map((run) => run.id));
     for (const id of [...byId.keys()]) {
-      if (!listed.has(id) && (updatedAt.get(id) ?? 0) <= startedAt) byId.delete(id);
+      if (!listed.has(id) && isOlder(id, version)) byId.delete(id);
     }
-    for (const run of result.value) {
-      if ((updatedAt.get(run.id) ?? 0) <= startedAt) byId.set(run.id, run);
-    }
+    for (const run of result.value) storeAnswer(run, version);
+  }
+
+  /**
+   * One page of the filtered, sorted list (`runs:query`). Its summaries are stored like a list
+   * answer's: not over an event or answer newer than the request.
+   */
+  async function query(input: RunQuery): Promise<Result<RunPage>> {
+    const version = ++updateCount;
+    const result = await api.call('runs:query', input);
+    if (result.ok) for (const run of result.value.runs) storeAnswer(run, version);
+    return result;
+  }
+
+  /** Renames, tags or annotates a run; a refusal comes back with its field messages for the editor. */
+  async function update(input: CallInput<'runs:update'>): Promise<Result<RunSummary>> {
+    const result = await api.call('runs:update', input);
+    if (result.ok) upsert(result.value);
+    return result;
   }
 
   async function act<C extends 'runs:start' | 'runs:stop' | 'runs:resume' | 'runs:delete'>(
@@ -121,6 +148,8 @@ export const useRunsStore = defineStore('runs', () => {
     error,
     find,
     refresh,
+    query,
+    update,
     upsert,
     start,
     resume,

@@ -15,6 +15,8 @@ export function summary(overrides: Partial<RunSummary> & { id: number }): RunSum
     progress: null,
     results: {},
     checkpointStep: null,
+    tags: [],
+    notes: '',
     ...overrides,
   };
 }

@@ -16,4 +16,5 @@ export interface NavigationItem {
 export const NAVIGATION: NavigationItem[] = [
   { label: 'Runs', to: { name: 'runs' }, testId: 'nav-runs', activeFor: ['runs', 'run'] },
   { label: 'New run', to: { name: 'new-run' }, testId: 'nav-new-run', activeFor: ['new-run'] },
+  { label: 'Compare', to: { name: 'compare' }, testId: 'nav-compare', activeFor: ['compare'] },
 ];

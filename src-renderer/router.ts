@@ -22,6 +22,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Run' },
   },
   {
+    // Selection and settings live in the query (runs=1,2,3&metrics=...&x=...): see compare-state.ts.
+    path: '/compare',
+    name: 'compare',
+    component: () => import('./pages/ComparePage.vue'),
+    meta: { title: 'Compare' },
+  },
+  {
     path: '/:unknown(.*)*',
     name: 'not-found',
     component: () => import('./pages/NotFoundPage.vue'),

@@ -1,9 +1,17 @@
 /**
  * The only place ECharts parts are registered: just what the charts use (metric lines, the
- * kNN heatmap), through `echarts/core`, so the bundle does not carry the whole library.
+ * kNN heatmap, the comparison's scatter), through `echarts/core`, so the bundle does not carry
+ * the whole library.
  */
 import { use, type ComposeOption } from 'echarts/core';
-import { HeatmapChart, LineChart, type HeatmapSeriesOption, type LineSeriesOption } from 'echarts/charts';
+import {
+  HeatmapChart,
+  LineChart,
+  ScatterChart,
+  type HeatmapSeriesOption,
+  type LineSeriesOption,
+  type ScatterSeriesOption,
+} from 'echarts/charts';
 import {
   DataZoomComponent,
   DatasetComponent,
@@ -18,11 +26,13 @@ import {
   type TooltipComponentOption,
   type VisualMapComponentOption,
 } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+// The SVG renderer serves the Compare page's SVG export (a chart drawn once, off screen).
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 use([
   LineChart,
   HeatmapChart,
+  ScatterChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,
@@ -30,6 +40,7 @@ use([
   DatasetComponent,
   VisualMapContinuousComponent,
   CanvasRenderer,
+  SVGRenderer,
 ]);
 
 export type MetricChartOption = ComposeOption<
@@ -39,6 +50,11 @@ export type MetricChartOption = ComposeOption<
   | LegendComponentOption
   | DataZoomComponentOption
   | DatasetComponentOption
+>;
+
+/** The Compare page's accuracy-against-cost plot. */
+export type CompareScatterOption = ComposeOption<
+  ScatterSeriesOption | GridComponentOption | TooltipComponentOption
 >;
 
 export type KnnHeatmapOption = ComposeOption<

@@ -1,0 +1,251 @@
+import type { LineSeriesOption } from 'echarts/charts';
+import { smoothSeries } from '@shared/compare/smoothing';
+import type { CompareLine } from '../domain/compare-series';
+import { formatValue } from '../domain/format';
+import type { MetricFormat } from '../domain/metric-groups';
+import type { MetricChartOption } from './echarts';
+
+export interface CompareChartSettings {
+  /** EMA weight 0..0.99 (TensorBoard's debiased smoothing); the raw line stays faint behind. */
+  smoothing: number;
+  logY: boolean;
+  /** Fit the value axis to the 1st-99th percentile instead of every value. */
+  ignoreOutliers: boolean;
+  xTitle: string;
+  axisTitle: string;
+  format: MetricFormat;
+  /** The comparison's x extent, the same on every chart so a synchronised zoom lines up. */
+  xMin?: number;
+  xMax?: number;
+}
+
+/** The suffixes of a line's helper series; only the bare id is the line itself. */
+const RAW = ':raw';
+const LOWER = ':lower';
+const BAND = ':band';
+
+function smoothed(values: Float64Array, weight: number): Float64Array {
+  if (weight <= 0) return values;
+  const out = smoothSeries(
+    Array.from(values, (value) => (Number.isFinite(value) ? value : null)),
+    weight,
+  );
+  return Float64Array.from(out, (value) => value ?? Number.NaN);
+}
+
+/** The `p`-th percentile (0..1) of sorted values, linear between ranks. */
+function percentile(sorted: readonly number[], p: number): number {
+  const rank = (sorted.length - 1) * p;
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+}
+
+/** The 1st-99th percentile range of the values, padded by 5%; null with too few values. */
+export function robustRange(columns: readonly Float64Array[], logY = false): [number, number] | null {
+  const values: number[] = [];
+  for (const column of columns)
+    for (const value of column) if (Number.isFinite(value) && (!logY || value > 0)) values.push(value);
+  if (values.length < 5) return null;
+  values.sort((a, b) => a - b);
+  const lo = percentile(values, 0.01);
+  const hi = percentile(values, 0.99);
+  if (logY) return [lo / 1.1, hi * 1.1];
+  const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 1;
+  return [lo - pad, hi + pad];
+}
+
+/** A log axis needs every drawn value above zero. */
+export function canUseLogY(lines: readonly CompareLine[]): boolean {
+  let any = false;
+  for (const line of lines)
+    for (const value of line.band ? line.band.lower : line.y) {
+      if (!Number.isFinite(value)) continue;
+      if (value <= 0) return false;
+      any = true;
+    }
+  return any;
+}
+
+interface TooltipParam {
+  seriesId?: string;
+  dataIndex: number;
+  axisValue?: number | string;
+}
+
+/**
+ * The tooltip at the hovered x: every line's (smoothed) value there, highest first, with its
+ * colour; a group's entry says how many runs it averages.
+ */
+export function tooltipHtml(
+  params: readonly TooltipParam[],
+  lines: ReadonlyMap<string, { line: CompareLine; values: Float64Array }>,
+  settings: Pick<CompareChartSettings, 'xTitle' | 'format'>,
+): string {
+  const entries = params
+    .filter((param) => param.seriesId !== undefined && lines.has(param.seriesId))
+    .map((param) => {
+      const { line, values } = lines.get(param.seriesId!)!;
+      return { line, value: values[param.dataIndex] ?? Number.NaN, x: line.x[param.dataIndex] };
+    });
+  entries.sort((a, b) => {
+    const av = Number.isFinite(a.value) ? a.value : -Infinity;
+    const bv = Number.isFinite(b.value) ? b.value : -Infinity;
+    return bv - av;
+  });
+  const escape = (text: string) =>
+    text.replace(/[&<>"]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char]!);
+  const x = params[0]?.axisValue ?? entries[0]?.x;
+  const head = `<div style="color:#5f6b7a;margin-bottom:2px">${escape(settings.xTitle)} ${
+    typeof x === 'number' ? formatValue(x) : escape(String(x ?? ''))
+  }</div>`;
+  const rows = entries.map(
+    ({ line, value }) =>
+      `<div style="display:flex;gap:8px;align-items:center"><span style="display:inline-block;width:10px;height:3px;background:${
+        line.color
+      }"></span><span style="flex:1">${escape(line.label)}</span><b style="font-variant-numeric:tabular-nums">${
+        Number.isFinite(value) ? formatValue(value, settings.format) : '—'
+      }</b></div>`,
+  );
+  return head + rows.join('');
+}
+
+/**
+ * The option of one comparison chart: per line its smoothed values (the raw ones faint behind
+ * while smoothing), a group's band as a filled area between its lower and upper edges (a
+ * transparent lower line and the width stacked on it). Series ids follow the line ids so a
+ * hover can highlight the same run on every chart. Columns travel as typed arrays (ECharts
+ * copies them natively); every reduced point is drawn, so no spike the server kept is lost.
+ */
+export function buildCompareChartOption(
+  lines: readonly CompareLine[],
+  settings: CompareChartSettings,
+): MetricChartOption {
+  const { smoothing, format } = settings;
+  const logY = settings.logY && canUseLogY(lines);
+  const drawn = new Map<string, { line: CompareLine; values: Float64Array }>();
+  const dataset: { dimensions: string[]; source: Record<string, Float64Array> }[] = [];
+  const series: LineSeriesOption[] = [];
+  for (const line of lines) {
+    const values = smoothed(line.y, smoothing);
+    drawn.set(line.id, { line, values });
+    const datasetIndex = dataset.length;
+    const source: Record<string, Float64Array> = { x: line.x, raw: line.y, value: values };
+    if (line.band) {
+      const lower = smoothed(line.band.lower, smoothing);
+      const upper = smoothed(line.band.upper, smoothing);
+      source.lower = lower;
+      source.width = upper.map((value, index) => value - lower[index]!);
+    }
+    dataset.push({ dimensions: Object.keys(source), source });
+    const base = {
+      type: 'line' as const,
+      datasetIndex,
+      showSymbol: false,
+      symbol: 'none',
+      color: line.color,
+    };
+    const helper = { ...base, silent: true, tooltip: { show: false }, emphasis: { disabled: true } };
+    if (line.band) {
+      series.push(
+        {
+          ...helper,
+          id: line.id + LOWER,
+          encode: { x: 'x', y: 'lower' },
+          stack: line.id,
+          lineStyle: { opacity: 0 },
+        },
+        {
+          ...helper,
+          id: line.id + BAND,
+          encode: { x: 'x', y: 'width' },
+          stack: line.id,
+          lineStyle: { opacity: 0 },
+          areaStyle: { color: line.color, opacity: 0.15 },
+        },
+      );
+    }
+    if (smoothing > 0)
+      series.push({
+        ...helper,
+        id: line.id + RAW,
+        encode: { x: 'x', y: 'raw' },
+        lineStyle: { width: 1, opacity: 0.22 },
+      });
+    series.push({
+      ...base,
+      id: line.id,
+      name: line.label,
+      encode: { x: 'x', y: 'value' },
+      lineStyle: { width: line.band ? 2 : 1.6 },
+      // Hovering a line (here or, through the page, on any chart) fades the others.
+      emphasis: { focus: 'series', lineStyle: { width: 3 } },
+      blur: { lineStyle: { opacity: 0.15 } },
+    });
+  }
+  const range = settings.ignoreOutliers
+    ? robustRange(
+        [...drawn.values()].map((item) => item.values),
+        logY,
+      )
+    : null;
+  const axisText = { color: '#5f6b7a', fontSize: 11 };
+  return {
+    animation: false,
+    textStyle: { fontFamily: 'system-ui, sans-serif' },
+    grid: { left: 8, right: 18, top: 12, bottom: 40, outerBoundsMode: 'same', outerBoundsContain: 'all' },
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      axisPointer: { type: 'line', lineStyle: { color: '#94a3b8' } },
+      textStyle: { fontSize: 12 },
+      formatter: (params: unknown) =>
+        tooltipHtml((Array.isArray(params) ? params : [params]) as TooltipParam[], drawn, settings),
+    },
+    xAxis: {
+      type: 'value',
+      name: settings.xTitle,
+      nameLocation: 'middle',
+      nameGap: 24,
+      nameTextStyle: axisText,
+      min: settings.xMin ?? 'dataMin',
+      max: settings.xMax ?? 'dataMax',
+      axisLine: { lineStyle: { color: '#c9ced6' } },
+      axisLabel: { ...axisText, hideOverlap: true, formatter: (value: number) => formatValue(value) },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: logY ? 'log' : 'value',
+      name: settings.axisTitle,
+      nameLocation: 'middle',
+      nameMoveOverlap: true,
+      nameGap: 8,
+      nameTextStyle: axisText,
+      scale: true,
+      ...(range ? { min: range[0], max: range[1] } : {}),
+      axisLabel: { ...axisText, formatter: (value: number) => formatValue(value, format, { unit: false }) },
+      splitLine: { lineStyle: { color: '#eef0f3' } },
+    },
+    dataZoom: [
+      // Plain wheel scrolls the page; shift + wheel zooms, drag pans; the slider shows the window.
+      {
+        type: 'inside',
+        xAxisIndex: 0,
+        zoomOnMouseWheel: 'shift',
+        moveOnMouseWheel: false,
+        filterMode: 'none',
+      },
+      {
+        type: 'slider',
+        xAxisIndex: 0,
+        height: 12,
+        bottom: 4,
+        showDetail: false,
+        brushSelect: false,
+        filterMode: 'none',
+      },
+    ],
+    dataset,
+    series,
+  } as MetricChartOption;
+}

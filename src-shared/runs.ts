@@ -58,6 +58,10 @@ export interface RunSummary {
   results: Record<string, number>;
   /** Step of the newest stored checkpoint (what Resume continues from); null when there is none. */
   checkpointStep: number | null;
+  /** The user's labels, e.g. `seed-sweep` (one word each; `runs:update` sets them). */
+  tags: string[];
+  /** The user's free-text notes about the run ('' when none). */
+  notes: string;
 }
 
 export interface RunDetail extends RunSummary {

@@ -45,7 +45,13 @@ export const RUN_TABLES: readonly RunTable[] = [
  * Tables that refer to runs but hold a host's passing state, not part of a run: the shared
  * queue and the leases of running workers (an archive holds settled runs, which have neither).
  */
-export const TRANSIENT_RUN_TABLES: readonly string[] = ['run_queue', 'run_leases'];
+export const TRANSIENT_RUN_TABLES: readonly string[] = [
+  'run_queue',
+  'run_leases',
+  // Summaries derived from metric_points (comparison charts), rebuilt on demand after an import.
+  'metric_buckets',
+  'metric_bucket_fill',
+];
 
 /**
  * A cell: JSON's own values, and objects for what JSON lacks: a BLOB (its bytes follow as chunk

@@ -75,6 +75,9 @@ const COLUMN_RULES: Record<string, Record<string, z.ZodType>> = {
     exit_signal: nullable(text(40)),
     progress_json: nullable(jsonText(progress)),
     results_json: jsonText(results),
+    // Tags and notes (schema 5): a JSON array of one-word tags, and free text.
+    tags_json: jsonText(z.array(text(100).regex(/^[^\s,]+$/u, 'is not one word')).max(100)),
+    notes: text(100_000),
   },
   metric_points: {
     name: text(200).min(1),

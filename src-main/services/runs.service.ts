@@ -7,11 +7,15 @@ import { assertDatasetPaths } from '../datasets/check-paths';
 import { decodeCheckpoint } from '../ml/checkpoint/format';
 import type { RunStore } from '../storage/store';
 import type { Lease } from '../storage/leases.repo';
+import type { CompareCalls } from './compare.service';
 import type { EventBus } from './event-bus';
 import { describeHost } from './reclaim';
 import type { Supervisor } from './supervisor';
 
-type RunCalls = Omit<CallHandlers, 'system:info' | 'evaluations:list' | 'evaluations:start'>;
+type RunCalls = Omit<
+  CallHandlers,
+  'system:info' | 'evaluations:list' | 'evaluations:start' | keyof CompareCalls
+>;
 
 /** Statuses from which `runs:start` (re)starts a run; a completed run is kept as it is. */
 const RESTARTABLE: readonly RunStatus[] = ['created', 'stopped', 'failed', 'interrupted'];

@@ -1,6 +1,7 @@
 import type { CallHandlers, SystemInfo } from '@shared/api/contract';
 import { RunStore } from '../storage/store';
 import type { SpawnWorker } from '../workers/spawner';
+import { createCompareHandlers } from './compare.service';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
 import { createEvaluationHandlers } from './evaluations.service';
@@ -69,6 +70,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const handlers: CallHandlers = {
     ...createRunHandlers(store, supervisor, events),
     ...createEvaluationHandlers(store, supervisor, events),
+    ...createCompareHandlers(store, events),
     'system:info': () =>
       systemInfo({
         host: options.host,

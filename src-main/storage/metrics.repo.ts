@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { MetricPoint, MetricSeries } from '@shared/metrics';
+import { prepareBucketInvalidation } from './metric-buckets.repo';
 
 /** The epoch and wall time (Unix ms) of one step of a run. */
 export interface StepTime {
@@ -27,11 +28,18 @@ export class MetricsRepository {
     const where = 'FROM metric_points WHERE run_id = ? AND name = ? AND step > ? ORDER BY step';
     this.selectSteps = database.prepare<[number, string, number]>(`SELECT step ${where}`).pluck(true);
     this.selectValues = database.prepare<[number, string, number]>(`SELECT value ${where}`).pluck(true);
+    const invalidateBuckets = prepareBucketInvalidation(database);
     this.appendBatch = database.transaction((runId: number, points: readonly MetricPoint[]) => {
+      const firstStep = new Map<string, number>();
       for (const point of points) {
         const value = Number.isFinite(point.value) ? point.value : null;
         this.insert.run(runId, point.name, point.step, point.epoch, value, Math.round(point.wallTimeMs));
+        const first = firstStep.get(point.name);
+        if (first === undefined || point.step < first) firstStep.set(point.name, point.step);
       }
+      // Summaries cached for comparison charts (metric-buckets.repo) must not outlive a rewritten
+      // step; appending after them, the usual case, changes nothing there.
+      for (const [name, step] of firstStep) invalidateBuckets(runId, name, step);
     });
   }
 

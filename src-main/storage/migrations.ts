@@ -166,6 +166,60 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT id, created_at, 'before-version-4' FROM runs WHERE status = 'queued';
     `,
   },
+  {
+    version: 5,
+    description: 'run tags and notes; saved comparisons; a cache of reduced metric series',
+    sql: `
+      -- Tags as a JSON array on the run (a list of 1,000 runs filters them with json_each in well
+      -- under a millisecond), so a run archive carries them with the run's row.
+      ALTER TABLE runs ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE runs ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+
+      -- A comparison saved under a name: the state the Compare page keeps in its URL.
+      CREATE TABLE comparisons (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        name       TEXT NOT NULL,
+        state_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      -- Derived from metric_points, never the record: per (run, metric) and bucket of 2^level
+      -- steps (bucket = step >> level, level >= 4), the point count, the first, last, minimum and
+      -- maximum points (M4), the wall times of the first and last, and the training time between
+      -- them (pauses left out). Filled lazily, only for buckets a series has moved past, and dropped
+      -- where points change, so a reduced fetch of a 100k-point series reads hundreds of rows.
+      CREATE TABLE metric_buckets (
+        run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        level       INTEGER NOT NULL,
+        bucket      INTEGER NOT NULL,
+        count       INTEGER NOT NULL,
+        first_step  INTEGER NOT NULL,
+        first_value REAL,
+        first_wall  INTEGER NOT NULL,
+        last_step   INTEGER NOT NULL,
+        last_value  REAL,
+        last_wall   INTEGER NOT NULL,
+        min_step    INTEGER,
+        min_value   REAL,
+        max_step    INTEGER,
+        max_value   REAL,
+        active_ms   INTEGER NOT NULL,
+        PRIMARY KEY (run_id, name, level, bucket)
+      ) WITHOUT ROWID;
+
+      -- How far metric_buckets is filled: every bucket below filled_to of the level is there
+      -- (an empty bucket has no row).
+      CREATE TABLE metric_bucket_fill (
+        run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        name      TEXT NOT NULL,
+        level     INTEGER NOT NULL,
+        filled_to INTEGER NOT NULL,
+        PRIMARY KEY (run_id, name, level)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Brings the database to the newest schema version, each migration in its own transaction. */

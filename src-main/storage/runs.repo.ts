@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RunConfig } from '@shared/config/run-config';
 import type { RunDetail, RunProgress, RunStatus, RunSummary } from '@shared/runs';
+import { prepareBucketInvalidation } from './metric-buckets.repo';
 
 interface RunRow {
   id: number;
@@ -21,6 +22,8 @@ interface RunRow {
   progress_json: string | null;
   results_json: string;
   checkpoint_step: number | null;
+  tags_json: string;
+  notes: string;
 }
 
 /** Fields a status change may set alongside the status. */
@@ -38,10 +41,14 @@ export interface RunStatusChange {
 /** The newest checkpoint's step: whether (and from where) the run can be resumed. */
 const CHECKPOINT_STEP = '(SELECT max(step) FROM checkpoints WHERE run_id = runs.id) AS checkpoint_step';
 
-const SUMMARY_COLUMNS = `id, name, loss_name, json_extract(config_json, '$.model.backbone') AS backbone, status, created_at, started_at, ended_at, backend, device,
-  error_text, progress_json, results_json, ${CHECKPOINT_STEP}`;
+/** The columns `toSummary` reads (lists select only these: no configuration JSON per run). */
+export const SUMMARY_COLUMNS = `id, name, loss_name, json_extract(config_json, '$.model.backbone') AS backbone, status, created_at, started_at, ended_at, backend, device,
+  error_text, progress_json, results_json, tags_json, notes, ${CHECKPOINT_STEP}`;
 
-function toSummary(row: RunRow): RunSummary {
+/** A row of SUMMARY_COLUMNS. */
+export type RunSummaryRow = Omit<RunRow, 'config_json' | 'backend_notes' | 'exit_code' | 'exit_signal'>;
+
+export function toSummary(row: RunSummaryRow): RunSummary {
   return {
     id: row.id,
     name: row.name,
@@ -57,6 +64,8 @@ function toSummary(row: RunRow): RunSummary {
     progress: row.progress_json ? (JSON.parse(row.progress_json) as RunProgress) : null,
     results: JSON.parse(row.results_json) as Record<string, number>,
     checkpointStep: row.checkpoint_step,
+    tags: JSON.parse(row.tags_json) as string[],
+    notes: row.notes,
   };
 }
 
@@ -64,8 +73,11 @@ function toSummary(row: RunRow): RunSummary {
 export class RunsRepository {
   private readonly selectOne: Statement<[number], RunRow>;
   private readonly updateProgress: Statement<[string, number]>;
+  /** Drops cached metric summaries where points are deleted. */
+  private readonly invalidateBuckets: ReturnType<typeof prepareBucketInvalidation>;
 
   constructor(private readonly database: Database) {
+    this.invalidateBuckets = prepareBucketInvalidation(database);
     this.selectOne = database.prepare(
       `SELECT *, json_extract(config_json, '$.model.backbone') AS backbone, ${CHECKPOINT_STEP} FROM runs WHERE id = ?`,
     );
@@ -153,6 +165,7 @@ export class RunsRepository {
   rewindTo(id: number, step: number): void {
     this.database.transaction(() => {
       this.database.prepare('DELETE FROM metric_points WHERE run_id = ? AND step > ?').run(id, step);
+      this.invalidateBuckets(id, null, step + 1);
       this.database.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step > ?').run(id, step);
       this.database
         .prepare(
@@ -166,6 +179,7 @@ export class RunsRepository {
   resetForRestart(id: number): void {
     this.database.transaction(() => {
       this.database.prepare('DELETE FROM metric_points WHERE run_id = ?').run(id);
+      this.invalidateBuckets(id, null, 0);
       this.database.prepare('DELETE FROM checkpoints WHERE run_id = ?').run(id);
       this.database
         .prepare(

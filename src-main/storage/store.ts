@@ -1,10 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import { CheckpointsRepository } from './checkpoints.repo';
+import { ComparisonsRepository } from './comparisons.repo';
 import { openDatabase, type DatabaseOptions } from './database';
 import { EvaluationsRepository } from './evaluations.repo';
 import { LeasesRepository } from './leases.repo';
 import { LogsRepository } from './logs.repo';
+import { MetricBucketsRepository } from './metric-buckets.repo';
 import { MetricsRepository } from './metrics.repo';
+import { RunQueriesRepository } from './runs-query.repo';
 import { RunsRepository } from './runs.repo';
 
 /** The run store: one SQLite file, the system of record for runs, metrics, logs and checkpoints. */
@@ -16,6 +19,11 @@ export class RunStore {
   readonly evaluations: EvaluationsRepository;
   /** The queue, hosts and worker leases shared by every process that opens this file. */
   readonly leases: LeasesRepository;
+  /** The runs list with filter, sort and paging; name, tag and note edits. */
+  readonly runQueries: RunQueriesRepository;
+  /** Metric points by range and their cached M4 summaries (run comparison). */
+  readonly metricBuckets: MetricBucketsRepository;
+  readonly comparisons: ComparisonsRepository;
 
   private constructor(
     readonly database: Database,
@@ -27,6 +35,9 @@ export class RunStore {
     this.checkpoints = new CheckpointsRepository(database);
     this.evaluations = new EvaluationsRepository(database);
     this.leases = new LeasesRepository(database);
+    this.runQueries = new RunQueriesRepository(database);
+    this.metricBuckets = new MetricBucketsRepository(database);
+    this.comparisons = new ComparisonsRepository(database);
   }
 
   /** Throws a `DatabaseOpenError` (a message naming the file) for a file it cannot use. */

@@ -1,0 +1,55 @@
+import type { CompareRow } from '@shared/compare';
+import { METRIC } from '@shared/metrics';
+import { trainingTimeMs } from '@shared/run-progress';
+import type { EvaluationSummary, RunSummary } from '@shared/runs';
+import type { RunStore } from '../../storage/store';
+
+/** The median of finite values (mean of the middle two for an even count); null when there are none. */
+export function median(values: Float64Array): number | null {
+  if (values.length === 0) return null;
+  const sorted = values.slice().sort();
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * The linear-probe accuracy: the newest completed offline linear evaluation (the protocol of the
+ * paper's tables) where there is one, else the online probe's last held-out accuracy.
+ */
+function probeTop1(evaluations: readonly EvaluationSummary[], onlineProbe: number | null): number | null {
+  const linear = evaluations.filter(
+    (evaluation) => evaluation.kind === 'linear' && evaluation.status === 'completed',
+  );
+  return linear.at(-1)?.results.top1 ?? onlineProbe;
+}
+
+/** One summary-table row of a run, from its summary, its series and its evaluations. */
+export function compareRow(store: RunStore, run: RunSummary, nowMs: number): CompareRow {
+  const series = store.metricBuckets;
+  const id = run.id;
+  const stepMs = median(series.values(id, METRIC.stepMs));
+  const lastLossStep = series.extent(id, METRIC.loss)?.last ?? 0;
+  const evaluations = store.evaluations.list(id);
+  return {
+    runId: id,
+    name: run.name,
+    status: run.status,
+    tags: run.tags,
+    backend: run.backend,
+    device: run.device,
+    steps: run.progress?.step ?? lastLossStep,
+    totalSteps: run.progress?.totalSteps ?? null,
+    trainingMs: trainingTimeMs(run, nowMs),
+    loss: series.edgeValue(id, METRIC.loss, 'last') ?? run.progress?.loss ?? run.results.loss ?? null,
+    knnTop1Initial: series.edgeValue(id, METRIC.knnTop1, 'first'),
+    knnTop1Final: series.edgeValue(id, METRIC.knnTop1, 'last'),
+    probeTop1: probeTop1(evaluations, series.edgeValue(id, METRIC.probeValTop1, 'last')),
+    medianStepMs: stepMs,
+    // Runs time their steps' parts (data, forward, backward), not the loss alone; only
+    // `bench train` measures the loss's share. Null until runs record it.
+    lossShare: null,
+    peakRssBytes: series.maxValue(id, METRIC.rssBytes),
+    config: store.runs.config(id)!,
+    evaluations,
+  };
+}

@@ -3,6 +3,7 @@
  * leading words (`runs list`, `bench store`), each with its own `--help`.
  */
 import { augmentPreviewCommand } from './commands/augment-preview';
+import { benchCompareCommand } from './commands/bench-compare';
 import { benchLossCommand } from './commands/bench-loss';
 import { benchStoreCommand } from './commands/bench-store';
 import { benchTrainCommand } from './commands/bench-train';
@@ -15,6 +16,8 @@ import { lossVectorsCommand } from './commands/loss-vectors';
 import { presetsCommand } from './commands/presets';
 import { resumeCommand } from './commands/resume';
 import { runsExportCommand, runsListCommand, runsShowCommand } from './commands/runs';
+import { runsCompareCommand } from './commands/runs-compare';
+import { runsNoteCommand, runsRenameCommand, runsTagCommand } from './commands/runs-edit';
 import { trainCommand } from './commands/train';
 import { runCommand, type CliCommand, type CliContext } from './command';
 import { commandWords, nearestCommands } from './suggest';
@@ -28,6 +31,10 @@ const COMMANDS: CliCommand[] = [
   runsListCommand,
   runsShowCommand,
   runsExportCommand,
+  runsCompareCommand,
+  runsTagCommand,
+  runsRenameCommand,
+  runsNoteCommand,
   exportCommand,
   importCommand,
   doctorCommand,
@@ -37,6 +44,7 @@ const COMMANDS: CliCommand[] = [
   benchLossCommand,
   benchTrainCommand,
   benchStoreCommand,
+  benchCompareCommand,
 ];
 
 function overview(): string {

@@ -1,8 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { bucketOf, mergeSummaries, summarize, type BucketSummary, type RawPoints } from '@shared/compare/m4';
 
-/** The finest cached level: buckets of 16 steps (finer ranges are read point by point). */
-export const BASE_LEVEL = 4;
+/**
+ * The finest cached level: buckets of 32 steps (finer ranges are read point by point). The
+ * cache then holds one row per 16 points of a series, cheap to write on a series' first view.
+ */
+export const BASE_LEVEL = 5;
 
 type BucketRow = [
   bucket: number,
@@ -67,7 +70,7 @@ export class MetricBucketsRepository {
   private readonly selectSteps: Statement<[number, string, number, number]>;
   private readonly selectValues: Statement<[number, string, number, number]>;
   private readonly selectWalls: Statement<[number, string, number, number]>;
-  private readonly selectExtent: Statement<[number, string]>;
+  private readonly selectExtent: Statement<[{ runId: number; name: string }]>;
   private readonly selectBuckets: Statement<[number, string, number, number, number]>;
   private readonly selectFill: Statement<[number, string, number]>;
   private readonly upsertFill: Statement<[number, string, number, number]>;
@@ -82,9 +85,9 @@ export class MetricBucketsRepository {
       .prepare<[number, string, number, number]>(`SELECT wall_time_ms ${where}`)
       .pluck();
     this.selectExtent = database
-      .prepare<[number, string]>(
-        `SELECT (SELECT min(step) FROM metric_points WHERE run_id = ?1 AND name = ?2),
-                (SELECT max(step) FROM metric_points WHERE run_id = ?1 AND name = ?2)`,
+      .prepare<[{ runId: number; name: string }]>(
+        `SELECT (SELECT min(step) FROM metric_points WHERE run_id = @runId AND name = @name),
+                (SELECT max(step) FROM metric_points WHERE run_id = @runId AND name = @name)`,
       )
       .raw();
     this.selectBuckets = database
@@ -113,7 +116,7 @@ export class MetricBucketsRepository {
 
   /** The first and last step of a series; null when it has no point. */
   extent(runId: number, name: string): { first: number; last: number } | null {
-    const [first, last] = this.selectExtent.get(runId, name) as [number | null, number | null];
+    const [first, last] = this.selectExtent.get({ runId, name }) as [number | null, number | null];
     return first === null || last === null ? null : { first, last };
   }
 
@@ -137,12 +140,15 @@ export class MetricBucketsRepository {
     return value ?? null;
   }
 
-  /** Every finite value of a series, for statistics such as the median. */
-  values(runId: number, name: string): Float64Array {
+  /** The finite values of the newest `limit` points of a series, for statistics such as the median. */
+  recentValues(runId: number, name: string, limit: number): Float64Array {
     const values = this.database
-      .prepare('SELECT value FROM metric_points WHERE run_id = ? AND name = ? AND value IS NOT NULL')
+      .prepare(
+        `SELECT value FROM metric_points WHERE run_id = ? AND name = ? AND value IS NOT NULL
+         ORDER BY step DESC LIMIT ?`,
+      )
       .pluck()
-      .all(runId, name) as number[];
+      .all(runId, name, limit) as number[];
     return Float64Array.from(values);
   }
 

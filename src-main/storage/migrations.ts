@@ -185,7 +185,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
 
       -- Derived from metric_points, never the record: per (run, metric) and bucket of 2^level
-      -- steps (bucket = step >> level, level >= 4), the point count, the first, last, minimum and
+      -- steps (bucket = step >> level, level >= 5), the point count, the first, last, minimum and
       -- maximum points (M4), the wall times of the first and last, and the training time between
       -- them (pauses left out). Filled lazily, only for buckets a series has moved past, and dropped
       -- where points change, so a reduced fetch of a 100k-point series reads hundreds of rows.

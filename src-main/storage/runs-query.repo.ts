@@ -21,9 +21,9 @@ const SORT_SQL: Readonly<Record<RunSortField, string>> = {
 const likePattern = (term: string): string => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** What a free-text term is matched against (LIKE ignores ASCII case; lower() covers the rest). */
-const TERM_SQL = `(lower(name) LIKE ?1 ESCAPE '\\' OR status LIKE ?1 ESCAPE '\\' OR lower(loss_name) LIKE ?1 ESCAPE '\\'
-  OR lower(json_extract(config_json, '$.model.backbone')) LIKE ?1 ESCAPE '\\' OR lower(notes) LIKE ?1 ESCAPE '\\'
-  OR EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE lower(value) LIKE ?1 ESCAPE '\\'))`;
+const TERM_SQL = `(lower(name) LIKE @term ESCAPE '\\' OR status LIKE @term ESCAPE '\\' OR lower(loss_name) LIKE @term ESCAPE '\\'
+  OR lower(json_extract(config_json, '$.model.backbone')) LIKE @term ESCAPE '\\' OR lower(notes) LIKE @term ESCAPE '\\'
+  OR EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE lower(value) LIKE @term ESCAPE '\\'))`;
 
 /** The runs list with filter, sort and paging: one query for the page and one for the total. */
 export class RunQueriesRepository {
@@ -31,23 +31,23 @@ export class RunQueriesRepository {
 
   query(query: RunQuery): RunPage {
     const conditions: string[] = [];
-    const parameters: unknown[] = [];
+    // Named parameters (@p0, @p1, ...): a term is matched against six columns with one value.
+    const parameters: Record<string, unknown> = {};
+    const bind = (value: unknown): string => {
+      const key = `p${Object.keys(parameters).length}`;
+      parameters[key] = value;
+      return `@${key}`;
+    };
     // Every word of the filter must match somewhere: "bt seed" finds BT runs tagged seed-1.
     for (const term of (query.filter ?? '').toLowerCase().split(/\s+/u).filter(Boolean)) {
-      parameters.push(likePattern(term));
-      conditions.push(TERM_SQL.replaceAll('?1', `?${parameters.length}`));
+      conditions.push(TERM_SQL.replaceAll('@term', bind(likePattern(term))));
     }
     if (query.status?.length) {
-      const marks = query.status.map((status) => {
-        parameters.push(status);
-        return `?${parameters.length}`;
-      });
-      conditions.push(`status IN (${marks.join(', ')})`);
+      conditions.push(`status IN (${query.status.map(bind).join(', ')})`);
     }
     for (const tag of query.tags ?? []) {
-      parameters.push(tag.toLowerCase());
       conditions.push(
-        `EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE lower(value) = ?${parameters.length})`,
+        `EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE lower(value) = ${bind(tag.toLowerCase())})`,
       );
     }
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
@@ -57,12 +57,10 @@ export class RunQueriesRepository {
       const total = this.database
         .prepare(`SELECT count(*) FROM runs ${where}`)
         .pluck()
-        .get(...parameters) as number;
+        .get(parameters) as number;
       const rows = this.database
-        .prepare(
-          `SELECT ${SUMMARY_COLUMNS} FROM runs ${where} ORDER BY ${order} LIMIT ?${parameters.length + 1} OFFSET ?${parameters.length + 2}`,
-        )
-        .all(...parameters, query.limit, query.offset) as RunSummaryRow[];
+        .prepare(`SELECT ${SUMMARY_COLUMNS} FROM runs ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+        .all({ ...parameters, limit: query.limit, offset: query.offset }) as RunSummaryRow[];
       return { total, runs: rows.map(toSummary) };
     })();
   }

@@ -4,6 +4,12 @@ import { trainingTimeMs } from '@shared/run-progress';
 import type { EvaluationSummary, RunSummary } from '@shared/runs';
 import type { RunStore } from '../../storage/store';
 
+/**
+ * The median step time is taken over the newest steps: the run's current speed, past the first
+ * steps' compilation, and cheap to read from a 100k-step run.
+ */
+const MEDIAN_WINDOW_STEPS = 10_000;
+
 /** The median of finite values (mean of the middle two for an even count); null when there are none. */
 export function median(values: Float64Array): number | null {
   if (values.length === 0) return null;
@@ -27,7 +33,7 @@ function probeTop1(evaluations: readonly EvaluationSummary[], onlineProbe: numbe
 export function compareRow(store: RunStore, run: RunSummary, nowMs: number): CompareRow {
   const series = store.metricBuckets;
   const id = run.id;
-  const stepMs = median(series.values(id, METRIC.stepMs));
+  const stepMs = median(series.recentValues(id, METRIC.stepMs, MEDIAN_WINDOW_STEPS));
   const lastLossStep = series.extent(id, METRIC.loss)?.last ?? 0;
   const evaluations = store.evaluations.list(id);
   return {

@@ -114,8 +114,9 @@ export function trainingClock(
   const clock = { steps: [] as number[], trainingMs: [] as number[] };
   const extent = repo.extent(runId, name);
   if (!extent) return clock;
-  // Two points per bucket (its first and last step).
-  const level = levelFor(extent.last - extent.first + 1, points * 2);
+  // Two points per bucket (its first and last step): about half as many as a series gets, plenty
+  // for a line that is nearly straight.
+  const level = levelFor(extent.last - extent.first + 1, points);
   const summaries =
     level < BASE_LEVEL || !canWrite
       ? summarize(repo.points(runId, name, extent.first, extent.last, true), canWrite ? 0 : level)

@@ -155,11 +155,11 @@ export function formatFigure(value: number | null | undefined, format: FigureFor
 export function formatStats(stats: SampleStats | null, format: FigureFormat): string {
   if (!stats) return '-';
   const mean = formatFigure(stats.mean, format);
-  // A count's spread must not round to a whole number: show it as a plain number.
-  const spreadFormat = format === 'count' ? 'number' : format;
-  return stats.std === null
-    ? `${mean} (n=${stats.n})`
-    : `${mean} ± ${formatFigure(stats.std, spreadFormat)} (n=${stats.n})`;
+  if (stats.std === null) return `${mean} (n=${stats.n})`;
+  // A count's spread must not round to a whole number (0.7 steps is not 1): three significant digits.
+  const spread =
+    format === 'count' ? String(Number(stats.std.toPrecision(3))) : formatFigure(stats.std, format);
+  return `${mean} ± ${spread} (n=${stats.n})`;
 }
 
 /** One CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */

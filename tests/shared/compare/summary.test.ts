@@ -50,7 +50,8 @@ describe('summary figures', () => {
     expect(formatFigure(null, 'ratio')).toBe('-');
     expect(formatStats(describeSample([0.6, 0.62, 0.64]), 'ratio')).toBe('62.0% ± 2.0% (n=3)');
     expect(formatStats(describeSample([100]), 'count')).toBe('100 (n=1)');
-    expect(formatStats(describeSample([100, 101]), 'count')).toBe('101 ± 0.7071 (n=2)');
+    expect(formatStats(describeSample([100, 101]), 'count')).toBe('101 ± 0.707 (n=2)');
+    expect(formatStats(describeSample([4, 4]), 'count')).toBe('4 ± 0 (n=2)');
     expect(formatStats(null, 'ratio')).toBe('-');
   });
 

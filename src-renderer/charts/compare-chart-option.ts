@@ -14,6 +14,8 @@ export interface CompareChartSettings {
   xTitle: string;
   axisTitle: string;
   format: MetricFormat;
+  /** Mark every point (sparse evaluations such as kNN); default a bare line. */
+  points?: boolean;
   /** The comparison's x extent, the same on every chart so a synchronised zoom lines up. */
   xMin?: number;
   xMax?: number;
@@ -174,6 +176,7 @@ export function buildCompareChartOption(
       });
     series.push({
       ...base,
+      ...(settings.points ? { showSymbol: true, symbol: 'circle', symbolSize: 6 } : {}),
       id: line.id,
       name: line.label,
       encode: { x: 'x', y: 'value' },

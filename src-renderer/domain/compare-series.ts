@@ -26,6 +26,8 @@ export interface CompareChartData {
   title: string;
   axisTitle: string;
   format: MetricFormat;
+  /** Measured now and then (kNN, probe): every point is marked, so a single one still shows. */
+  points: boolean;
   lines: CompareLine[];
 }
 
@@ -69,7 +71,8 @@ export function describeCompareMetric(
   const group = METRIC_GROUPS[known.group];
   const title =
     known.group === 'loss' ? group.title : `${group.title.replace(/ \(.*\)$/, '')}: ${known.label}`;
-  return { title, axisTitle: group.axisTitle, format: FORMAT_OF_UNIT[known.unit] };
+  const sparse = 'sparse' in group && group.sparse;
+  return { title, axisTitle: group.axisTitle, format: FORMAT_OF_UNIT[known.unit], points: sparse };
 }
 
 function toFloat(values: readonly (number | null)[]): Float64Array {

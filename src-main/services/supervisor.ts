@@ -178,7 +178,7 @@ export class Supervisor {
    */
   stop(runId: number): StopOutcome {
     const run = this.active.get(runId);
-    if (run) {
+    if (run && !run.finished) {
       this.stopLocal(run);
       return 'stopping';
     }
@@ -194,7 +194,10 @@ export class Supervisor {
       return 'dequeued';
     }
     const lease = store.leases.lease(runId);
-    if (lease && lease.hostToken !== this.host.token && store.leases.requestStop(runId)) {
+    // A training run that already ended keeps its lease until its worker exits: nothing to stop.
+    const status = store.runs.summary(runId)?.status;
+    const stoppable = lease?.evaluationId !== null || status === 'running' || status === 'stopping';
+    if (lease && lease.hostToken !== this.host.token && stoppable && store.leases.requestStop(runId)) {
       this.emitStatus(runId);
       return 'asked-owner';
     }

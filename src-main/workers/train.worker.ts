@@ -31,9 +31,11 @@ let started = false;
 /** Per step, what settles the wait for the supervisor's answer (an error when storing failed). */
 const pendingCheckpoints = new Map<number, (error?: Error) => void>();
 
-// Ctrl-C in a terminal reaches the whole process group, the worker included: like the host's own
-// stop request, it finishes the step and saves a checkpoint instead of dying with its progress.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => (stopRequested = true));
+// Ctrl-C in a terminal (or closing it: SIGHUP) reaches the whole process group, the worker
+// included: like the host's own stop request, it finishes the step and saves a checkpoint instead
+// of dying with its progress. An orphaned worker still quits when its channel closes.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => (stopRequested = true));
 
 parent.onMessage((message: SupervisorMessage) => {
   if (message.type === 'stop') stopRequested = true;

@@ -30,7 +30,8 @@ export function createCompareHandlers(
     const missing = runIds.filter((_, index) => runs[index] === undefined);
     if (missing.length > 0) {
       const list = missing.join(', ');
-      throw new AppFailure('not-found', `${missing.length === 1 ? 'Run' : 'Runs'} ${list} do not exist`);
+      const message = missing.length === 1 ? `Run ${list} does not exist` : `Runs ${list} do not exist`;
+      throw new AppFailure('not-found', message);
     }
     return runs as RunSummary[];
   };

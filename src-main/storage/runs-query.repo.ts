@@ -20,14 +20,21 @@ const SORT_SQL: Readonly<Record<RunSortField, string>> = {
 /** LIKE's wildcards in user text match themselves. */
 const likePattern = (term: string): string => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** What a free-text term is matched against (LIKE ignores ASCII case; lower() covers the rest). */
-const TERM_SQL = `(lower(name) LIKE @term ESCAPE '\\' OR status LIKE @term ESCAPE '\\' OR lower(loss_name) LIKE @term ESCAPE '\\'
-  OR lower(json_extract(config_json, '$.model.backbone')) LIKE @term ESCAPE '\\' OR lower(notes) LIKE @term ESCAPE '\\'
-  OR EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE lower(value) LIKE @term ESCAPE '\\'))`;
+/**
+ * What a free-text term is matched against, both sides lower-cased by `unicode_lower` (SQLite's
+ * lower() and LIKE fold ASCII only: "ärger" would not find "Ärger").
+ */
+const TERM_SQL = `(unicode_lower(name) LIKE @term ESCAPE '\\' OR status LIKE @term ESCAPE '\\' OR unicode_lower(loss_name) LIKE @term ESCAPE '\\'
+  OR unicode_lower(json_extract(config_json, '$.model.backbone')) LIKE @term ESCAPE '\\' OR unicode_lower(notes) LIKE @term ESCAPE '\\'
+  OR EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE unicode_lower(value) LIKE @term ESCAPE '\\'))`;
 
 /** The runs list with filter, sort and paging: one query for the page and one for the total. */
 export class RunQueriesRepository {
-  constructor(private readonly database: Database) {}
+  constructor(private readonly database: Database) {
+    database.function('unicode_lower', { deterministic: true }, (text: unknown) =>
+      typeof text === 'string' ? text.toLowerCase() : text,
+    );
+  }
 
   query(query: RunQuery): RunPage {
     const conditions: string[] = [];
@@ -47,7 +54,7 @@ export class RunQueriesRepository {
     }
     for (const tag of query.tags ?? []) {
       conditions.push(
-        `EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE lower(value) = ${bind(tag.toLowerCase())})`,
+        `EXISTS (SELECT 1 FROM json_each(runs.tags_json) WHERE unicode_lower(value) = ${bind(tag.toLowerCase())})`,
       );
     }
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';

@@ -119,7 +119,18 @@ describe('reduced series from the store', () => {
 
   it('drops cached buckets when points change: a rewind, and a point written out of order', () => {
     range(); // the cache covers the whole series
-    store.runs.rewindTo(runId, 50_000);
+    store.runs.rewindTo(runId, 50_000 - 7); // mid-bucket: the bucket holding the step must go too
+    const stale = 'SELECT count(*) FROM metric_buckets WHERE run_id = ? AND last_step > ?';
+    expect(
+      store.database
+        .prepare(stale)
+        .pluck()
+        .get(runId, 50_000 - 7),
+    ).toBe(0); // no rows left behind
+    const rewound = range();
+    expect(rewound.totalPoints).toBe(50_000 - 7);
+    expect(rewound.steps.at(-1)).toBe(50_000 - 7);
+    store.metrics.append(runId, lossPoints().slice(50_000 - 7, 50_000));
     store.metrics.append(
       runId,
       Array.from({ length: 10_000 }, (_, index) => ({

@@ -41,6 +41,16 @@ export function createUtilityProcessSpawner(
       onExit: (listener) => child.on('exit', (code) => listener({ code, signal: killed ? 'SIGKILL' : null })),
       kill: () => {
         killed = true;
+        // utilityProcess.kill() sends SIGTERM, which a worker takes as a stop request (it finishes
+        // its step first): a kill must be SIGKILL.
+        if (child.pid !== undefined) {
+          try {
+            process.kill(child.pid, 'SIGKILL');
+            return;
+          } catch {
+            // Already gone, or not ours to signal: fall back to Electron's own kill.
+          }
+        }
         child.kill();
       },
     };

@@ -1,4 +1,5 @@
 /** Plain-text helpers for terminal output. */
+import { formatFigure } from '@shared/compare/summary';
 import { describeMetric } from '@shared/metrics';
 
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
@@ -14,38 +15,12 @@ export function formatTable(headers: string[], rows: (string | number)[][]): str
   );
 }
 
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
-export function formatNumber(value: number | undefined, digits = 4): string {
-  if (value === undefined || !Number.isFinite(value)) return '-';
-  return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0)
-    ? value.toExponential(2)
-    : value.toFixed(digits);
-}
+/** Numbers, durations and metric values read the same in the CLI and on the Compare page. */
+export { formatDuration, formatNumber } from '@shared/compare/summary';
 
 /** A metric's value in its unit from the shared metric table: `61.7%`, `12.3 ms`, `35.2 MiB`. */
 export function formatMetricValue(name: string, value: number): string {
-  switch (describeMetric(name)?.unit) {
-    case 'ratio':
-      return `${(value * 100).toFixed(1)}%`;
-    case 'ms':
-      return `${value.toFixed(1)} ms`;
-    case 'bytes':
-      return `${(value / 2 ** 20).toFixed(1)} MiB`;
-    case 'count':
-      return String(Math.round(value));
-    case 'per-second':
-      return `${value.toFixed(1)}/s`;
-    default:
-      return formatNumber(value);
-  }
+  return formatFigure(value, describeMetric(name)?.unit);
 }
 
 export function formatTime(ms: number | null): string {

@@ -38,8 +38,8 @@ export function commandWords(argv: readonly string[], maxWords: number): string[
 }
 
 /**
- * The command names nearest to what was typed, nearest first (at most `limit`): names within a
- * few edits, and every subcommand of a group whose first word was typed (`runs`, `run lst`).
+ * The command names nearest to what was typed, nearest first: names within a few edits (at most
+ * `limit`), then every subcommand of a group whose first word was typed (`runs`, `run lst`).
  */
 export function nearestCommands(typed: readonly string[], names: readonly string[], limit = 4): string[] {
   const scored: { name: string; score: number }[] = [];
@@ -57,8 +57,9 @@ export function nearestCommands(typed: readonly string[], names: readonly string
       if (groupDistance <= tolerance(parts[0]!)) scored.push({ name, score: 10 + groupDistance });
     }
   }
-  return scored
-    .sort((a, b) => a.score - b.score)
-    .slice(0, limit)
-    .map((entry) => entry.name);
+  scored.sort((a, b) => a.score - b.score);
+  // Every subcommand of the group is listed (`runs` has seven): `limit` caps only the typos.
+  const typos = scored.filter((entry) => entry.score < 10).slice(0, limit);
+  const members = scored.filter((entry) => entry.score >= 10);
+  return [...typos, ...members].map((entry) => entry.name);
 }

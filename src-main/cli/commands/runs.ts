@@ -42,9 +42,10 @@ export const runsListCommand: CliCommand = {
       formatDuration(run.startedAt ? (run.endedAt ?? Date.now()) - run.startedAt : null),
       run.progress ? `${run.progress.step}/${run.progress.totalSteps}` : '-',
       formatNumber(run.results.loss),
+      run.tags.join(' '),
     ]);
     context.stdout.write(
-      `${formatTable(['id', 'name', 'status', 'loss', 'backend', 'created (UTC)', 'duration', 'steps', 'final loss'], rows)}\n`,
+      `${formatTable(['id', 'name', 'status', 'loss', 'backend', 'created (UTC)', 'duration', 'steps', 'final loss', 'tags'], rows)}\n`,
     );
     return 0;
   },
@@ -107,6 +108,8 @@ export const runsShowCommand: CliCommand = {
         `  created    ${formatTime(detail.createdAt)} UTC`,
         `  duration   ${formatDuration(detail.startedAt ? (detail.endedAt ?? Date.now()) - detail.startedAt : null)}`,
         `  progress   ${detail.progress ? `${detail.progress.step}/${detail.progress.totalSteps} steps` : '-'}`,
+        `  tags       ${detail.tags.join(' ') || '-'}`,
+        ...(detail.notes ? ['  notes', ...detail.notes.split('\n').map((line) => `    ${line}`)] : []),
         '',
         'Latest metrics:',
         ...Object.entries(metrics).map(

@@ -14,10 +14,10 @@ describe('the command line with a command it does not know (real process)', () =
     const typo = cli(['run', 'lst', '--db', '/nonexistent/x.sqlite']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(
-      /Unknown command "run lst"\. Did you mean one of "runs list", "runs show", "runs export"\?/,
+      /Unknown command "run lst"\. Did you mean one of "runs list", "runs show", "runs export", "runs compare", "runs tag", "runs rename", "runs note"\?/,
     );
     expect(cli(['bench', '--json']).stderr).toMatch(
-      /^Unknown command "bench"\. Did you mean one of "bench loss", "bench train", "bench store"\?/,
+      /^Unknown command "bench"\. Did you mean one of "bench loss", "bench train", "bench store", "bench compare"\?/,
     );
     expect(cli(['exprot', '3']).stderr).toMatch(/^Unknown command "exprot"\. Did you mean "export"\?/);
   });

@@ -75,6 +75,11 @@ describe('runs tag, rename and note (real process, real database file)', () => {
     const result = cli(['runs', 'note', '1', 'diverged at step 300\nlower the rate', '--db', db]);
     expect(result.code, result.stderr).toBe(0);
     expect(stored(db, 1).notes).toBe('diverged at step 300\nlower the rate');
+    cli(['runs', 'tag', '1', 'baseline', '--db', db]);
+    expect(cli(['runs', 'show', '1', '--db', db]).stdout).toContain(
+      '  tags       baseline\n  notes\n    diverged at step 300\n    lower the rate\n',
+    );
+    expect(cli(['runs', 'list', '--db', db]).stdout.split('\n')[2]).toMatch(/\sbaseline$/);
     expect(cli(['runs', 'note', '1', '', '--db', db]).code).toBe(0);
     expect(stored(db, 1).notes).toBe('');
   });

@@ -186,7 +186,20 @@ export class MetricBucketsRepository {
    * Returns how many buckets of `level` are cached.
    */
   fill(runId: number, name: string, level: number, lastStep: number): number {
+    // Usually filled already (as the series was written): no write transaction then.
+    const filled = this.filledTo(runId, name, level);
+    if (filled >= bucketOf(lastStep + 1, level)) return filled;
     return this.database.transaction(() => this.fillLevel(runId, name, level, lastStep)).immediate();
+  }
+
+  /** Caches every complete bucket of every level of a series that ends at `lastStep`. */
+  fillAll(runId: number, name: string, lastStep: number): void {
+    const top = Math.max(BASE_LEVEL, Math.floor(Math.log2(lastStep + 1)));
+    this.database
+      .transaction(() => {
+        for (let level = BASE_LEVEL; level <= top; level += 1) this.fillLevel(runId, name, level, lastStep);
+      })
+      .immediate();
   }
 
   private fillLevel(runId: number, name: string, level: number, lastStep: number): number {

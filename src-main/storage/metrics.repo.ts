@@ -1,6 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { MetricPoint, MetricSeries } from '@shared/metrics';
-import { prepareBucketInvalidation } from './metric-buckets.repo';
+import { bucketOf } from '@shared/compare/m4';
+import { MetricBucketsRepository, prepareBucketInvalidation } from './metric-buckets.repo';
+
+/** Comparison summaries are brought up to date every 2^10 = 1,024 steps of a series. */
+const FILL_EVERY_LEVEL = 10;
 
 /** The epoch and wall time (Unix ms) of one step of a run. */
 export interface StepTime {
@@ -17,7 +21,8 @@ export class MetricsRepository {
   private readonly insert: Statement;
   private readonly selectSteps: Statement<[number, string, number]>;
   private readonly selectValues: Statement<[number, string, number]>;
-  private readonly appendBatch: (runId: number, points: readonly MetricPoint[]) => void;
+  private readonly appendBatch: (runId: number, points: readonly MetricPoint[]) => Map<string, number[]>;
+  private readonly buckets: MetricBucketsRepository;
 
   constructor(private readonly database: Database) {
     // REPLACE: a step written twice (e.g. replayed after a resume) keeps its newest value.
@@ -29,22 +34,37 @@ export class MetricsRepository {
     this.selectSteps = database.prepare<[number, string, number]>(`SELECT step ${where}`).pluck(true);
     this.selectValues = database.prepare<[number, string, number]>(`SELECT value ${where}`).pluck(true);
     const invalidateBuckets = prepareBucketInvalidation(database);
+    this.buckets = new MetricBucketsRepository(database);
     this.appendBatch = database.transaction((runId: number, points: readonly MetricPoint[]) => {
-      const firstStep = new Map<string, number>();
+      /** Per metric: the first and last step of the batch. */
+      const extents = new Map<string, number[]>();
       for (const point of points) {
         const value = Number.isFinite(point.value) ? point.value : null;
         this.insert.run(runId, point.name, point.step, point.epoch, value, Math.round(point.wallTimeMs));
-        const first = firstStep.get(point.name);
-        if (first === undefined || point.step < first) firstStep.set(point.name, point.step);
+        const extent = extents.get(point.name);
+        if (!extent) extents.set(point.name, [point.step, point.step]);
+        else {
+          extent[0] = Math.min(extent[0]!, point.step);
+          extent[1] = Math.max(extent[1]!, point.step);
+        }
       }
       // Summaries cached for comparison charts (metric-buckets.repo) must not outlive a rewritten
       // step; appending after them, the usual case, changes nothing there.
-      for (const [name, step] of firstStep) invalidateBuckets(runId, name, step);
+      for (const [name, [first]] of extents) invalidateBuckets(runId, name, first!);
+      return extents;
     });
   }
 
   append(runId: number, points: readonly MetricPoint[]): void {
-    if (points.length > 0) this.appendBatch(runId, points);
+    if (points.length === 0) return;
+    const extents = this.appendBatch(runId, points);
+    // Each time a series completes a block of steps, its comparison summaries catch up (a few
+    // dozen rows from the block's points), so the first comparison of a long run reads no 100k points.
+    for (const [name, [first, last]] of extents) {
+      if (bucketOf(last! + 1, FILL_EVERY_LEVEL) > bucketOf(first!, FILL_EVERY_LEVEL)) {
+        this.buckets.fillAll(runId, name, last!);
+      }
+    }
   }
 
   names(runId: number): string[] {

@@ -56,6 +56,12 @@ describe('reduced series from the store', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('caches the summaries while the series is written (every 1,024 steps)', () => {
+    const filled = (level: number) => store.metricBuckets.filledTo(runId, METRIC.loss, level);
+    expect(filled(5)).toBe(Math.floor((COUNT + 1) / 32));
+    expect(filled(16)).toBe(1); // one whole bucket of 65,536 steps
+  });
+
   it('reduces 100k points to about the asked count from cached buckets, keeping the spike', () => {
     const series = range();
     expect(series).toMatchObject({ totalPoints: COUNT, reduced: true });

@@ -6,6 +6,7 @@
 import type { CompareRow } from '@shared/compare';
 import { cellText, type ConfigDiffRow } from '@shared/compare/config-diff';
 import type { GroupFigures } from '@shared/compare/groups';
+import { describeSample, type SampleStats } from '@shared/compare/statistics';
 import { formatFigure, formatStats, SUMMARY_FIGURES, type FigureFormat } from '@shared/compare/summary';
 import { describeMetric, type MetricSeries } from '@shared/metrics';
 import { formatTable } from '../format';
@@ -120,6 +121,54 @@ export function metricsText(rows: readonly CompareRow[], figures: readonly Metri
         at(one.last, format),
         at(one.min, format),
         at(one.max, format),
+      ];
+    }),
+  );
+}
+
+/** A metric's last value and extremes over a group's runs, each as mean ± std (n). */
+export interface GroupMetricFigures {
+  name: string;
+  group: string;
+  last: SampleStats | null;
+  min: SampleStats | null;
+  max: SampleStats | null;
+}
+
+/** Per metric (in the order asked) and group: its runs' last, minimum and maximum, aggregated. */
+export function groupMetricFigures(
+  groups: readonly GroupLine[],
+  figures: readonly MetricFigures[],
+): GroupMetricFigures[] {
+  const names = [...new Set(figures.map((one) => one.name))];
+  return names.flatMap((name) =>
+    groups.map((group) => {
+      const members = figures.filter((one) => one.name === name && group.runIds.includes(one.runId));
+      const stats = (pick: (one: MetricFigures) => { value: number } | null) =>
+        describeSample(members.map((one) => pick(one)?.value ?? null));
+      return {
+        name,
+        group: group.label,
+        last: stats((one) => one.last),
+        min: stats((one) => one.min),
+        max: stats((one) => one.max),
+      };
+    }),
+  );
+}
+
+/** One line per metric and group: last, min and max as mean ± std (n) over the group's runs. */
+export function groupMetricsText(figures: readonly GroupMetricFigures[]): string {
+  return formatTable(
+    ['metric', 'group', 'last', 'min', 'max'],
+    figures.map((one) => {
+      const format = describeMetric(one.name)?.unit ?? 'number';
+      return [
+        one.name,
+        one.group,
+        formatStats(one.last, format),
+        formatStats(one.min, format),
+        formatStats(one.max, format),
       ];
     }),
   );

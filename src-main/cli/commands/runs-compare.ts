@@ -11,6 +11,8 @@ import { RunStore } from '../../storage/store';
 import { parseRunId, UsageError, type CliCommand, type CliContext } from '../command';
 import {
   configDiffText,
+  groupMetricFigures,
+  groupMetricsText,
   groupsText,
   metricFigures,
   metricsText,
@@ -105,6 +107,7 @@ evaluations.
             figures: aggregateRows(group.members),
           }));
     const figures = rows.flatMap((row, r) => series[r]!.map((one) => metricFigures(row.runId, one)));
+    const groupMetrics = groupMetricFigures(groups, figures);
 
     if (values.csv) {
       writeFile(values.csv, summaryCsv(rows), context);
@@ -123,7 +126,7 @@ evaluations.
     if (values.json) {
       const configDiff = diff.map((row) => ({ path: row.path, differs: row.differs, cells: row.cells }));
       context.stdout.write(
-        `${JSON.stringify({ runs: rows, configDiff, groups: groups.length > 0 ? groups : undefined, metrics: figures })}\n`,
+        `${JSON.stringify({ runs: rows, configDiff, groups: groups.length > 0 ? groups : undefined, metrics: figures, groupMetrics })}\n`,
       );
       return 0;
     }
@@ -134,6 +137,11 @@ evaluations.
     if (groups.length > 0)
       sections.push(`Groups by ${values['group-by'].join(', ')} (mean ± std (n)):\n${groupsText(groups)}`);
     if (figures.length > 0) sections.push(`Metrics (every stored point):\n${metricsText(rows, figures)}`);
+    if (groupMetrics.length > 0) {
+      sections.push(
+        `Metrics by group (mean ± std (n) of the runs' figures):\n${groupMetricsText(groupMetrics)}`,
+      );
+    }
     context.stdout.write(`${sections.join('\n\n')}\n`);
     return 0;
   },

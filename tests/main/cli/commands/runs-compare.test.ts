@@ -94,6 +94,8 @@ describe('runs compare (real process, real database file)', () => {
       '3',
       '--group-by',
       'loss.name',
+      '--metric',
+      'loss',
       '--csv',
       csv,
       '--db',
@@ -105,6 +107,23 @@ describe('runs compare (real process, real database file)', () => {
     expect(groups[4]).toMatch(/^loss\.name=vicreg\s+3\s/);
     // kNN top-1 at the end: 50% and 70% -> 60.0% ± 14.1% (n=2); the VICReg run has none yet.
     expect(groups[3]).toContain('60.0% ± 14.1% (n=2)');
+
+    // Last losses 1 and 2 (min the same, max 5 and 6); the VICReg run alone: 8, 8, 9.
+    const byGroup = section(result.stdout, 'Metrics by group');
+    expect(byGroup[3]!.split(/\s{2,}/)).toEqual([
+      'loss',
+      'loss.name=bt',
+      '1.5000 ± 0.7071 (n=2)',
+      '1.5000 ± 0.7071 (n=2)',
+      '5.5000 ± 0.7071 (n=2)',
+    ]);
+    expect(byGroup[4]!.split(/\s{2,}/)).toEqual([
+      'loss',
+      'loss.name=vicreg',
+      '8.0000 (n=1)',
+      '8.0000 (n=1)',
+      '9.0000 (n=1)',
+    ]);
 
     const lines = readFileSync(join(folder, 'summary-groups.csv'), 'utf8').trim().split('\n');
     const header = lines[0]!.split(',');

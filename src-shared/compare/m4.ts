@@ -130,21 +130,25 @@ export function mergeSummaries(children: readonly BucketSummary[], level: number
 }
 
 /** The M4 points of summaries: each bucket's first, minimum, maximum and last, in step order, once each. */
-export function m4Points(
-  buckets: readonly BucketSummary[],
-  into: Points = { steps: [], values: [] },
-): Points {
+export function m4Points(buckets: readonly BucketSummary[], into: Points = { steps: [], values: [] }): Points {
+  const push = (step: number, value: number | null) => {
+    // Points come in step order; one that is two of the four (first and minimum) goes in once.
+    if (into.steps.length > 0 && into.steps[into.steps.length - 1]! >= step) return;
+    into.steps.push(step);
+    into.values.push(value);
+  };
   for (const bucket of buckets) {
-    const candidates: [number, number | null][] = [[bucket.firstStep, bucket.firstValue]];
-    if (bucket.minStep !== null) candidates.push([bucket.minStep, bucket.minValue]);
-    if (bucket.maxStep !== null) candidates.push([bucket.maxStep, bucket.maxValue]);
-    candidates.push([bucket.lastStep, bucket.lastValue]);
-    candidates.sort((a, b) => a[0] - b[0]);
-    for (const [step, value] of candidates) {
-      if (into.steps.length > 0 && into.steps[into.steps.length - 1] === step) continue;
-      into.steps.push(step);
-      into.values.push(value);
+    push(bucket.firstStep, bucket.firstValue);
+    // The extremes lie between the first and last step; the earlier of them goes first.
+    const minFirst = bucket.minStep !== null && (bucket.maxStep === null || bucket.minStep <= bucket.maxStep);
+    if (minFirst) {
+      push(bucket.minStep!, bucket.minValue);
+      if (bucket.maxStep !== null) push(bucket.maxStep, bucket.maxValue);
+    } else if (bucket.maxStep !== null) {
+      push(bucket.maxStep, bucket.maxValue);
+      if (bucket.minStep !== null) push(bucket.minStep, bucket.minValue);
     }
+    push(bucket.lastStep, bucket.lastValue);
   }
   return into;
 }

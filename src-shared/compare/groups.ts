@@ -47,7 +47,10 @@ export function groupRuns<T>(
   return [...groups.values()];
 }
 
-/** One run's series (steps ascending, as the store returns them). */
+/**
+ * One run's series, steps ascending (as the store returns them). `steps` may hold any ascending x
+ * (epoch, training time, samples seen), so a group aggregates on the x-axis the chart shows.
+ */
 export interface SeriesInput {
   steps: readonly number[];
   values: readonly (number | null)[];

@@ -1,4 +1,4 @@
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, type ShallowRef } from 'vue';
 import type { AppError } from '@shared/errors';
 import {
   clickRow,
@@ -11,10 +11,14 @@ import {
 
 /**
  * The ticked runs of the Runs page. `selectMatching` asks for every run the filter matches
- * (through `fetchMatching`, all pages) and adds them; a failure is kept in `error`.
+ * (through `fetchMatching`, all pages) and adds them; a failure is kept in `error`. Pass
+ * `selection` to keep the ticks beyond the page (Back from Compare finds them again).
  */
-export function useRunSelection(fetchMatching: () => Promise<number[] | AppError>) {
-  const selection = shallowRef<RunSelection>(EMPTY_SELECTION);
+export function useRunSelection(
+  fetchMatching: () => Promise<number[] | AppError>,
+  options: { selection?: ShallowRef<RunSelection> } = {},
+) {
+  const selection = options.selection ?? shallowRef<RunSelection>(EMPTY_SELECTION);
   const isSelectingMatching = ref(false);
   const error = shallowRef<AppError | null>(null);
   const ids = computed(() => [...selection.value.ids].sort((a, b) => a - b));

@@ -24,8 +24,9 @@ export const DEFAULT_LIST_STATE: RunListState = {
 };
 
 /**
- * The direction a column sorts in when first clicked: names and statuses A to Z, a loss lowest
- * first (lower is better), everything else largest or newest first.
+ * The direction a column sorts in when first clicked: names, statuses and loss names A to Z,
+ * everything else largest or newest first. (`loss` sorts by the loss's name: values of
+ * different losses are on different scales, so ordering runs by them would mislead.)
  */
 export function firstDirection(field: RunSortField): 'asc' | 'desc' {
   return field === 'name' || field === 'status' || field === 'loss' ? 'asc' : 'desc';

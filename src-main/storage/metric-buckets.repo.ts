@@ -7,6 +7,9 @@ import { bucketOf, mergeSummaries, summarize, type BucketSummary, type RawPoints
  */
 export const BASE_LEVEL = 5;
 
+/** Ranges shorter than this are read as rows in one statement; longer ones column by column. */
+const SHORT_RANGE_STEPS = 4096;
+
 type BucketRow = [
   bucket: number,
   count: number,
@@ -70,6 +73,7 @@ export class MetricBucketsRepository {
   private readonly selectSteps: Statement<[number, string, number, number]>;
   private readonly selectValues: Statement<[number, string, number, number]>;
   private readonly selectWalls: Statement<[number, string, number, number]>;
+  private readonly selectRows: Statement<[number, string, number, number]>;
   private readonly selectExtent: Statement<[{ runId: number; name: string }]>;
   private readonly selectBuckets: Statement<[number, string, number, number, number]>;
   private readonly selectFill: Statement<[number, string, number]>;
@@ -84,6 +88,9 @@ export class MetricBucketsRepository {
     this.selectWalls = database
       .prepare<[number, string, number, number]>(`SELECT wall_time_ms ${where}`)
       .pluck();
+    this.selectRows = database
+      .prepare<[number, string, number, number]>(`SELECT step, value, wall_time_ms ${where}`)
+      .raw();
     this.selectExtent = database
       .prepare<[{ runId: number; name: string }]>(
         `SELECT (SELECT min(step) FROM metric_points WHERE run_id = @runId AND name = @name),
@@ -122,6 +129,15 @@ export class MetricBucketsRepository {
 
   /** The points with fromStep <= step <= toStep, in step order (wall times only when asked). */
   points(runId: number, name: string, fromStep: number, toStep: number, withWalls = false): RawPoints {
+    if (toStep - fromStep < SHORT_RANGE_STEPS) {
+      // The edges of a cached range: one statement (atomic by itself), no transaction to open.
+      const rows = this.selectRows.all(runId, name, fromStep, toStep) as [number, number | null, number][];
+      return {
+        steps: rows.map((row) => row[0]),
+        values: rows.map((row) => row[1]),
+        ...(withWalls ? { walls: rows.map((row) => row[2]) } : {}),
+      };
+    }
     // One transaction, so a concurrent write cannot make the columns disagree.
     return this.database.transaction(() => ({
       steps: this.selectSteps.all(runId, name, fromStep, toStep) as number[],
@@ -150,13 +166,6 @@ export class MetricBucketsRepository {
       .pluck()
       .all(runId, name, limit) as number[];
     return Float64Array.from(values);
-  }
-
-  maxValue(runId: number, name: string): number | null {
-    return this.database
-      .prepare('SELECT max(value) FROM metric_points WHERE run_id = ? AND name = ?')
-      .pluck()
-      .get(runId, name) as number | null;
   }
 
   /** The first step of a series logged in `epoch` or later (points carry their epoch). */

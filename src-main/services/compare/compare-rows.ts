@@ -3,6 +3,7 @@ import { METRIC } from '@shared/metrics';
 import { trainingTimeMs } from '@shared/run-progress';
 import type { EvaluationSummary, RunSummary } from '@shared/runs';
 import type { RunStore } from '../../storage/store';
+import { seriesMax } from './series-range';
 
 /**
  * The median step time is taken over the newest steps: the run's current speed, past the first
@@ -54,7 +55,7 @@ export function compareRow(store: RunStore, run: RunSummary, nowMs: number): Com
     // Runs time their steps' parts (data, forward, backward), not the loss alone; only
     // `bench train` measures the loss's share. Null until runs record it.
     lossShare: null,
-    peakRssBytes: series.maxValue(id, METRIC.rssBytes),
+    peakRssBytes: seriesMax(series, id, METRIC.rssBytes, !store.readonly),
     config: store.runs.config(id)!,
     evaluations,
   };

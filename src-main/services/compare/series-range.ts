@@ -137,3 +137,24 @@ export function trainingClock(
   }
   return clock;
 }
+
+/**
+ * The largest value of a series (e.g. peak memory) from its cached summaries: a few dozen
+ * bucket rows instead of every point. Null when the series has no finite value.
+ */
+export function seriesMax(
+  repo: MetricBucketsRepository,
+  runId: number,
+  name: string,
+  canWrite: boolean,
+): number | null {
+  const extent = repo.extent(runId, name);
+  if (!extent) return null;
+  const level = Math.max(BASE_LEVEL, levelFor(extent.last - extent.first + 1, 256));
+  const summaries = summariesOf(repo, runId, name, extent.first, extent.last, level, extent.last, canWrite);
+  let max: number | null = null;
+  for (const bucket of summaries) {
+    if (bucket.maxValue !== null && (max === null || bucket.maxValue > max)) max = bucket.maxValue;
+  }
+  return max;
+}

@@ -6,7 +6,7 @@ import { reduceM4, PAUSE_GAP_MS } from '@shared/compare/m4';
 import { METRIC, type MetricPoint } from '@shared/metrics';
 import { parseRunConfig } from '../../../../src-main/services/runs.service';
 import { stepsPerEpochOf } from '../../../../src-main/services/compare/run-clock';
-import { reducedSeries, trainingClock } from '../../../../src-main/services/compare/series-range';
+import { reducedSeries, seriesMax, trainingClock } from '../../../../src-main/services/compare/series-range';
 import { RunStore } from '../../../../src-main/storage/store';
 
 const COUNT = 100_000;
@@ -97,6 +97,12 @@ describe('reduced series from the store', () => {
       if (from <= SPIKE_STEP && SPIKE_STEP <= to) expect(kept.get(SPIKE_STEP)).toBe(50);
       expect(series.steps.length).toBeLessThanOrEqual(800 + 4 * 2 * 14);
     }
+  });
+
+  it('finds the largest value from the cached summaries', () => {
+    expect(seriesMax(store.metricBuckets, runId, METRIC.loss, true)).toBe(50);
+    expect(seriesMax(store.metricBuckets, runId, METRIC.loss, false)).toBe(50);
+    expect(seriesMax(store.metricBuckets, runId, 'nothing', true)).toBeNull();
   });
 
   it('is exact when the range holds no more points than asked', () => {

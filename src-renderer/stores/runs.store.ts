@@ -14,6 +14,9 @@ import { useNoticesStore } from './notices.store';
  * offer needs them); the Runs page loads one page at a time with `query`, whose rows are looked
  * up here so events keep them live.
  */
+/** Runs `refresh` loads at most (the newest); the Runs page pages through the rest. */
+const LIST_LIMIT = 500;
+
 export const useRunsStore = defineStore('runs', () => {
   const api = useApi();
   const notices = useNoticesStore();
@@ -63,7 +66,7 @@ export const useRunsStore = defineStore('runs', () => {
     const request = ++latestRefresh;
     const version = ++updateCount;
     isLoading.value = true;
-    const result = await api.call('runs:list', {});
+    const result = await api.call('runs:list', { limit: LIST_LIMIT });
     if (request !== latestRefresh) return;
     isLoading.value = false;
     if (!result.ok) {
@@ -73,8 +76,11 @@ export const useRunsStore = defineStore('runs', () => {
     error.value = null;
     hasLoaded.value = true;
     const listed = new Set(result.value.map((run) => run.id));
+    // The list holds the newest runs (by id): below its oldest, a run it lacks may just be
+    // beyond the limit (a page of the Runs list loaded it), not deleted.
+    const floor = result.value.length < LIST_LIMIT ? 0 : Math.min(...listed);
     for (const id of [...byId.keys()]) {
-      if (!listed.has(id) && isOlder(id, version)) byId.delete(id);
+      if (id >= floor && !listed.has(id) && isOlder(id, version)) byId.delete(id);
     }
     for (const run of result.value) storeAnswer(run, version);
   }

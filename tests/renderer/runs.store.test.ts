@@ -72,6 +72,27 @@ describe('the runs store', () => {
     expect(transport.callsTo('runs:list')).toHaveLength(2);
   });
 
+  it('keeps runs older than a full list (a page loaded them) and drops the newer ones it lacks', async () => {
+    const newest = Array.from({ length: 500 }, (_, index) => summary({ id: 1000 - index }));
+    const transport = new FakeTransport()
+      .reply('runs:list', newest)
+      .reply('runs:query', { total: 2, runs: [summary({ id: 7 }), summary({ id: 800 })] });
+    const store = setup(transport);
+    await store.refresh();
+    await store.query({ sort: 'id', direction: 'desc', offset: 0, limit: 50 });
+    // Run 900 was deleted meanwhile: the newest 500 now reach down to run 500.
+    transport.reply('runs:list', [...newest.filter((run) => run.id !== 900), summary({ id: 500 })]);
+    await store.refresh();
+    expect(store.find(7)).toBeDefined();
+    expect(store.find(800)).toBeDefined();
+    expect(store.find(900)).toBeUndefined();
+    // A list shorter than the limit is every run: the others are gone.
+    transport.reply('runs:list', [summary({ id: 1 })]);
+    await store.refresh();
+    expect(store.runs.map((run) => run.id)).toEqual([1]);
+    expect(transport.callsTo('runs:list')).toEqual([{ limit: 500 }, { limit: 500 }, { limit: 500 }]);
+  });
+
   it('applies start, stop and delete, and reports a refused action as a notice', async () => {
     const transport = new FakeTransport()
       .reply('runs:list', [summary({ id: 1 }), summary({ id: 2 })])

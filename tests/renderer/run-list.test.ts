@@ -1,11 +1,10 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { createApp, nextTick } from 'vue';
+import { nextTick } from 'vue';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunQuery } from '@shared/compare';
 import type { RunSummary } from '@shared/runs';
-import { API_CLIENT_KEY, createApiClient } from '../../src-renderer/api/client';
 import { useRunList } from '../../src-renderer/composables/useRunList';
 import { useRunSelection } from '../../src-renderer/composables/useRunSelection';
+import { piniaApp } from './pinia-app';
 import { FakeTransport, settle } from './fake-transport';
 import { summary } from './fixtures';
 
@@ -15,15 +14,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** A Pinia app around `transport`; the composables run in its scope, as in a component. */
 function setup(transport: FakeTransport) {
-  const app = createApp({ render: () => null });
-  const pinia = createPinia();
-  app.provide(API_CLIENT_KEY, createApiClient(transport));
-  app.use(pinia);
-  setActivePinia(pinia);
-  unmount = () => pinia._e.stop();
-  return <T>(create: () => T): T => app.runWithContext(() => pinia._e.run(create) as T);
+  const app = piniaApp(transport);
+  unmount = app.stop;
+  return app.inApp;
 }
 
 /** The list the backend holds, answered the way `runs:query` is specified (substring filter, id/name sort). */

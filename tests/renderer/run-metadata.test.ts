@@ -1,12 +1,10 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { createApp } from 'vue';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallInput } from '@shared/api/contract';
 import type { RunSummary } from '@shared/runs';
-import { API_CLIENT_KEY, createApiClient } from '../../src-renderer/api/client';
 import { useRunMetadataEditor } from '../../src-renderer/composables/useRunMetadataEditor';
 import { buildRunUpdate, parseTags } from '../../src-renderer/domain/run-metadata';
 import { useRunsStore } from '../../src-renderer/stores/runs.store';
+import { piniaApp } from './pinia-app';
 import { FakeTransport } from './fake-transport';
 import { summary } from './fixtures';
 
@@ -14,13 +12,9 @@ let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
 
 function setup(transport: FakeTransport) {
-  const app = createApp({ render: () => null });
-  const pinia = createPinia();
-  app.provide(API_CLIENT_KEY, createApiClient(transport));
-  app.use(pinia);
-  setActivePinia(pinia);
-  unmount = () => pinia._e.stop();
-  return <T>(create: () => T): T => app.runWithContext(() => pinia._e.run(create) as T);
+  const app = piniaApp(transport);
+  unmount = app.stop;
+  return app.inApp;
 }
 
 const run = summary({ id: 4, name: 'bt baseline', tags: ['seed-1'], notes: '' });

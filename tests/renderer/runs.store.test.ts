@@ -1,22 +1,16 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { createApp } from 'vue';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '@shared/runs';
-import { API_CLIENT_KEY, createApiClient } from '../../src-renderer/api/client';
 import { useNoticesStore } from '../../src-renderer/stores/notices.store';
 import { useRunsStore } from '../../src-renderer/stores/runs.store';
+import { piniaApp } from './pinia-app';
 import { FakeTransport, settle } from './fake-transport';
 import { summary } from './fixtures';
 
 let unmount: (() => void) | undefined;
 
 function setup(transport: FakeTransport) {
-  const app = createApp({ render: () => null });
-  const pinia = createPinia();
-  app.provide(API_CLIENT_KEY, createApiClient(transport));
-  app.use(pinia);
-  setActivePinia(pinia);
-  unmount = () => pinia._e.stop();
+  const app = piniaApp(transport);
+  unmount = app.stop;
   return useRunsStore();
 }
 

@@ -23,6 +23,7 @@ export interface CompareChartSettings {
 
 /** The suffixes of a line's helper series; only the bare id is the line itself. */
 const RAW = ':raw';
+const MAX_RAW_LINES = 10;
 const LOWER = ':lower';
 const BAND = ':band';
 
@@ -123,8 +124,14 @@ export function buildCompareChartOption(
   lines: readonly CompareLine[],
   settings: CompareChartSettings,
 ): MetricChartOption {
-  const { smoothing, format } = settings;
+  const { format } = settings;
+  // Evaluations (a handful of points) are not smoothed: an average of two kNN measurements
+  // would draw values nobody measured.
+  const smoothing = settings.points ? 0 : settings.smoothing;
   const logY = settings.logY && canUseLogY(lines);
+  // Beyond ten lines the faint raw lines blur into one grey mass behind the smoothed ones (and
+  // double what a smoothing change redraws): they are left out there.
+  const showRaw = lines.length <= MAX_RAW_LINES;
   const drawn = new Map<string, { line: CompareLine; values: Float64Array }>();
   const dataset: { dimensions: string[]; source: Record<string, Float64Array> }[] = [];
   const series: LineSeriesOption[] = [];
@@ -140,12 +147,14 @@ export function buildCompareChartOption(
       source.width = upper.map((value, index) => value - lower[index]!);
     }
     dataset.push({ dimensions: Object.keys(source), source });
+    // Min/max per pixel column: drawing stays cheap and a spike the server kept stays visible.
     const base = {
       type: 'line' as const,
       datasetIndex,
       showSymbol: false,
       symbol: 'none',
       color: line.color,
+      ...(settings.points ? {} : { sampling: 'minmax' as const }),
     };
     const helper = { ...base, silent: true, tooltip: { show: false }, emphasis: { disabled: true } };
     if (line.band) {
@@ -167,7 +176,7 @@ export function buildCompareChartOption(
         },
       );
     }
-    if (smoothing > 0)
+    if (smoothing > 0 && showRaw)
       series.push({
         ...helper,
         id: line.id + RAW,

@@ -5,7 +5,10 @@ import { useApiCall } from './useApiCall';
 import { useApiEvent } from './useApiEvent';
 
 export interface UseCompareSeriesOptions {
-  /** Points per series the server reduces to (about a chart's width in pixels). Default 2000. */
+  /**
+   * Points per series the server reduces to. Default 1200: about two per pixel column of a chart
+   * in the page's two-column grid (M4 keeps each bucket's extremes; zooming asks again).
+   */
   points?: number;
   /** Wait this long after the last zoom before asking for the visible range. Default 250 ms. */
   zoomDebounceMs?: number;
@@ -23,7 +26,7 @@ export function useCompareSeries(
   metrics: MaybeRefOrGetter<string[]>,
   options: UseCompareSeriesOptions = {},
 ) {
-  const { points = 2000, zoomDebounceMs = 250 } = options;
+  const { points = 1200, zoomDebounceMs = 250 } = options;
   /** The visible steps, or null for the whole runs. */
   const stepWindow = shallowRef<[number, number] | null>(null);
   const call = useApiCall(

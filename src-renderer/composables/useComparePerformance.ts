@@ -20,6 +20,8 @@ export function useComparePerformance(charts: Ref<CompareChartData[]>) {
     if (next.size === 0) return;
     measuring = 'compare:first-paint';
     pending = next;
+    // The series have arrived: what remains of the first paint is drawing them.
+    performance.mark('compare:data');
   });
 
   function onSmoothing(): void {

@@ -65,9 +65,9 @@ const FORMAT_OF_UNIT: Record<MetricUnit, MetricFormat> = {
 /** A metric's chart title, axis title (with its unit) and value format, from the shared table. */
 export function describeCompareMetric(
   name: string,
-): Pick<CompareChartData, 'title' | 'axisTitle' | 'format'> {
+): Pick<CompareChartData, 'title' | 'axisTitle' | 'format' | 'points'> {
   const known = describeMetric(name);
-  if (!known) return { title: metricTitle(name), axisTitle: name, format: 'number' };
+  if (!known) return { title: metricTitle(name), axisTitle: name, format: 'number', points: false };
   const group = METRIC_GROUPS[known.group];
   const title =
     known.group === 'loss' ? group.title : `${group.title.replace(/ \(.*\)$/, '')}: ${known.label}`;
@@ -126,6 +126,7 @@ export interface BuildChartsInput {
   range: MetricRange;
   metrics: readonly string[];
   runIds: readonly number[];
+  /** Run names, read when a label is shown: the map may fill in after the charts are built. */
   runNames: ReadonlyMap<number, string>;
   scale: XAxisScale;
   /** Grouped runs; null draws one line per run. */
@@ -163,7 +164,10 @@ export function buildCompareCharts(input: BuildChartsInput): CompareChartData[] 
         return [
           {
             id: `run:${runId}`,
-            label: runNames.get(runId) ?? `run ${runId}`,
+            // Read when shown (tooltip), so names arriving after the series need no redraw.
+            get label() {
+              return runNames.get(runId) ?? `run ${runId}`;
+            },
             color: colors.get(runId)!,
             x: stepsToX(series.steps, scale, clocks.get(runId)),
             y: toFloat(series.values),

@@ -126,6 +126,13 @@ describe('comparison charts', () => {
     const expected = smoothSeries([1, 5, 2, 8, null, 3], 0.6).map((value) => value ?? Number.NaN);
     expect(Array.from(datasetsOf(option)[0]!.source.value!)).toEqual(expected);
     expect(Array.from(datasetsOf(option)[0]!.source.raw!)).toEqual(Array.from(y));
+    // Eleven runs: the raw lines would only blur into grey; the smoothed lines stay.
+    const many = Array.from({ length: 11 }, (_, index) => ({ ...line, id: `run:${index}` }));
+    const crowded = seriesOf(buildCompareChartOption(many, { ...SETTINGS, smoothing: 0.6 }));
+    expect(crowded.map((item) => item.id)).toEqual(many.map((item) => item.id));
+    // Evaluations (a few points) are never smoothed.
+    const sparse = buildCompareChartOption([line], { ...SETTINGS, smoothing: 0.6, points: true });
+    expect(Array.from(datasetsOf(sparse)[0]!.source.value!)).toEqual(Array.from(y));
   });
 
   it('draws a group as its mean with a band stacked between the chosen bounds', () => {

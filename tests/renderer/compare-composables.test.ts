@@ -30,7 +30,7 @@ describe('the Compare page composables', () => {
     const runIds = ref([1, 2]);
     const series = inScope(() => useCompareSeries(runIds, ['loss'], { api, zoomDebounceMs: 30 }));
     await settle();
-    expect(transport.callsTo('metrics:range')).toEqual([{ runIds: [1, 2], names: ['loss'], points: 2000 }]);
+    expect(transport.callsTo('metrics:range')).toEqual([{ runIds: [1, 2], names: ['loss'], points: 1200 }]);
 
     // A wheel zoom fires many events; only the last window is asked for.
     series.zoomTo([0, 500]);
@@ -42,7 +42,7 @@ describe('the Compare page composables', () => {
     expect(transport.callsTo('metrics:range')[1]).toEqual({
       runIds: [1, 2],
       names: ['loss'],
-      points: 2000,
+      points: 1200,
       fromStep: 120,
       toStep: 380,
     });

@@ -26,6 +26,19 @@ type BucketRow = [
   activeMs: number,
 ];
 
+type ValueBucketRow = [
+  bucket: number,
+  count: number,
+  firstStep: number,
+  firstValue: number | null,
+  lastStep: number,
+  lastValue: number | null,
+  minStep: number | null,
+  minValue: number | null,
+  maxStep: number | null,
+  maxValue: number | null,
+];
+
 const fromRow = (row: BucketRow): BucketSummary => ({
   bucket: row[0],
   count: row[1],
@@ -76,6 +89,7 @@ export class MetricBucketsRepository {
   private readonly selectRows: Statement<[number, string, number, number]>;
   private readonly selectExtent: Statement<[{ runId: number; name: string }]>;
   private readonly selectBuckets: Statement<[number, string, number, number, number]>;
+  private readonly selectValueBuckets: Statement<[number, string, number, number, number]>;
   private readonly selectFill: Statement<[number, string, number]>;
   private readonly upsertFill: Statement<[number, string, number, number]>;
   private readonly insertBucket: Statement;
@@ -101,6 +115,15 @@ export class MetricBucketsRepository {
       .prepare<[number, string, number, number, number]>(
         `SELECT bucket, count, first_step, first_value, first_wall, last_step, last_value, last_wall,
                 min_step, min_value, max_step, max_value, active_ms
+         FROM metric_buckets WHERE run_id = ? AND name = ? AND level = ? AND bucket BETWEEN ? AND ?
+         ORDER BY bucket`,
+      )
+      .raw();
+    // Charts need no times: three columns fewer to decode per row (the rows are most of a fetch).
+    this.selectValueBuckets = database
+      .prepare<[number, string, number, number, number]>(
+        `SELECT bucket, count, first_step, first_value, last_step, last_value, min_step, min_value,
+                max_step, max_value
          FROM metric_buckets WHERE run_id = ? AND name = ? AND level = ? AND bucket BETWEEN ? AND ?
          ORDER BY bucket`,
       )
@@ -185,7 +208,32 @@ export class MetricBucketsRepository {
   }
 
   /** Cached summaries of buckets first..last of a level (empty buckets have none). */
-  buckets(runId: number, name: string, level: number, first: number, last: number): BucketSummary[] {
+  buckets(
+    runId: number,
+    name: string,
+    level: number,
+    first: number,
+    last: number,
+    withTimes = true,
+  ): BucketSummary[] {
+    if (!withTimes) {
+      const rows = this.selectValueBuckets.all(runId, name, level, first, last) as ValueBucketRow[];
+      return rows.map((row) => ({
+        bucket: row[0],
+        count: row[1],
+        firstStep: row[2],
+        firstValue: row[3],
+        firstWall: 0,
+        lastStep: row[4],
+        lastValue: row[5],
+        lastWall: 0,
+        minStep: row[6],
+        minValue: row[7],
+        maxStep: row[8],
+        maxValue: row[9],
+        activeMs: 0,
+      }));
+    }
     return (this.selectBuckets.all(runId, name, level, first, last) as BucketRow[]).map(fromRow);
   }
 

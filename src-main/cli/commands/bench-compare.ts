@@ -33,6 +33,8 @@ interface Measurement {
   warmupMs: number[];
   timesMs: number[];
   medianMs: number;
+  /** This process's CPU time per call (user + system), apart from waiting on a busy machine. */
+  medianCpuMs: number;
 }
 
 const round = (ms: number) => Number(ms.toFixed(2));
@@ -105,11 +107,15 @@ The first metrics:range call also fills the bucket cache; its time is reported a
       ): Promise<Measurement> => {
         const warmupMs: number[] = [];
         const timesMs: number[] = [];
+        const cpuMs: number[] = [];
         let value: unknown;
         for (let index = 0; index < warmup + repeats; index += 1) {
           const start = performance.now();
+          const cpuStart = process.cpuUsage();
           value = await run();
+          const cpu = process.cpuUsage(cpuStart);
           (index < warmup ? warmupMs : timesMs).push(round(performance.now() - start));
+          if (index >= warmup) cpuMs.push((cpu.user + cpu.system) / 1000);
         }
         return {
           name,
@@ -118,6 +124,7 @@ The first metrics:range call also fills the bucket cache; its time is reported a
           warmupMs,
           timesMs,
           medianMs: round(median(timesMs)),
+          medianCpuMs: round(median(cpuMs)),
         };
       };
       const zoomFrom = Math.floor(steps * 0.45);
@@ -178,12 +185,12 @@ The first metrics:range call also fills the bucket cache; its time is reported a
         `${runs} runs; ${longRuns} x ${metrics} series of ${steps} points (set-up ${Math.round(setupMs)} ms)`,
         `first metrics:range (fills the bucket cache): ${round(coldMs)} ms, ${pointsOf(cold)} points`,
         '',
-        `${'call'.padEnd(22)} ${'median ms'.padStart(10)} ${'target'.padStart(8)}  result`,
+        `${'call'.padEnd(22)} ${'median ms'.padStart(10)} ${'cpu ms'.padStart(8)} ${'target'.padStart(8)}  result`,
         ...results.map(
           (row) =>
-            `${row.name.padEnd(22)} ${row.medianMs.toFixed(1).padStart(10)} ${(row.targetMs === null ? '-' : `<= ${row.targetMs}`).padStart(8)}  ${row.detail}${row.targetMs !== null && row.medianMs > row.targetMs ? '  (over target)' : ''}`,
+            `${row.name.padEnd(22)} ${row.medianMs.toFixed(1).padStart(10)} ${row.medianCpuMs.toFixed(1).padStart(8)} ${(row.targetMs === null ? '-' : `<= ${row.targetMs}`).padStart(8)}  ${row.detail}${row.targetMs !== null && row.medianMs > row.targetMs ? '  (over target)' : ''}`,
         ),
-        `(median of ${repeats} after ${warmup} warm-up calls)`,
+        `(median of ${repeats} after ${warmup} warm-up calls; cpu ms: this process's CPU time, without the waits of a busy machine)`,
       ];
       context.stdout.write(`${lines.join('\n')}\n`);
       return 0;

@@ -42,6 +42,8 @@ function summariesOf(
   level: number,
   lastStep: number,
   canWrite: boolean,
+  /** Whether the wall and training times are needed (the clock), or the values only (charts). */
+  withTimes = false,
 ): BucketSummary[] {
   if (canWrite) repo.fill(runId, name, level, lastStep);
   const filled = new Map<number, number>();
@@ -51,7 +53,9 @@ function summariesOf(
   };
   const result: BucketSummary[] = [];
   for (const part of cover(from, to, level, filledTo)) {
-    if ('level' in part) result.push(...repo.buckets(runId, name, part.level, part.first, part.last));
+    if ('level' in part) {
+      result.push(...repo.buckets(runId, name, part.level, part.first, part.last, withTimes));
+    }
     // Points outside whole buckets are their own buckets (level 0): kept exactly.
     else result.push(...summarize(repo.points(runId, name, part.from, part.to, true), 0));
   }
@@ -120,7 +124,7 @@ export function trainingClock(
   const summaries =
     level < BASE_LEVEL || !canWrite
       ? summarize(repo.points(runId, name, extent.first, extent.last, true), canWrite ? 0 : level)
-      : summariesOf(repo, runId, name, extent.first, extent.last, level, extent.last, canWrite);
+      : summariesOf(repo, runId, name, extent.first, extent.last, level, extent.last, canWrite, true);
   let elapsed = 0;
   let previous: BucketSummary | undefined;
   const push = (step: number, ms: number) => {

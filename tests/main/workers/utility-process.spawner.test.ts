@@ -21,7 +21,7 @@ const nodeUtilityProcess: UtilityProcessModule = {
       postMessage: (message) => child.send(message as never),
       on: (event: 'message' | 'exit', listener: (value: never) => void) => {
         if (event === 'exit') child.on('exit', (code) => listener(code as never));
-        else child.on('message', listener);
+        else child.on('message', (message) => listener(message as never));
       },
       kill: () => child.kill('SIGTERM'),
     };

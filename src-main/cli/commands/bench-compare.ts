@@ -5,17 +5,12 @@ import { parseArgs } from 'node:util';
 import type { CallHandlers } from '@shared/api/contract';
 import type { CallChannel } from '@shared/api/channels';
 import { createCompareHandlers } from '../../services/compare.service';
+import { median } from '../../services/compare/compare-rows';
 import { createDispatcher } from '../../services/dispatch';
 import { EventBus } from '../../services/event-bus';
 import { RunStore } from '../../storage/store';
 import { UsageError, type CliCommand } from '../command';
 import { BENCH_METRICS, createBenchRuns } from './bench-compare-data';
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 function integerOption(text: string, flag: string, min: number, max: number): number {
   const value = Number(text);
@@ -123,8 +118,8 @@ The first metrics:range call also fills the bucket cache; its time is reported a
           targetMs,
           warmupMs,
           timesMs,
-          medianMs: round(median(timesMs)),
-          medianCpuMs: round(median(cpuMs)),
+          medianMs: round(median(Float64Array.from(timesMs))!),
+          medianCpuMs: round(median(Float64Array.from(cpuMs))!),
         };
       };
       const zoomFrom = Math.floor(steps * 0.45);

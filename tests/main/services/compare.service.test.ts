@@ -325,3 +325,65 @@ describe('compare:rows', () => {
     store.close();
   });
 });
+
+describe('metrics:range', () => {
+  const tempDir = useTempDir();
+
+  it('gives a series per run and metric and a clock per run, within the asked steps', async () => {
+    const { store, call } = openCompare(join(tempDir(), 'runs.sqlite'));
+    const config = parseRunConfig({ name: 'two epochs', training: { epochs: 2, batchSize: 32 } });
+    const run = store.runs.create(config);
+    const other = store.runs.create(parseRunConfig({ name: 'no metrics yet' }));
+    // 10 steps an epoch, 250 ms a step; knn at initialisation and each epoch's end.
+    store.metrics.append(
+      run.id,
+      Array.from({ length: 20 }, (_, index) => ({
+        name: METRIC.loss,
+        step: index + 1,
+        epoch: Math.floor(index / 10) + 1,
+        value: 10 - index * 0.25,
+        wallTimeMs: NOW + index * 250,
+      })),
+    );
+    store.metrics.append(
+      run.id,
+      points(METRIC.knnTop1, [
+        [0, 0.2],
+        [10, 0.4],
+        [20, 0.5],
+      ]),
+    );
+    type Range = {
+      series: { runId: number; name: string; steps: number[]; totalPoints: number; reduced: boolean }[];
+      clocks: {
+        runId: number;
+        stepsPerEpoch: number;
+        batchSize: number;
+        steps: number[];
+        trainingMs: number[];
+      }[];
+    };
+    const range = await call<Range>('metrics:range', {
+      runIds: [run.id, other.id, run.id],
+      names: [METRIC.loss, METRIC.knnTop1, METRIC.loss],
+      fromStep: 5,
+      toStep: 15,
+    });
+    expect(range.series.map((s) => [s.runId, s.name, s.totalPoints, s.reduced])).toEqual([
+      [run.id, METRIC.loss, 11, false],
+      [run.id, METRIC.knnTop1, 1, false],
+      [other.id, METRIC.loss, 0, false],
+      [other.id, METRIC.knnTop1, 0, false],
+    ]);
+    expect(range.series[0]!.steps).toEqual([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(range.clocks[0]).toEqual({
+      runId: run.id,
+      stepsPerEpoch: 10,
+      batchSize: 32,
+      steps: Array.from({ length: 20 }, (_, index) => index + 1),
+      trainingMs: Array.from({ length: 20 }, (_, index) => index * 250),
+    });
+    expect(range.clocks[1]).toMatchObject({ runId: other.id, steps: [], trainingMs: [] });
+    store.close();
+  });
+});

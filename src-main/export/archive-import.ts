@@ -273,6 +273,12 @@ export async function importRunArchive(
     const { header, counts } = await stageArchive(path, store, staging);
     const children = RUN_TABLES.map((spec) => spec.table).filter((table) => table !== 'runs');
     const runId = staging.commit('runs', children);
+    // The comparison summaries the import did not carry (a cache): made now, once, rather than
+    // on the run's first comparison.
+    for (const name of store.metrics.names(runId)) {
+      const extent = store.metricBuckets.extent(runId, name);
+      if (extent) store.metricBuckets.fillAll(runId, name, extent.last);
+    }
     return { runId, sourceRunId: header.sourceRunId, rows: counts };
   } catch (error) {
     throw describeFailure(path, error);

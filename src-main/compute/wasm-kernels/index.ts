@@ -70,7 +70,7 @@ function install(kernelName: string, replacement: Replacement): void {
  *   pass over the windows; `Sum` and `Mean` over leading axes of large tensors use the tiled
  *   transpose.
  *
- * Every replacement is checked against the cpu backend in tests/compute.
+ * Every replacement is checked against the cpu backend in tests/main/compute.
  */
 export function registerWasmTrainingKernels(): void {
   for (const [kernelName, replacement] of Object.entries(REPLACEMENTS)) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels } from '../../src-main/compute/wasm-kernels';
-import { conv2DBackpropFilter } from '../../src-main/compute/wasm-kernels/conv2d-backprop-filter';
+import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
+import { conv2DBackpropFilter } from '../../../src-main/compute/wasm-kernels/conv2d-backprop-filter';
 import { relativeMaxError, seededValues, valuesOn } from './backend-compare';
 
 type Shape4 = [number, number, number, number];

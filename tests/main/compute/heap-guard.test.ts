@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../src-main/compute/backend';
-import { HeapExhaustedError } from '../../src-main/compute/heap-guard';
-import { heapAccess } from '../../src-main/compute/wasm-kernels/heap';
+import { selectBackend } from '../../../src-main/compute/backend';
+import { HeapExhaustedError } from '../../../src-main/compute/heap-guard';
+import { heapAccess } from '../../../src-main/compute/wasm-kernels/heap';
 
 // Its own file: once the allocator has failed, the heap is not used again.
 describe('a wasm heap that cannot grow further', () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels } from '../../src-main/compute/wasm-kernels';
-import { prefersSwappedProduct } from '../../src-main/compute/wasm-kernels/batch-mat-mul';
+import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
+import { prefersSwappedProduct } from '../../../src-main/compute/wasm-kernels/batch-mat-mul';
 import { relativeMaxError, seededValues, valuesOn } from './backend-compare';
 
 interface ProductCase {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels } from '../../src-main/compute/wasm-kernels';
+import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
 import { relativeMaxError, seededValues, valuesOn } from './backend-compare';
 
 interface PoolCase {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WASM_TRAINING_KERNELS, registerWasmTrainingKernels } from '../../src-main/compute/wasm-kernels';
+import { WASM_TRAINING_KERNELS, registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
 import { relativeMaxError, seededValues, valuesOn } from './backend-compare';
 
 describe('wasm training kernels: Sum and Mean over leading axes match the cpu backend', () => {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels } from '../../src-main/compute/wasm-kernels';
-import { permute, simplifyPermutation } from '../../src-main/compute/wasm-kernels/permute';
-import { simdPlaneCopy } from '../../src-main/compute/wasm-kernels/simd-transpose';
-import { prefersTiledTranspose } from '../../src-main/compute/wasm-kernels/transpose';
-import { heapAccess } from '../../src-main/compute/wasm-kernels/heap';
+import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
+import { permute, simplifyPermutation } from '../../../src-main/compute/wasm-kernels/permute';
+import { simdPlaneCopy } from '../../../src-main/compute/wasm-kernels/simd-transpose';
+import { prefersTiledTranspose } from '../../../src-main/compute/wasm-kernels/transpose';
+import { heapAccess } from '../../../src-main/compute/wasm-kernels/heap';
 import { seededValues, valuesOn } from './backend-compare';
 
 const cases: [number[], number[]][] = [

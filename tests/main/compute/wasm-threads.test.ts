@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../src-main/compute/backend';
-import { defaultWasmThreads } from '../../src-main/compute/wasm-thread-count';
+import { selectBackend } from '../../../src-main/compute/backend';
+import { defaultWasmThreads } from '../../../src-main/compute/wasm-thread-count';
 import {
   clearTransposedWeights,
   LARGE_RIGHT_OPERAND,
   transposedWeightCount,
-} from '../../src-main/compute/wasm-kernels/large-weight-product';
+} from '../../../src-main/compute/wasm-kernels/large-weight-product';
 import { relativeMaxError, seededValues } from './backend-compare';
 
 /** Values of `compute` on the cpu backend, then on wasm (left selected as it was). */

@@ -1,9 +1,9 @@
 import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES } from '../../src-main/datasets/cifar-classes';
-import { loadDataset } from '../../src-main/datasets/load-dataset';
-import { useTempDir } from '../helpers/temp-dir';
+import { CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES } from '../../../src-main/datasets/cifar-classes';
+import { loadDataset } from '../../../src-main/datasets/load-dataset';
+import { useTempDir } from '../../helpers/temp-dir';
 import { cifarRecords, expectedCifarImages, writeCifar10, writeCifar100 } from './fixtures';
 
 describe('CIFAR binary readers', () => {

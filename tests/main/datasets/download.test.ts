@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { downloadDataset, downloadFile } from '../../src-main/datasets/download';
-import { loadDataset } from '../../src-main/datasets/load-dataset';
-import type { DatasetProgress } from '../../src-main/datasets/progress';
-import { extractTarGz } from '../../src-main/datasets/tar';
-import { useTempDir } from '../helpers/temp-dir';
+import { downloadDataset, downloadFile } from '../../../src-main/datasets/download';
+import { loadDataset } from '../../../src-main/datasets/load-dataset';
+import type { DatasetProgress } from '../../../src-main/datasets/progress';
+import { extractTarGz } from '../../../src-main/datasets/tar';
+import { useTempDir } from '../../helpers/temp-dir';
 import { expectedCifarImages, tarBytes, writeCifar10 } from './fixtures';
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');

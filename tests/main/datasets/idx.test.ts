@@ -2,10 +2,10 @@ import { existsSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { FASHION_MNIST_CLASSES } from '../../src-main/datasets/idx-folder';
-import { loadDataset } from '../../src-main/datasets/load-dataset';
-import { useTempDir } from '../helpers/temp-dir';
-import { RESOURCES_DIR } from '../helpers/workbench';
+import { FASHION_MNIST_CLASSES } from '../../../src-main/datasets/idx-folder';
+import { loadDataset } from '../../../src-main/datasets/load-dataset';
+import { useTempDir } from '../../helpers/temp-dir';
+import { RESOURCES_DIR } from '../../helpers/workbench';
 import { idxBytes, writeIdxFolder } from './fixtures';
 
 describe('IDX folders (MNIST layout)', () => {

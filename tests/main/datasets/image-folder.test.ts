@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../../src-main/datasets/load-dataset';
-import type { DatasetProgress } from '../../src-main/datasets/progress';
-import { useTempDir } from '../helpers/temp-dir';
+import { loadDataset } from '../../../src-main/datasets/load-dataset';
+import type { DatasetProgress } from '../../../src-main/datasets/progress';
+import { useTempDir } from '../../helpers/temp-dir';
 
 type Colour = [number, number, number];
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/workbench';
+import { ROOT } from '../../helpers/workbench';
 
 /** Relative imports (type-only ones too: they still tie the files together) of each .ts file. */
 function importGraph(folder: string): Map<string, string[]> {

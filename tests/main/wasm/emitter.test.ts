@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildModule, FunctionBuilder, i32Params } from '../../src-main/wasm/emitter';
-import { wasmApi } from '../../src-main/wasm/wasm-api';
+import { buildModule, FunctionBuilder, i32Params } from '../../../src-main/wasm/emitter';
+import { wasmApi } from '../../../src-main/wasm/wasm-api';
 
 describe('the WebAssembly emitter', () => {
   it('declares parameters once, as a tuple of types, and hands them back in order', () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/workbench';
+import { ROOT } from '../../helpers/workbench';
 
 describe('the generated WebAssembly code', () => {
   it('lives in src-main/wasm, which imports nothing of ours outside itself', () => {

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { augmentPreviewCommand } from '../../../src-main/cli/commands/augment-preview';
-import type { CliContext } from '../../../src-main/cli/command';
+import { augmentPreviewCommand } from '../../../../src-main/cli/commands/augment-preview';
+import type { CliContext } from '../../../../src-main/cli/command';
 import { writeCifar10 } from '../../datasets/fixtures';
-import { useTempDir } from '../../helpers/temp-dir';
-import { BUILD_DIR } from '../../helpers/workbench';
+import { useTempDir } from '../../../helpers/temp-dir';
+import { BUILD_DIR } from '../../../helpers/workbench';
 
 function context(): CliContext & { output: () => string } {
   const stdout = new PassThrough();

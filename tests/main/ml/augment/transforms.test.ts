@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gaussianKernel } from '../../../src-main/ml/augment/blur';
-import { CHROMA_ROTATION, hueMatrix, LUMA_WEIGHTS } from '../../../src-main/ml/augment/color';
-import { IDENTITY_PIPELINE, type AugmentationPipeline } from '../../../src-main/ml/augment/pipeline';
-import { augmentView, normalize } from '../../../src-main/ml/augment/views';
-import { Random } from '../../../src-main/ml/random';
+import { gaussianKernel } from '../../../../src-main/ml/augment/blur';
+import { CHROMA_ROTATION, hueMatrix, LUMA_WEIGHTS } from '../../../../src-main/ml/augment/color';
+import { IDENTITY_PIPELINE, type AugmentationPipeline } from '../../../../src-main/ml/augment/pipeline';
+import { augmentView, normalize } from '../../../../src-main/ml/augment/views';
+import { Random } from '../../../../src-main/ml/random';
 
 const SHAPE = [4, 8, 8, 3] as const;
 

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IDENTITY_PIPELINE, NORMALIZATIONS } from '../../../src-main/ml/augment/pipeline';
+import { IDENTITY_PIPELINE, NORMALIZATIONS } from '../../../../src-main/ml/augment/pipeline';
 import {
   AUGMENTATION_PRESET_NAMES,
   AUGMENTATION_PRESETS,
   augmentationPreset,
-} from '../../../src-main/ml/augment/presets';
-import { imagesToTensor, makeViews } from '../../../src-main/ml/augment/views';
-import { Random } from '../../../src-main/ml/random';
+} from '../../../../src-main/ml/augment/presets';
+import { imagesToTensor, makeViews } from '../../../../src-main/ml/augment/views';
+import { Random } from '../../../../src-main/ml/random';
 
 /** Deterministic uint8 images with some structure (not noise, so crops and blur matter). */
 function images(shape: readonly [number, number, number, number]): Uint8Array {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { knnAccuracy } from '../../../src-main/ml/eval/knn';
+import { knnAccuracy } from '../../../../src-main/ml/eval/knn';
 
 describe('weighted kNN accuracy (solo-learn style, cosine)', () => {
   beforeAll(async () => {

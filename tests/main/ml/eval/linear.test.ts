@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trainLinearClassifier } from '../../../src-main/ml/eval/linear';
-import { knnSweep, KNN_SWEEP_K, KNN_SWEEP_TEMPERATURES } from '../../../src-main/ml/eval/knn-sweep';
-import { Random } from '../../../src-main/ml/random';
+import { trainLinearClassifier } from '../../../../src-main/ml/eval/linear';
+import { knnSweep, KNN_SWEEP_K, KNN_SWEEP_TEMPERATURES } from '../../../../src-main/ml/eval/knn-sweep';
+import { Random } from '../../../../src-main/ml/random';
 
 /** Linearly separable clusters: class c is centred on 4 * e_c, plus unit noise. */
 function clusters(count: number, classCount: number, width: number, seed: number) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createFftPlan, getFftPlan } from '../../../src-main/ml/fft/plan';
-import { halfSpectrumLength, realForward, realInverse } from '../../../src-main/ml/fft/real';
-import { factorize } from '../../../src-main/ml/fft/stockham';
-import { BatchedFft } from '../../../src-main/ml/fft/batched-plan';
-import { Random } from '../../../src-main/ml/random';
+import { createFftPlan, getFftPlan } from '../../../../src-main/ml/fft/plan';
+import { halfSpectrumLength, realForward, realInverse } from '../../../../src-main/ml/fft/real';
+import { factorize } from '../../../../src-main/ml/fft/stockham';
+import { BatchedFft } from '../../../../src-main/ml/fft/batched-plan';
+import { Random } from '../../../../src-main/ml/random';
 
 /** The O(L^2) definition, X[k] = sum_j x[j] exp(-2 pi i j k / L). */
 function naiveDft(x: Float64Array): Float64Array {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { barlowTwinsLoss } from '../../../src-main/ml/losses/barlow-twins';
-import { relaxedBarlowTwinsLoss } from '../../../src-main/ml/losses/relaxed-barlow-twins';
-import { relaxedVicregLoss } from '../../../src-main/ml/losses/relaxed-vicreg';
-import { createLoss } from '../../../src-main/ml/losses/registry';
-import { vicregLoss } from '../../../src-main/ml/losses/vicreg';
+import { barlowTwinsLoss } from '../../../../src-main/ml/losses/barlow-twins';
+import { relaxedBarlowTwinsLoss } from '../../../../src-main/ml/losses/relaxed-barlow-twins';
+import { relaxedVicregLoss } from '../../../../src-main/ml/losses/relaxed-vicreg';
+import { createLoss } from '../../../../src-main/ml/losses/registry';
+import { vicregLoss } from '../../../../src-main/ml/losses/vicreg';
 import { useBackend } from './helpers';
 
 const all = {

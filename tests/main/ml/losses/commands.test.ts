@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchLossCommand } from '../../../src-main/cli/commands/bench-loss';
-import { benchTrainCommand } from '../../../src-main/cli/commands/bench-train';
-import { lossVectorsCommand } from '../../../src-main/cli/commands/loss-vectors';
-import type { CliCommand } from '../../../src-main/cli/command';
+import { benchLossCommand } from '../../../../src-main/cli/commands/bench-loss';
+import { benchTrainCommand } from '../../../../src-main/cli/commands/bench-train';
+import { lossVectorsCommand } from '../../../../src-main/cli/commands/loss-vectors';
+import type { CliCommand } from '../../../../src-main/cli/command';
 
-const fixturePath = resolve(import.meta.dirname, '../../fixtures/official-vectors-n16-d48.json');
+const fixturePath = resolve(import.meta.dirname, '../../../fixtures/official-vectors-n16-d48.json');
 const folder = mkdtempSync(join(tmpdir(), 'decorbench-loss-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

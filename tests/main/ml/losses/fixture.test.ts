@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateConformance } from '../../../src-main/ml/losses/conformance';
+import { evaluateConformance } from '../../../../src-main/ml/losses/conformance';
 import { BACKENDS, useBackend } from './helpers';
 
-const fixturePath = resolve(import.meta.dirname, '../../fixtures/official-vectors-n16-d48.json');
+const fixturePath = resolve(import.meta.dirname, '../../../fixtures/official-vectors-n16-d48.json');
 const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as { cases: { results: unknown[] }[] };
 
 describe.each(BACKENDS)('authors reference vectors on %s (float32)', (backend) => {

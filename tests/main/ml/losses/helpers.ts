@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { Random } from '../../../src-main/ml/random';
+import { Random } from '../../../../src-main/ml/random';
 
 /** The backends every loss test runs on. */
 export const BACKENDS = ['cpu', 'wasm'] as const;

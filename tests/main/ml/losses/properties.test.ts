@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lossConfigSchema, type LossConfig } from '../../../src-shared/config/run-config';
-import { barlowTwinsLoss } from '../../../src-main/ml/losses/barlow-twins';
-import { relaxedBarlowTwinsLoss } from '../../../src-main/ml/losses/relaxed-barlow-twins';
-import { createLoss, drawPermutation, type LossFunction } from '../../../src-main/ml/losses/registry';
-import { setSimdEnabled } from '../../../src-main/ml/losses/relaxed/block-spectra';
-import { Random } from '../../../src-main/ml/random';
+import { lossConfigSchema, type LossConfig } from '../../../../src-shared/config/run-config';
+import { barlowTwinsLoss } from '../../../../src-main/ml/losses/barlow-twins';
+import { relaxedBarlowTwinsLoss } from '../../../../src-main/ml/losses/relaxed-barlow-twins';
+import { createLoss, drawPermutation, type LossFunction } from '../../../../src-main/ml/losses/registry';
+import { setSimdEnabled } from '../../../../src-main/ml/losses/relaxed/block-spectra';
+import { Random } from '../../../../src-main/ml/random';
 import { BACKENDS, randomViews, relativeError, relativeMaxError, useBackend } from './helpers';
 
 function valueAndGrads(

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { barlowTwinsLoss } from '../../../src-main/ml/losses/barlow-twins';
-import { relaxedBarlowTwinsLoss } from '../../../src-main/ml/losses/relaxed-barlow-twins';
-import { relaxedVicregLoss } from '../../../src-main/ml/losses/relaxed-vicreg';
-import type { LossOutput } from '../../../src-main/ml/losses/types';
-import { vicregLoss } from '../../../src-main/ml/losses/vicreg';
-import { Random } from '../../../src-main/ml/random';
+import { barlowTwinsLoss } from '../../../../src-main/ml/losses/barlow-twins';
+import { relaxedBarlowTwinsLoss } from '../../../../src-main/ml/losses/relaxed-barlow-twins';
+import { relaxedVicregLoss } from '../../../../src-main/ml/losses/relaxed-vicreg';
+import type { LossOutput } from '../../../../src-main/ml/losses/types';
+import { vicregLoss } from '../../../../src-main/ml/losses/vicreg';
+import { Random } from '../../../../src-main/ml/random';
 import { BACKENDS, randomViews, relativeError, relativeMaxError, useBackend } from './helpers';
 import {
   finiteDifferenceGradients,

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEncoder, featureWidth } from '../../../src-main/ml/models/create-encoder';
-import { createMlpEncoder } from '../../../src-main/ml/models/mlp-encoder';
-import { createProjector, projectorParameterCount } from '../../../src-main/ml/models/projector';
-import { convolution } from '../../../src-main/ml/models/layers';
-import { SeedSequence } from '../../../src-main/ml/models/initializers';
-import { createResNet } from '../../../src-main/ml/models/resnet';
-import { createSmallCnn } from '../../../src-main/ml/models/small-cnn';
+import { createEncoder, featureWidth } from '../../../../src-main/ml/models/create-encoder';
+import { createMlpEncoder } from '../../../../src-main/ml/models/mlp-encoder';
+import { createProjector, projectorParameterCount } from '../../../../src-main/ml/models/projector';
+import { convolution } from '../../../../src-main/ml/models/layers';
+import { SeedSequence } from '../../../../src-main/ml/models/initializers';
+import { createResNet } from '../../../../src-main/ml/models/resnet';
+import { createSmallCnn } from '../../../../src-main/ml/models/small-cnn';
 import { trainableParameters } from './count';
 
 const models: tf.LayersModel[] = [];

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchNormTraining } from '../../../src-main/ml/models/batch-norm-op';
-import { BatchNorm } from '../../../src-main/ml/models/batch-norm';
+import { batchNormTraining } from '../../../../src-main/ml/models/batch-norm-op';
+import { BatchNorm } from '../../../../src-main/ml/models/batch-norm';
 
 const maxDifference = (a: tf.Tensor, b: tf.Tensor) =>
   tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);

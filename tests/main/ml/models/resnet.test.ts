@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEncoder } from '../../../src-main/ml/models/create-encoder';
-import type { Encoder } from '../../../src-main/ml/models/mlp-encoder';
-import { createResNet } from '../../../src-main/ml/models/resnet';
+import { createEncoder } from '../../../../src-main/ml/models/create-encoder';
+import type { Encoder } from '../../../../src-main/ml/models/mlp-encoder';
+import { createResNet } from '../../../../src-main/ml/models/resnet';
 import { trainableParameters } from './count';
 
 describe('ResNet parameter counts against torchvision', () => {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
-import { createEncoder, type EncoderOptions } from '../../../src-main/ml/models/create-encoder';
-import { embed } from '../../../src-main/ml/models/mlp-encoder';
-import { Lars } from '../../../src-main/ml/optim/lars';
+import { registerWasmTrainingKernels } from '../../../../src-main/compute/wasm-kernels';
+import { createEncoder, type EncoderOptions } from '../../../../src-main/ml/models/create-encoder';
+import { embed } from '../../../../src-main/ml/models/mlp-encoder';
+import { Lars } from '../../../../src-main/ml/optim/lars';
 
 /** A decorrelation-style loss of two views: invariance plus squared off-diagonal correlations. */
 function toyLoss(z1: tf.Tensor2D, z2: tf.Tensor2D): tf.Scalar {

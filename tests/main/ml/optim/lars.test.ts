@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Lars } from '../../../src-main/ml/optim/lars';
+import { Lars } from '../../../../src-main/ml/optim/lars';
 
 /** W = diag(3, 4) (norm 5) with gradient diag(0.6, 0.8) (norm 1), and a bias [1, -1] with gradient [0.5, 0.5]. */
 function problem() {

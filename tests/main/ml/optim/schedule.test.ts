@@ -3,7 +3,7 @@ import {
   scaleLearningRateByBatch,
   warmupCosineLearningRate,
   warmupStepsFromEpochs,
-} from '../../../src-main/ml/optim/schedule';
+} from '../../../../src-main/ml/optim/schedule';
 
 describe('warm-up + cosine schedule (solo-learn LinearWarmupCosineAnnealingLR, per step)', () => {
   const schedule = { baseLearningRate: 1.2, totalSteps: 110, warmupSteps: 10 };

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Adam, AdamW } from '../../../src-main/ml/optim/adam';
-import { Sgd } from '../../../src-main/ml/optim/sgd';
+import { Adam, AdamW } from '../../../../src-main/ml/optim/adam';
+import { Sgd } from '../../../../src-main/ml/optim/sgd';
 
 const close = (values: number[]) => values.map((value) => expect.closeTo(value, 6));
 

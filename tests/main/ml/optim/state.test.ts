@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createOptimizer, type OptimizerSettings } from '../../../src-main/ml/optim/create-optimizer';
-import type { OptimizerState } from '../../../src-main/ml/optim/parameter-optimizer';
+import { createOptimizer, type OptimizerSettings } from '../../../../src-main/ml/optim/create-optimizer';
+import type { OptimizerState } from '../../../../src-main/ml/optim/parameter-optimizer';
 
 const settings: OptimizerSettings = {
   name: 'lars',

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AUGMENTATION_PRESETS as PRESET_CHOICES, runConfigSchema } from '@shared/config/run-config';
 import { SOURCE_CHANNELS } from '@shared/config/augmentation-rule';
-import { loadEmbeddedDataset } from '../../../src-main/datasets/idx-folder';
-import { IDENTITY_PIPELINE } from '../../../src-main/ml/augment/pipeline';
-import { AUGMENTATION_PRESET_NAMES, augmentationPreset } from '../../../src-main/ml/augment/presets';
-import { viewPipelines } from '../../../src-main/ml/train/augmentation';
-import { RESOURCES_DIR } from '../../helpers/workbench';
+import { loadEmbeddedDataset } from '../../../../src-main/datasets/idx-folder';
+import { IDENTITY_PIPELINE } from '../../../../src-main/ml/augment/pipeline';
+import { AUGMENTATION_PRESET_NAMES, augmentationPreset } from '../../../../src-main/ml/augment/presets';
+import { viewPipelines } from '../../../../src-main/ml/train/augmentation';
+import { RESOURCES_DIR } from '../../../helpers/workbench';
 
 const config = (loss: 'bt' | 'vicreg' | 'fft-bt' | 'fft-vicreg', preset = 'auto') =>
   runConfigSchema.parse({ name: 'rule', loss: { name: loss }, augmentation: { preset } });

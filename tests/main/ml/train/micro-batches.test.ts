@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
-import { createLoss } from '../../../src-main/ml/losses/registry';
-import { createEncoder } from '../../../src-main/ml/models/create-encoder';
-import { microBatchGradients } from '../../../src-main/ml/train/micro-batches';
+import { registerWasmTrainingKernels } from '../../../../src-main/compute/wasm-kernels';
+import { createLoss } from '../../../../src-main/ml/losses/registry';
+import { createEncoder } from '../../../../src-main/ml/models/create-encoder';
+import { microBatchGradients } from '../../../../src-main/ml/train/micro-batches';
 
 const loss = createLoss({ name: 'bt', lambda: 0.0051, scale: 0.024 });
 

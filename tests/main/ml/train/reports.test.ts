@@ -3,12 +3,12 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runConfigSchema, type LossName } from '@shared/config/run-config';
 import { describeMetric, METRIC } from '@shared/metrics';
-import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
-import { loadEmbeddedDataset } from '../../../src-main/datasets/idx-folder';
-import { createLoss } from '../../../src-main/ml/losses/registry';
-import { stepMetrics } from '../../../src-main/ml/train/reports';
-import { trainSelfSupervised } from '../../../src-main/ml/train/trainer';
-import { RESOURCES_DIR, tinyConfig } from '../../helpers/workbench';
+import { registerWasmTrainingKernels } from '../../../../src-main/compute/wasm-kernels';
+import { loadEmbeddedDataset } from '../../../../src-main/datasets/idx-folder';
+import { createLoss } from '../../../../src-main/ml/losses/registry';
+import { stepMetrics } from '../../../../src-main/ml/train/reports';
+import { trainSelfSupervised } from '../../../../src-main/ml/train/trainer';
+import { RESOURCES_DIR, tinyConfig } from '../../../helpers/workbench';
 
 /** The metric names a short real run writes (steps, kNN, online probe), as the worker stores them. */
 async function emittedNames(lossName: LossName): Promise<Set<string>> {

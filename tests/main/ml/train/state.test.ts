@@ -2,17 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runConfigSchema } from '@shared/config/run-config';
-import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
-import { loadEmbeddedDataset } from '../../../src-main/datasets/idx-folder';
-import { decodeCheckpoint, encodeCheckpoint } from '../../../src-main/ml/checkpoint/format';
-import { makeViews } from '../../../src-main/ml/augment/views';
-import { gatherImages } from '../../../src-main/ml/data/image-dataset';
-import { createLoss } from '../../../src-main/ml/losses/registry';
-import { Random } from '../../../src-main/ml/random';
-import { createTrainingSetup, type TrainingSetup } from '../../../src-main/ml/train/setup';
-import { captureCheckpoint, restoreCheckpoint, type LoopState } from '../../../src-main/ml/train/state';
-import { trainStep } from '../../../src-main/ml/train/step';
-import { RESOURCES_DIR, tinyConfig } from '../../helpers/workbench';
+import { registerWasmTrainingKernels } from '../../../../src-main/compute/wasm-kernels';
+import { loadEmbeddedDataset } from '../../../../src-main/datasets/idx-folder';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../../src-main/ml/checkpoint/format';
+import { makeViews } from '../../../../src-main/ml/augment/views';
+import { gatherImages } from '../../../../src-main/ml/data/image-dataset';
+import { createLoss } from '../../../../src-main/ml/losses/registry';
+import { Random } from '../../../../src-main/ml/random';
+import { createTrainingSetup, type TrainingSetup } from '../../../../src-main/ml/train/setup';
+import { captureCheckpoint, restoreCheckpoint, type LoopState } from '../../../../src-main/ml/train/state';
+import { trainStep } from '../../../../src-main/ml/train/step';
+import { RESOURCES_DIR, tinyConfig } from '../../../helpers/workbench';
 
 async function snapshot(setup: TrainingSetup): Promise<Float32Array[]> {
   const tensors = [

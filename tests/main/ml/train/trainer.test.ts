@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runConfigSchema } from '@shared/config/run-config';
-import { registerWasmTrainingKernels } from '../../../src-main/compute/wasm-kernels';
-import { loadEmbeddedDataset } from '../../../src-main/datasets/idx-folder';
-import { createLoss } from '../../../src-main/ml/losses/registry';
-import { trainSelfSupervised, type StepReport } from '../../../src-main/ml/train/trainer';
-import { RESOURCES_DIR, tinyConfig } from '../../helpers/workbench';
+import { registerWasmTrainingKernels } from '../../../../src-main/compute/wasm-kernels';
+import { loadEmbeddedDataset } from '../../../../src-main/datasets/idx-folder';
+import { createLoss } from '../../../../src-main/ml/losses/registry';
+import { trainSelfSupervised, type StepReport } from '../../../../src-main/ml/train/trainer';
+import { RESOURCES_DIR, tinyConfig } from '../../../helpers/workbench';
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 

@@ -70,6 +70,11 @@ export function canUseLogY(lines: readonly CompareLine[]): boolean {
   return any;
 }
 
+/** Steps and samples read as `100,000`, not `1e+5`; fractions (epochs, time) as numbers. */
+export function formatX(value: number): string {
+  return Number.isInteger(value) && Math.abs(value) >= 1000 ? value.toLocaleString('en') : formatValue(value);
+}
+
 interface TooltipParam {
   seriesId?: string;
   dataIndex: number;
@@ -100,7 +105,7 @@ export function tooltipHtml(
     text.replace(/[&<>"]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char]!);
   const x = params[0]?.axisValue ?? entries[0]?.x;
   const head = `<div style="color:#5f6b7a;margin-bottom:2px">${escape(settings.xTitle)} ${
-    typeof x === 'number' ? formatValue(x) : escape(String(x ?? ''))
+    typeof x === 'number' ? formatX(x) : escape(String(x ?? ''))
   }</div>`;
   const rows = entries.map(
     ({ line, value }) =>
@@ -223,7 +228,7 @@ export function buildCompareChartOption(
       min: settings.xMin ?? 'dataMin',
       max: settings.xMax ?? 'dataMax',
       axisLine: { lineStyle: { color: '#c9ced6' } },
-      axisLabel: { ...axisText, hideOverlap: true, formatter: (value: number) => formatValue(value) },
+      axisLabel: { ...axisText, hideOverlap: true, formatter: formatX },
       splitLine: { show: false },
     },
     yAxis: {

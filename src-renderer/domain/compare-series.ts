@@ -69,8 +69,12 @@ export function describeCompareMetric(
   const known = describeMetric(name);
   if (!known) return { title: metricTitle(name), axisTitle: name, format: 'number', points: false };
   const group = METRIC_GROUPS[known.group];
+  const groupTitle = group.title.replace(/ \(.*\)$/, '');
+  // `Learning rate`, not `Learning rate: learning rate`.
   const title =
-    known.group === 'loss' ? group.title : `${group.title.replace(/ \(.*\)$/, '')}: ${known.label}`;
+    known.group === 'loss' || groupTitle.toLowerCase() === known.label.toLowerCase()
+      ? group.title
+      : `${groupTitle}: ${known.label}`;
   const sparse = 'sparse' in group && group.sparse;
   return { title, axisTitle: group.axisTitle, format: FORMAT_OF_UNIT[known.unit], points: sparse };
 }

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunConfigInput } from '@shared/config/run-config';
+import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
+import type { Workbench } from '../../src-main/services/workbench';
+import { openBrowser, SCREENSHOTS } from '../helpers/browser';
+import { hasStatus, ROOT, testWorkbench, tinyConfig, waitForRun } from '../helpers/workbench';
+
+/** Trains one run to completion (one after another: two cores are shared by everything). */
+async function train(workbench: Workbench, config: RunConfigInput): Promise<number> {
+  const result = await workbench.dispatch('runs:create', { config, start: true });
+  if (!result.ok) throw new Error(result.error.message);
+  const runId = result.value.id;
+  expect((await waitForRun(workbench, runId, hasStatus('completed', 'failed'), 120_000)).status).toBe(
+    'completed',
+  );
+  return runId;
+}
+
+describe('the Compare page in Debian Chromium against serve mode', () => {
+  let folder: string;
+  let workbench: Workbench;
+  let host: ServeHost;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[] = [];
+  const runIds: number[] = [];
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-compare-'));
+    workbench = testWorkbench(join(folder, 'compare.sqlite'));
+    host = await startServeHost({ workbench, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
+    ({ context, page, errors: pageErrors } = await openBrowser(join(folder, 'profile')));
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // Two seeds of one configuration and one other loss.
+    const training = { epochs: 1, batchSize: 64, maxSteps: 24 };
+    runIds.push(await train(workbench, tinyConfig({ name: 'bt seed 1', seed: 1, training })));
+    runIds.push(await train(workbench, tinyConfig({ name: 'bt seed 2', seed: 2, training })));
+    runIds.push(
+      await train(
+        workbench,
+        tinyConfig({ name: 'vicreg seed 1', seed: 1, loss: { name: 'vicreg' }, training }),
+      ),
+    );
+  }, 400_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await host?.close();
+    await workbench?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const chart = (metric: string) => page.locator(`[data-testid="compare-chart"][data-metric="${metric}"]`);
+  const query = () => new URL(page.url().replace('#/', '')).searchParams;
+
+  it('opens the three runs from the URL, one line per run on each chart', async () => {
+    await page.goto(`${host.url}#/compare?runs=${runIds.join(',')}`);
+    await expect.poll(() => chart('loss').getAttribute('data-lines'), { timeout: 15_000 }).toBe('3');
+    await expect.poll(() => chart('loss').locator('canvas').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid="compare-summary"] tbody tr').count()).toBe(3);
+    await expect.poll(() => page.locator('[data-testid="compare-legend"] li').count()).toBe(3);
+    // The loss differs between the runs: the config diff shows it (and the seed), differences only.
+    const diff = page.getByTestId('compare-config-diff');
+    await expect.poll(() => diff.locator('tr[data-path="loss.name"]').count()).toBe(1);
+    await expect.poll(() => diff.locator('tr[data-path="seed"]').count()).toBe(1);
+    expect(await diff.locator('tr[data-path="training.batchSize"]').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare-runs.png'), fullPage: true });
+  });
+
+  it('switches the x-axis and the smoothing, kept in the URL', async () => {
+    await page.getByTestId('compare-x-axis').selectOption('wallTime');
+    await expect.poll(() => query().get('x')).toBe('wallTime');
+    await expect
+      .poll(() => chart('loss').getAttribute('data-x-title'))
+      .toMatch(/^training time \((s|min|h)\)$/);
+    await page.getByTestId('compare-smoothing').fill('0.8');
+    await expect.poll(() => query().get('smooth')).toBe('0.8');
+    await expect.poll(() => chart('loss').getAttribute('data-smoothing')).toBe('0.8');
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare-smoothed.png'), fullPage: true });
+  });
+
+  it('groups the seeds by the differing field, and a reload keeps it', async () => {
+    await page.locator('[data-testid="compare-group-by"] button[data-field="loss.name"]').click();
+    await expect.poll(() => query().get('group')).toBe('loss.name');
+    await expect.poll(() => page.getByTestId('compare-group-row').count()).toBe(2);
+    await expect.poll(() => chart('loss').getAttribute('data-lines')).toBe('2');
+    await expect.poll(() => page.locator('[data-testid="compare-legend"] li').count()).toBe(2);
+    await page.getByTestId('compare-band').selectOption('std');
+    await expect.poll(() => query().get('band')).toBe('std');
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare-grouped.png'), fullPage: true });
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('compare-group-row').count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.getByTestId('compare-x-axis').inputValue()).toBe('wallTime');
+    expect(await page.getByTestId('compare-smoothing').inputValue()).toBe('0.8');
+  });
+
+  it('saves the comparison under a name', async () => {
+    await page.locator('[data-testid="compare-save"] input').fill('bt vs vicreg over seeds');
+    await page.locator('[data-testid="compare-save"] button[type="submit"]').click();
+    await expect.poll(() => page.getByTestId('compare-save-message').textContent()).toContain('Saved');
+    const saved = await workbench.dispatch('comparisons:list', {});
+    expect(saved.ok && saved.value.map((item) => [item.name, item.state.runIds, item.state.groupBy])).toEqual(
+      [['bt vs vicreg over seeds', runIds, ['loss.name']]],
+    );
+  });
+
+  it('says what a run that has not logged anything yet lacks', async () => {
+    const created = await workbench.dispatch('runs:create', { config: tinyConfig({ name: 'not started' }) });
+    if (!created.ok) throw new Error(created.error.message);
+    await page.goto(
+      `${host.url}#/compare?runs=${[...runIds, created.value.id].join(',')}&metrics=loss,knn/top1`,
+    );
+    await expect
+      .poll(() => page.getByTestId('compare-chart-missing').first().textContent(), { timeout: 15_000 })
+      .toContain('1 of 4 runs');
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare-not-started.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});

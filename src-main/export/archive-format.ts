@@ -48,7 +48,7 @@ export const RUN_TABLES: readonly RunTable[] = [
 export const TRANSIENT_RUN_TABLES: readonly string[] = [
   'run_queue',
   'run_leases',
-  // Summaries derived from metric_points (comparison charts), rebuilt on demand after an import.
+  // Summaries derived from metric_points (comparison charts), rebuilt when a run is imported.
   'metric_buckets',
   'metric_bucket_fill',
 ];

@@ -76,26 +76,39 @@ export function formatX(value: number): string {
 }
 
 interface TooltipParam {
-  seriesId?: string;
-  dataIndex: number;
   axisValue?: number | string;
 }
 
+/** The index of the point nearest `x` in ascending xs; -1 outside the line's range. */
+export function nearestIndex(xs: Float64Array, x: number): number {
+  const n = xs.length;
+  if (n === 0 || !(x >= xs[0]! && x <= xs[n - 1]!)) return -1;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  return x - xs[lo]! <= xs[hi]! - x ? lo : hi;
+}
+
 /**
- * The tooltip at the hovered x: every line's (smoothed) value there, highest first, with its
- * colour; a group's entry says how many runs it averages.
+ * The tooltip at the hovered x: every line's (smoothed) value at its point nearest that x,
+ * highest first, with its colour. Looked up here rather than taken from ECharts' axis
+ * tooltip, which lists only the series sharing the single nearest x (runs' wall times and
+ * reduced steps rarely coincide). Lines that do not reach the x are left out.
  */
 export function tooltipHtml(
   params: readonly TooltipParam[],
   lines: ReadonlyMap<string, { line: CompareLine; values: Float64Array }>,
   settings: Pick<CompareChartSettings, 'xTitle' | 'format'>,
 ): string {
-  const entries = params
-    .filter((param) => param.seriesId !== undefined && lines.has(param.seriesId))
-    .map((param) => {
-      const { line, values } = lines.get(param.seriesId!)!;
-      return { line, value: values[param.dataIndex] ?? Number.NaN, x: line.x[param.dataIndex] };
-    });
+  const x = Number(params[0]?.axisValue);
+  const entries = [...lines.values()].flatMap(({ line, values }) => {
+    const index = nearestIndex(line.x, x);
+    return index < 0 ? [] : [{ line, value: values[index]! }];
+  });
   entries.sort((a, b) => {
     const av = Number.isFinite(a.value) ? a.value : -Infinity;
     const bv = Number.isFinite(b.value) ? b.value : -Infinity;
@@ -103,9 +116,8 @@ export function tooltipHtml(
   });
   const escape = (text: string) =>
     text.replace(/[&<>"]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char]!);
-  const x = params[0]?.axisValue ?? entries[0]?.x;
   const head = `<div style="color:#5f6b7a;margin-bottom:2px">${escape(settings.xTitle)} ${
-    typeof x === 'number' ? formatX(x) : escape(String(x ?? ''))
+    Number.isFinite(x) ? formatX(x) : ''
   }</div>`;
   const rows = entries.map(
     ({ line, value }) =>

@@ -109,6 +109,35 @@ describe('the Compare page in Debian Chromium against serve mode', () => {
     );
   });
 
+  it('zooms every chart together and asks for the visible steps; exports charts and tables', async () => {
+    const charts = page.getByTestId('compare-charts');
+    const box = (await chart('loss').locator('canvas').first().boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
+    await page.keyboard.down('Shift');
+    for (let index = 0; index < 4; index += 1) await page.mouse.wheel(0, -200);
+    await page.keyboard.up('Shift');
+    // One window for every chart (the zoom is connected), refetched once the wheel has stopped.
+    await expect
+      .poll(() => charts.getAttribute('data-step-window'), { timeout: 10_000 })
+      .toMatch(/^\d+-\d+$/);
+    await expect.poll(() => charts.getAttribute('data-loading')).toBe('false');
+    const window = (await charts.getAttribute('data-step-window'))!.split('-').map(Number);
+    expect(window[1]! - window[0]!).toBeLessThan(16);
+    // The kNN evaluations (sent whole, not reduced) still cross the window: both groups keep a line.
+    expect(await chart('knn/top1').getAttribute('data-lines')).toBe('2');
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare-zoomed.png'), fullPage: true });
+
+    const saved = async (button: ReturnType<Page['locator']>) => {
+      const download = page.waitForEvent('download');
+      await button.click();
+      return (await download).suggestedFilename();
+    };
+    expect(await saved(chart('loss').getByRole('button', { name: 'PNG' }))).toBe('compare-loss.png');
+    expect(await saved(chart('loss').getByRole('button', { name: 'SVG' }))).toBe('compare-loss.svg');
+    expect(await saved(page.getByTestId('compare-export-summary'))).toBe('compare-summary.csv');
+    expect(await saved(page.getByTestId('compare-export-series'))).toBe('compare-series.csv');
+  });
+
   it('says what a run that has not logged anything yet lacks', async () => {
     const created = await workbench.dispatch('runs:create', { config: tinyConfig({ name: 'not started' }) });
     if (!created.ok) throw new Error(created.error.message);

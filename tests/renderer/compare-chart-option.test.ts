@@ -86,26 +86,41 @@ describe('comparison charts', () => {
     ]);
   });
 
-  it('lists every line in the tooltip, highest value first', () => {
+  it('lists every line in the tooltip at its nearest point, highest value first', () => {
+    // Runs whose x values never coincide (wall time) are all listed; one that ended before is not.
     const lines: CompareLine[] = [
-      { id: 'run:1', label: 'a', color: '#111', x: Float64Array.of(0, 1), y: Float64Array.of(1, 0.2) },
-      { id: 'run:2', label: 'b', color: '#222', x: Float64Array.of(0, 1), y: Float64Array.of(2, 0.9) },
+      {
+        id: 'run:1',
+        label: 'a',
+        color: '#111',
+        x: Float64Array.of(0, 1.1, 2),
+        y: Float64Array.of(1, 0.2, 0),
+      },
+      {
+        id: 'run:2',
+        label: 'b',
+        color: '#222',
+        x: Float64Array.of(0, 0.9, 2),
+        y: Float64Array.of(2, 0.9, 0),
+      },
       {
         id: 'run:3',
         label: 'c<script>',
         color: '#333',
-        x: Float64Array.of(0, 1),
+        x: Float64Array.of(0, 1.02),
         y: Float64Array.of(3, Number.NaN),
       },
+      { id: 'run:4', label: 'short', color: '#444', x: Float64Array.of(0, 0.5), y: Float64Array.of(9, 9) },
     ];
     const drawn = new Map(lines.map((line) => [line.id, { line, values: line.y }]));
-    const params = ['run:1', 'run:3', 'run:2'].map((seriesId) => ({ seriesId, dataIndex: 1, axisValue: 1 }));
-    const html = tooltipHtml([...params, { seriesId: 'run:1:raw', dataIndex: 1 }], drawn, SETTINGS);
+    const html = tooltipHtml([{ axisValue: 1 }], drawn, SETTINGS);
     const order = ['>b<', '>a<', '>c&lt;script&gt;<'].map((text) => html.indexOf(text));
     expect(order.every((index) => index > 0)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(html).toContain('0.9');
+    expect(html).toContain('0.2');
     expect(html).toContain('—');
+    expect(html).not.toContain('short');
     expect(html).not.toContain('<script>');
   });
 

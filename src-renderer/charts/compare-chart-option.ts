@@ -27,13 +27,18 @@ const MAX_RAW_LINES = 10;
 const LOWER = ':lower';
 const BAND = ':band';
 
+/** The shared smoothing on a typed column (plain loops: a smoothing change redoes every line). */
 function smoothed(values: Float64Array, weight: number): Float64Array {
   if (weight <= 0) return values;
-  const out = smoothSeries(
-    Array.from(values, (value) => (Number.isFinite(value) ? value : null)),
-    weight,
-  );
-  return Float64Array.from(out, (value) => value ?? Number.NaN);
+  const input = new Array<number | null>(values.length);
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index]!;
+    input[index] = Number.isFinite(value) ? value : null;
+  }
+  const result = smoothSeries(input, weight);
+  const out = new Float64Array(result.length);
+  for (let index = 0; index < result.length; index += 1) out[index] = result[index] ?? Number.NaN;
+  return out;
 }
 
 /** The `p`-th percentile (0..1) of sorted values, linear between ranks. */

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SavedComparison } from '@shared/compare';
 import type { RunConfigInput } from '@shared/config/run-config';
+import type { RunSummary } from '@shared/runs';
 import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
 import type { Workbench } from '../../src-main/services/workbench';
 import { openBrowser, SCREENSHOTS } from '../helpers/browser';
@@ -13,7 +15,7 @@ import { hasStatus, ROOT, testWorkbench, tinyConfig, waitForRun } from '../helpe
 async function train(workbench: Workbench, config: RunConfigInput): Promise<number> {
   const result = await workbench.dispatch('runs:create', { config, start: true });
   if (!result.ok) throw new Error(result.error.message);
-  const runId = result.value.id;
+  const runId = (result.value as RunSummary).id;
   expect((await waitForRun(workbench, runId, hasStatus('completed', 'failed'), 120_000)).status).toBe(
     'completed',
   );
@@ -104,9 +106,10 @@ describe('the Compare page in Debian Chromium against serve mode', () => {
     await page.locator('[data-testid="compare-save"] button[type="submit"]').click();
     await expect.poll(() => page.getByTestId('compare-save-message').textContent()).toContain('Saved');
     const saved = await workbench.dispatch('comparisons:list', {});
-    expect(saved.ok && saved.value.map((item) => [item.name, item.state.runIds, item.state.groupBy])).toEqual(
-      [['bt vs vicreg over seeds', runIds, ['loss.name']]],
-    );
+    const list = (saved.ok ? saved.value : []) as SavedComparison[];
+    expect(list.map((item) => [item.name, item.state.runIds, item.state.groupBy])).toEqual([
+      ['bt vs vicreg over seeds', runIds, ['loss.name']],
+    ]);
   });
 
   it('zooms every chart together and asks for the visible steps; exports charts and tables', async () => {
@@ -142,7 +145,7 @@ describe('the Compare page in Debian Chromium against serve mode', () => {
     const created = await workbench.dispatch('runs:create', { config: tinyConfig({ name: 'not started' }) });
     if (!created.ok) throw new Error(created.error.message);
     await page.goto(
-      `${host.url}#/compare?runs=${[...runIds, created.value.id].join(',')}&metrics=loss,knn/top1`,
+      `${host.url}#/compare?runs=${[...runIds, (created.value as RunSummary).id].join(',')}&metrics=loss,knn/top1`,
     );
     await expect
       .poll(() => page.getByTestId('compare-chart-missing').first().textContent(), { timeout: 15_000 })

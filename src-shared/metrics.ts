@@ -88,6 +88,8 @@ export const METRIC = {
   forwardMs: 'time/forward_ms',
   backwardMs: 'time/backward_ms',
   stepMs: 'time/step_ms',
+  /** Written once per run, a few steps in (see src-main/ml/train/loss-timing.ts). */
+  lossMs: 'time/loss_ms',
   tfjsBytes: 'memory/tfjs_bytes',
   rssBytes: 'memory/rss_bytes',
   tensors: 'memory/tensors',
@@ -115,6 +117,11 @@ export const METRIC_DEFINITIONS: Readonly<Record<MetricName, MetricDefinition>> 
   [METRIC.forwardMs]: define('step-time', 'forward', 'Forward pass and loss'),
   [METRIC.backwardMs]: define('step-time', 'backward', 'Backward pass and parameter update'),
   [METRIC.stepMs]: define('step-time', 'total', 'The whole step'),
+  [METRIC.lossMs]: define(
+    'step-time',
+    'loss alone (measured once)',
+    "The loss's forward + backward on random embeddings of the run's shape [batch, projector output], median of a few repetitions",
+  ),
   [METRIC.tfjsBytes]: define('memory', 'tensors (tfjs)', 'Bytes held by live tensors'),
   [METRIC.rssBytes]: define('memory', 'process (RSS)', "The worker process's resident memory"),
   [METRIC.tensors]: define('tensors', 'tensors', 'Live tensors after the step'),

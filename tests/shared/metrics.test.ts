@@ -24,6 +24,7 @@ describe('the metric table', () => {
       'time/backward_ms',
       'time/data_ms',
       'time/forward_ms',
+      'time/loss_ms',
       'time/step_ms',
     ]);
     expect(Object.keys(METRIC_DEFINITIONS).sort()).toEqual(Object.values(METRIC).sort());
@@ -32,6 +33,11 @@ describe('the metric table', () => {
   it('gives every name a group, a unit and a label', () => {
     expect(describeMetric('knn/top1')).toMatchObject({ group: 'knn', unit: 'ratio', label: 'top-1' });
     expect(describeMetric('time/step_ms')).toMatchObject({ group: 'step-time', unit: 'ms', label: 'total' });
+    expect(describeMetric('time/loss_ms')).toMatchObject({
+      group: 'step-time',
+      unit: 'ms',
+      label: 'loss alone (measured once)',
+    });
     expect(describeMetric('memory/rss_bytes')).toMatchObject({ group: 'memory', unit: 'bytes' });
     expect(describeMetric('memory/tensors')).toMatchObject({ group: 'tensors', unit: 'count' });
     expect(describeMetric('learning_rate')).toMatchObject({ group: 'learning-rate', unit: 'number' });

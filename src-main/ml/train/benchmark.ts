@@ -4,6 +4,7 @@ import { makeViews } from '../augment/views';
 import { gatherImages, type DatasetSplits } from '../data/image-dataset';
 import { drawPermutation, type LossFunction } from '../losses/registry';
 import { Random } from '../random';
+import { timeLoss } from './loss-timing';
 import { createTrainingSetup } from './setup';
 import { trainStep } from './step';
 
@@ -32,43 +33,6 @@ export interface KernelTime {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-/**
- * Median time of the loss's forward + backward on random [batch, d] embeddings, after `warmup`
- * untimed calls (the first builds plans and caches and may grow the heap).
- */
-async function timeLoss(
-  loss: LossFunction,
-  config: RunConfig,
-  repeats: number,
-  warmup: number,
-): Promise<number> {
-  const { batchSize } = config.training;
-  const d = config.model.projectorOutputDim;
-  const z1 = tf.randomNormal([batchSize, d], 0, 1, 'float32', 1) as tf.Tensor2D;
-  const z2 = tf.randomNormal([batchSize, d], 0, 1, 'float32', 2) as tf.Tensor2D;
-  const random = new Random(config.seed);
-  const gradient = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
-    const output = loss(a as tf.Tensor2D, b as tf.Tensor2D, {
-      permutation: drawPermutation(config.loss, d, random),
-    });
-    tf.dispose(Object.values(output.terms));
-    return output.loss;
-  });
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < warmup + repeats; i++) {
-      const start = performance.now();
-      const grads = gradient([z1, z2]);
-      await Promise.all(grads.map((grad) => grad.data()));
-      tf.dispose(grads);
-      if (i >= warmup) times.push(performance.now() - start);
-    }
-  } finally {
-    tf.dispose([z1, z2]);
-  }
-  return median(times);
-}
 
 /**
  * Times real training steps of a configuration (after `warmupSteps` untimed ones): the same

@@ -54,6 +54,11 @@ export interface TrainerHooks {
 export interface TrainOptions {
   /** Continue from this checkpoint instead of starting afresh. */
   resumeFrom?: CheckpointContents;
+  /**
+   * Time the loss alone once, a few steps in, as the metric `time/loss_ms` (default true;
+   * skipped on resume when the checkpoint's results already hold it).
+   */
+  timeLoss?: boolean;
 }
 
 export interface TrainOutcome {

@@ -3,6 +3,7 @@ import type { DatasetSplits } from '../data/image-dataset';
 import type { LossFunction } from '../losses/registry';
 import { LoopEvaluations } from './loop-evaluations';
 import { LeakGuard, runLoopStep } from './loop-step';
+import { LossTiming } from './loss-timing';
 import { isCheckpointStep } from './plan';
 import type { CheckpointReport, TrainerHooks, TrainOptions, TrainOutcome } from './reports';
 import { createTrainingSetup, type TrainingSetup } from './setup';
@@ -59,6 +60,7 @@ async function runLoop(
   const startedAt = performance.now();
   const evaluations = new LoopEvaluations(config, data, setup, loop, hooks);
   const leaks = new LeakGuard();
+  const lossTiming = options.timeLoss === false ? undefined : new LossTiming(config, loss, loop, plan);
 
   const checkpoint = async (reason: CheckpointReport['reason']) => {
     if (!hooks.onCheckpoint) return;
@@ -94,6 +96,7 @@ async function runLoop(
         return outcomeOf('stopped');
       }
       lastLoss = await runLoopStep({ config, setup, loss, hooks }, loop, leaks);
+      await lossTiming?.afterStep(hooks);
       const finished = loop.step === plan.totalSteps;
       const epochEnded = loop.step % plan.stepsPerEpoch === 0;
       const { everyEpochs } = config.evaluation;

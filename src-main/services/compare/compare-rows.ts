@@ -30,6 +30,14 @@ function probeTop1(evaluations: readonly EvaluationSummary[], onlineProbe: numbe
   return linear.at(-1)?.results.top1 ?? onlineProbe;
 }
 
+/**
+ * The loss's share of the step time: the loss alone (timed once per run, a few steps in) over the
+ * median step; null when either is missing (runs trained before the loss was timed).
+ */
+function lossShare(lossMs: number | null, stepMs: number | null): number | null {
+  return lossMs === null || stepMs === null || stepMs <= 0 ? null : lossMs / stepMs;
+}
+
 /** One summary-table row of a run, from its summary, its series and its evaluations. */
 export function compareRow(store: RunStore, run: RunSummary, nowMs: number): CompareRow {
   const series = store.metricBuckets;
@@ -52,9 +60,7 @@ export function compareRow(store: RunStore, run: RunSummary, nowMs: number): Com
     knnTop1Final: series.edgeValue(id, METRIC.knnTop1, 'last'),
     probeTop1: probeTop1(evaluations, series.edgeValue(id, METRIC.probeValTop1, 'last')),
     medianStepMs: stepMs,
-    // Runs time their steps' parts (data, forward, backward), not the loss alone; only
-    // `bench train` measures the loss's share. Null until runs record it.
-    lossShare: null,
+    lossShare: lossShare(series.edgeValue(id, METRIC.lossMs, 'last'), stepMs),
     peakRssBytes: seriesMax(series, id, METRIC.rssBytes, !store.readonly),
     config: store.runs.config(id)!,
     evaluations,

@@ -280,6 +280,7 @@ describe('compare:rows', () => {
         [3, 30],
         [4, 50],
       ]),
+      ...points(METRIC.lossMs, [[3, 9]]), // timed once by the run
       ...points(METRIC.rssBytes, [
         [1, 1e8],
         [2, 3e8],
@@ -304,7 +305,7 @@ describe('compare:rows', () => {
       knnTop1Final: 0.62,
       probeTop1: 0.71, // the offline linear evaluation over the online probe
       medianStepMs: 45, // (40 + 50) / 2 of 900, 40, 30, 50
-      lossShare: null,
+      lossShare: 0.2, // 9 ms of the loss alone over the 45 ms median step
       peakRssBytes: 3e8,
       config: { name: 'measured', loss: { name: 'fft-bt' } },
       evaluations: [expect.objectContaining({ id: evaluation.id, results: { top1: 0.71, top5: 0.95 } })],
@@ -319,6 +320,7 @@ describe('compare:rows', () => {
       knnTop1Final: null,
       probeTop1: null,
       medianStepMs: null,
+      lossShare: null,
       peakRssBytes: null,
       evaluations: [],
     });

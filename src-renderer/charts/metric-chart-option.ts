@@ -219,7 +219,8 @@ export function buildMetricChartOption(
         color,
         datasetIndex: index,
         encode: { x: 'step', y: 'value' },
-        ...(points
+        // A one-point series (the loss timed once per run) is only visible as a mark.
+        ...(points || item.steps.length === 1
           ? { showSymbol: true, symbol: 'circle', symbolSize: 6 }
           : { showSymbol: false, symbol: 'none', sampling: 'lttb' as const }),
         ...(inStack

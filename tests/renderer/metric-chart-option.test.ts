@@ -91,6 +91,17 @@ describe('charts of a kind', () => {
     expect(legend.formatter('total')).toBe('total  38');
   });
 
+  it('marks a series of one point (the loss timed once) and draws the others as bare lines', () => {
+    const option = buildMetricChartOption(
+      [part('time/step_ms', [32, 35, 38]), { name: 'time/loss_ms', steps: [3], values: [4.5] }],
+      { format: 'ms' },
+    );
+    expect(option.series).toEqual([
+      expect.objectContaining({ id: 'time/step_ms', showSymbol: false }),
+      expect.objectContaining({ id: 'time/loss_ms', showSymbol: true, symbol: 'circle' }),
+    ]);
+  });
+
   it('marks every kNN evaluation and reads accuracy in percent', () => {
     const option = buildMetricChartOption(
       [

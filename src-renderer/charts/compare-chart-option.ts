@@ -1,5 +1,5 @@
 import type { LineSeriesOption } from 'echarts/charts';
-import { smoothSeries } from '@shared/compare/smoothing';
+import { smoothColumn } from '@shared/compare/smoothing';
 import type { CompareLine } from '../domain/compare-series';
 import { formatValue } from '../domain/format';
 import type { MetricFormat } from '../domain/metric-groups';
@@ -27,18 +27,62 @@ const MAX_RAW_LINES = 10;
 const LOWER = ':lower';
 const BAND = ':band';
 
-/** The shared smoothing on a typed column (plain loops: a smoothing change redoes every line). */
-function smoothed(values: Float64Array, weight: number): Float64Array {
-  if (weight <= 0) return values;
-  const input = new Array<number | null>(values.length);
-  for (let index = 0; index < values.length; index += 1) {
-    const value = values[index]!;
-    input[index] = Number.isFinite(value) ? value : null;
+/** One line's columns as ECharts draws them: x and y interleaved in one typed array. */
+interface LineColumns {
+  /** The drawn (smoothed) values, for the tooltip and the outlier range. */
+  values: Float64Array;
+  /** `[x0, y0, x1, y1, ...]` of the drawn values, the band's lower edge and its width. */
+  value: Float64Array;
+  lower?: Float64Array;
+  width?: Float64Array;
+}
+
+/**
+ * `[x0, y0, x1, y1, ...]`: ECharts copies a flat typed array into its store column by column
+ * (`fillStorage`), where keyed dataset columns go through one small array per point; at 20 runs
+ * x 6 metrics x 1200 points that copy was most of a smoothing redraw.
+ */
+function interleave(x: Float64Array, y: Float64Array): Float64Array {
+  const out = new Float64Array(x.length * 2);
+  for (let index = 0; index < x.length; index += 1) {
+    out[2 * index] = x[index]!;
+    out[2 * index + 1] = y[index]!;
   }
-  const result = smoothSeries(input, weight);
-  const out = new Float64Array(result.length);
-  for (let index = 0; index < result.length; index += 1) out[index] = result[index] ?? Number.NaN;
   return out;
+}
+
+/** ECharts reads a typed array as series data (its `dimensions` give the stride); its types do not say so. */
+const flat = (data: Float64Array) => data as unknown as LineSeriesOption['data'];
+
+/** Columns per line and weight; a few weights kept, so sliding back redraws without recomputing. */
+const columnCache = new WeakMap<CompareLine, Map<number, LineColumns>>();
+const CACHED_WEIGHTS = 4;
+
+/** A line's drawn columns at one smoothing weight (cached: the line's arrays are never changed). */
+function lineColumns(line: CompareLine, weight: number): LineColumns {
+  let byWeight = columnCache.get(line);
+  if (!byWeight) columnCache.set(line, (byWeight = new Map()));
+  const cached = byWeight.get(weight);
+  if (cached) return cached;
+  const values = weight > 0 ? smoothColumn(line.y, weight) : line.y;
+  const columns: LineColumns = { values, value: interleave(line.x, values) };
+  if (line.band) {
+    const lower = weight > 0 ? smoothColumn(line.band.lower, weight) : line.band.lower;
+    const upper = weight > 0 ? smoothColumn(line.band.upper, weight) : line.band.upper;
+    columns.lower = interleave(line.x, lower);
+    columns.width = interleave(
+      line.x,
+      upper.map((value, index) => value - lower[index]!),
+    );
+  }
+  if (byWeight.size >= CACHED_WEIGHTS) byWeight.delete(byWeight.keys().next().value!);
+  byWeight.set(weight, columns);
+  return columns;
+}
+
+/** The raw line behind a smoothed one (the same at every weight). */
+function rawColumn(line: CompareLine): Float64Array {
+  return lineColumns(line, 0).value;
 }
 
 /** The `p`-th percentile (0..1) of sorted values, linear between ranks. */
@@ -135,74 +179,129 @@ export function tooltipHtml(
   return head + rows.join('');
 }
 
+type Drawn = ReadonlyMap<string, { line: CompareLine; values: Float64Array }>;
+
+/** What a chart draws at its settings: each line's columns, and the y range fitted to them. */
+function drawLines(lines: readonly CompareLine[], settings: CompareChartSettings) {
+  // Evaluations (a handful of points) are not smoothed: an average of two kNN measurements
+  // would draw values nobody measured.
+  const smoothing = settings.points ? 0 : settings.smoothing;
+  const logY = settings.logY && canUseLogY(lines);
+  const columns = lines.map((line) => lineColumns(line, smoothing));
+  const drawn: Drawn = new Map(
+    lines.map((line, index) => [line.id, { line, values: columns[index]!.values }]),
+  );
+  const range = settings.ignoreOutliers
+    ? robustRange(
+        columns.map((item) => item.values),
+        logY,
+      )
+    : null;
+  return { smoothing, logY, columns, drawn, range };
+}
+
+/**
+ * Beyond ten lines the faint raw lines blur into one grey mass behind the smoothed ones (and
+ * double what a smoothing change redraws): they are left out there.
+ */
+function showsRaw(lines: readonly CompareLine[], settings: CompareChartSettings): boolean {
+  return !settings.points && settings.smoothing > 0 && lines.length <= MAX_RAW_LINES;
+}
+
+/**
+ * Whether going from one drawing to the next changes only the smoothed values (the same lines,
+ * every other setting the same, the raw lines shown in both or in neither): then
+ * `buildSmoothingUpdate` suffices instead of a whole new option.
+ */
+export function isSmoothingOnly(
+  before: { lines: readonly CompareLine[]; settings: CompareChartSettings } | undefined,
+  lines: readonly CompareLine[],
+  settings: CompareChartSettings,
+): boolean {
+  if (!before || before.lines !== lines) return false;
+  const keys = new Set([...Object.keys(before.settings), ...Object.keys(settings)]) as Set<
+    keyof CompareChartSettings
+  >;
+  for (const key of keys) if (key !== 'smoothing' && before.settings[key] !== settings[key]) return false;
+  return showsRaw(lines, before.settings) === showsRaw(lines, settings);
+}
+
+/**
+ * The part of a chart's option a smoothing change alters, merged into the drawn chart by series
+ * id: only the drawn columns (the raw lines, axes, styles and zoom stay as they are, so ECharts
+ * neither rebuilds the series nor re-reads the raw data), the fitted y range and the tooltip's
+ * values.
+ */
+export function buildSmoothingUpdate(
+  lines: readonly CompareLine[],
+  settings: CompareChartSettings,
+): MetricChartOption {
+  const { columns, drawn, range } = drawLines(lines, settings);
+  const series: LineSeriesOption[] = [];
+  lines.forEach((line, index) => {
+    const { value, lower, width } = columns[index]!;
+    if (lower && width)
+      series.push({ id: line.id + LOWER, data: flat(lower) }, { id: line.id + BAND, data: flat(width) });
+    series.push({ id: line.id, data: flat(value) });
+  });
+  return {
+    tooltip: { formatter: tooltipFormatter(drawn, settings) },
+    ...(range ? { yAxis: { min: range[0], max: range[1] } } : {}),
+    series,
+  } as MetricChartOption;
+}
+
+function tooltipFormatter(drawn: Drawn, settings: CompareChartSettings) {
+  return (params: unknown) =>
+    tooltipHtml((Array.isArray(params) ? params : [params]) as TooltipParam[], drawn, settings);
+}
+
 /**
  * The option of one comparison chart: per line its smoothed values (the raw ones faint behind
  * while smoothing), a group's band as a filled area between its lower and upper edges (a
  * transparent lower line and the width stacked on it). Series ids follow the line ids so a
- * hover can highlight the same run on every chart. Columns travel as typed arrays (ECharts
- * copies them natively); every reduced point is drawn, so no spike the server kept is lost.
+ * hover can highlight the same run on every chart. Each series' data is one flat typed array
+ * of x, y pairs (see `interleave`); every reduced point is drawn, so no spike the server kept
+ * is lost.
  */
 export function buildCompareChartOption(
   lines: readonly CompareLine[],
   settings: CompareChartSettings,
 ): MetricChartOption {
   const { format } = settings;
-  // Evaluations (a handful of points) are not smoothed: an average of two kNN measurements
-  // would draw values nobody measured.
-  const smoothing = settings.points ? 0 : settings.smoothing;
-  const logY = settings.logY && canUseLogY(lines);
-  // Beyond ten lines the faint raw lines blur into one grey mass behind the smoothed ones (and
-  // double what a smoothing change redraws): they are left out there.
-  const showRaw = lines.length <= MAX_RAW_LINES;
-  const drawn = new Map<string, { line: CompareLine; values: Float64Array }>();
-  const dataset: { dimensions: string[]; source: Record<string, Float64Array> }[] = [];
+  const { logY, columns, drawn, range } = drawLines(lines, settings);
+  const showRaw = showsRaw(lines, settings);
   const series: LineSeriesOption[] = [];
-  for (const line of lines) {
-    const values = smoothed(line.y, smoothing);
-    drawn.set(line.id, { line, values });
-    const datasetIndex = dataset.length;
-    const source: Record<string, Float64Array> = { x: line.x, raw: line.y, value: values };
-    if (line.band) {
-      const lower = smoothed(line.band.lower, smoothing);
-      const upper = smoothed(line.band.upper, smoothing);
-      source.lower = lower;
-      source.width = upper.map((value, index) => value - lower[index]!);
-    }
-    dataset.push({ dimensions: Object.keys(source), source });
+  lines.forEach((line, index) => {
+    const { value, lower, width } = columns[index]!;
     // Min/max per pixel column: drawing stays cheap and a spike the server kept stays visible.
     const base = {
       type: 'line' as const,
-      datasetIndex,
+      dimensions: ['x', 'y'],
       showSymbol: false,
       symbol: 'none',
       color: line.color,
       ...(settings.points ? {} : { sampling: 'minmax' as const }),
     };
     const helper = { ...base, silent: true, tooltip: { show: false }, emphasis: { disabled: true } };
-    if (line.band) {
+    if (lower && width) {
       series.push(
-        {
-          ...helper,
-          id: line.id + LOWER,
-          encode: { x: 'x', y: 'lower' },
-          stack: line.id,
-          lineStyle: { opacity: 0 },
-        },
+        { ...helper, id: line.id + LOWER, data: flat(lower), stack: line.id, lineStyle: { opacity: 0 } },
         {
           ...helper,
           id: line.id + BAND,
-          encode: { x: 'x', y: 'width' },
+          data: flat(width),
           stack: line.id,
           lineStyle: { opacity: 0 },
           areaStyle: { color: line.color, opacity: 0.15 },
         },
       );
     }
-    if (smoothing > 0 && showRaw)
+    if (showRaw)
       series.push({
         ...helper,
         id: line.id + RAW,
-        encode: { x: 'x', y: 'raw' },
+        data: flat(rawColumn(line)),
         lineStyle: { width: 1, opacity: 0.22 },
       });
     series.push({
@@ -210,19 +309,13 @@ export function buildCompareChartOption(
       ...(settings.points ? { showSymbol: true, symbol: 'circle', symbolSize: 6 } : {}),
       id: line.id,
       name: line.label,
-      encode: { x: 'x', y: 'value' },
+      data: flat(value),
       lineStyle: { width: line.band ? 2 : 1.6 },
       // Hovering a line (here or, through the page, on any chart) fades the others.
       emphasis: { focus: 'series', lineStyle: { width: 3 } },
       blur: { lineStyle: { opacity: 0.15 } },
     });
-  }
-  const range = settings.ignoreOutliers
-    ? robustRange(
-        [...drawn.values()].map((item) => item.values),
-        logY,
-      )
-    : null;
+  });
   const axisText = { color: '#5f6b7a', fontSize: 11 };
   return {
     animation: false,
@@ -233,8 +326,7 @@ export function buildCompareChartOption(
       confine: true,
       axisPointer: { type: 'line', lineStyle: { color: '#94a3b8' } },
       textStyle: { fontSize: 12 },
-      formatter: (params: unknown) =>
-        tooltipHtml((Array.isArray(params) ? params : [params]) as TooltipParam[], drawn, settings),
+      formatter: tooltipFormatter(drawn, settings),
     },
     xAxis: {
       type: 'value',
@@ -279,7 +371,6 @@ export function buildCompareChartOption(
         filterMode: 'none',
       },
     ],
-    dataset,
     series,
   } as MetricChartOption;
 }

@@ -21,8 +21,13 @@ export interface UseCompareChartsInput {
  * window fits every chart).
  */
 export function useCompareCharts({ state, series, metrics, runNames, groups }: UseCompareChartsInput) {
-  const runIds = computed(() => state.value.runIds);
-  const scale = computed(() => xAxisScale(state.value.xAxis, series.data.value?.clocks ?? []));
+  // Every URL change parses a new state: the charts read only the parts they draw, each kept
+  // while equal, so a smoothing change redraws the lines without rebuilding them.
+  const runIds = computed((previous?: number[]) => keepIfSame(previous, state.value.runIds));
+  const xAxis = computed(() => state.value.xAxis);
+  const band = computed(() => state.value.band);
+  const metricsChosen = computed(() => state.value.metrics.length > 0);
+  const scale = computed(() => xAxisScale(xAxis.value, series.data.value?.clocks ?? []));
   /** The last answer for the whole runs (no zoom). */
   const wholeRange = shallowRef<MetricRange>();
   watch(
@@ -55,10 +60,10 @@ export function useCompareCharts({ state, series, metrics, runNames, groups }: U
       runNames,
       scale: scale.value,
       groups: groups.value,
-      band: state.value.band,
+      band: band.value,
     });
     // A default metric none of the runs logged is left out; one the reader chose stays, empty.
-    return state.value.metrics.length > 0 ? built : built.filter((chart) => chart.lines.length > 0);
+    return metricsChosen.value ? built : built.filter((chart) => chart.lines.length > 0);
   });
 
   /** The x extent of the whole runs, the same on every chart so one zoom window fits all. */
@@ -77,7 +82,7 @@ export function useCompareCharts({ state, series, metrics, runNames, groups }: U
     extent.value = min <= max ? [min, max] : undefined;
   });
   // Another axis or other runs: start from the whole range again.
-  watch([() => state.value.xAxis, () => runIds.value.join(',')], () => series.zoomTo(null));
+  watch([xAxis, runIds], () => series.zoomTo(null));
 
   const settings = computed(() => ({
     smoothing: state.value.smoothing,
@@ -93,4 +98,11 @@ export function useCompareCharts({ state, series, metrics, runNames, groups }: U
     charts,
     settings: settings as ComputedRef<Omit<CompareChartSettings, 'axisTitle' | 'format' | 'points'>>,
   };
+}
+
+/** The previous array while the next one holds the same items, so dependents do not recompute. */
+export function keepIfSame<T>(previous: readonly T[] | undefined, next: T[]): T[] {
+  return previous && previous.length === next.length && previous.every((item, index) => item === next[index])
+    ? (previous as T[])
+    : next;
 }

@@ -27,3 +27,34 @@ export function smoothSeries(values: readonly (number | null)[], weight: number)
     return last / debias;
   });
 }
+
+/**
+ * `smoothSeries` on a typed column (NaN where a value is missing), the same numbers without
+ * building an array of nulls: a smoothing change redoes every line of every chart, so this runs
+ * over every drawn point at once. A non-finite input gives NaN at that point.
+ */
+export function smoothColumn(values: Float64Array, weight: number): Float64Array {
+  if (!(weight >= 0 && weight <= 1))
+    throw new RangeError(`smoothColumn: weight must be in [0, 1], got ${weight}`);
+  const n = values.length;
+  const out = new Float64Array(n);
+  let constant = true;
+  for (let index = 0; index < n; index += 1) {
+    const value = values[index]!;
+    out[index] = Number.isFinite(value) ? value : Number.NaN;
+    // `===` as in smoothSeries: a column with a missing value is never constant.
+    if (value !== values[0]) constant = false;
+  }
+  if (weight === 0 || n === 0 || constant) return out;
+  let last = 0;
+  let debias = 1;
+  for (let index = 0; index < n; index += 1) {
+    const value = out[index]!;
+    if (Number.isNaN(value)) continue;
+    last = last * weight + (1 - weight) * value;
+    // 1 - w^n, with w^n kept as a running product instead of a power per point.
+    debias *= weight;
+    out[index] = weight === 1 ? last : last / (1 - debias);
+  }
+  return out;
+}

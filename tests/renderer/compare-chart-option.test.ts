@@ -31,14 +31,22 @@ const SETTINGS: CompareChartSettings = {
 
 type Series = {
   id: string;
-  datasetIndex: number;
+  data?: Float64Array;
   stack?: string;
   lineStyle?: { opacity?: number };
   color?: string;
 };
-type Dataset = { source: Record<string, Float64Array> };
 const seriesOf = (option: unknown) => (option as { series: Series[] }).series;
-const datasetsOf = (option: unknown) => (option as { dataset: Dataset[] }).dataset;
+/** A series' x, y pairs (its data is one flat typed array) split into its x and y columns. */
+function columnsOf(option: unknown, id: string): { x: number[]; y: number[] } {
+  const data = seriesOf(option).find((item) => item.id === id)!.data!;
+  expect(data).toBeInstanceOf(Float64Array);
+  const pairs = Array.from({ length: data.length / 2 }, (_, index) => [
+    data[2 * index]!,
+    data[2 * index + 1]!,
+  ]);
+  return { x: pairs.map(([x]) => x!), y: pairs.map(([, y]) => y!) };
+}
 
 const range: MetricRange = {
   series: [
@@ -139,15 +147,15 @@ describe('comparison charts', () => {
     expect(seriesOf(option).map((item) => item.id)).toEqual(['run:1:raw', 'run:1']);
     expect(seriesOf(option)[0]!.lineStyle!.opacity).toBeLessThan(0.5);
     const expected = smoothSeries([1, 5, 2, 8, null, 3], 0.6).map((value) => value ?? Number.NaN);
-    expect(Array.from(datasetsOf(option)[0]!.source.value!)).toEqual(expected);
-    expect(Array.from(datasetsOf(option)[0]!.source.raw!)).toEqual(Array.from(y));
+    expect(columnsOf(option, 'run:1')).toEqual({ x: [0, 1, 2, 3, 4, 5], y: expected });
+    expect(columnsOf(option, 'run:1:raw').y).toEqual(Array.from(y));
     // Eleven runs: the raw lines would only blur into grey; the smoothed lines stay.
     const many = Array.from({ length: 11 }, (_, index) => ({ ...line, id: `run:${index}` }));
     const crowded = seriesOf(buildCompareChartOption(many, { ...SETTINGS, smoothing: 0.6 }));
     expect(crowded.map((item) => item.id)).toEqual(many.map((item) => item.id));
     // Evaluations (a few points) are never smoothed.
     const sparse = buildCompareChartOption([line], { ...SETTINGS, smoothing: 0.6, points: true });
-    expect(Array.from(datasetsOf(sparse)[0]!.source.value!)).toEqual(Array.from(y));
+    expect(columnsOf(sparse, 'run:1').y).toEqual(Array.from(y));
   });
 
   it('draws a group as its mean with a band stacked between the chosen bounds', () => {
@@ -187,7 +195,8 @@ describe('comparison charts', () => {
     expect(series.map((item) => item.id)).toEqual(['group:a:lower', 'group:a:band', 'group:a']);
     expect(series[0]!.stack).toBe('group:a');
     expect(series[1]!.stack).toBe('group:a');
-    expect(Array.from(datasetsOf(option)[0]!.source.width!)).toEqual([2, 4]);
+    expect(columnsOf(option, 'group:a:band')).toEqual({ x: [0, 10], y: [2, 4] });
+    expect(columnsOf(option, 'group:a:lower').y).toEqual([2, 4]);
   });
 
   it('fits the value axis to the 1st-99th percentile when outliers are ignored', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smoothSeries } from '@shared/compare/smoothing';
+import { smoothColumn, smoothSeries } from '@shared/compare/smoothing';
 
 /**
  * TensorBoard's formula written out (not the recurrence): the debiased EMA of the first t finite
@@ -54,5 +54,23 @@ describe('smoothSeries (TensorBoard debiased EMA)', () => {
     expect(values).toEqual([1, 2, 3]);
     expect(() => smoothSeries(values, 1.5)).toThrow(/weight/);
     expect(() => smoothSeries(values, Number.NaN)).toThrow(/weight/);
+  });
+
+  it('gives the same numbers on a typed column (NaN for missing points) as on an array of nulls', () => {
+    const noisy = Array.from({ length: 500 }, (_, i) =>
+      i % 37 === 5 ? null : Math.exp(-i / 80) + Math.sin(i),
+    );
+    const column = Float64Array.from(noisy, (value) => value ?? Number.NaN);
+    for (const weight of [0, 0.3, 0.9, 0.99, 1]) {
+      const typed = smoothColumn(column, weight);
+      smoothSeries(noisy, weight).forEach((expected, i) =>
+        expected === null ? expect(typed[i]).toBeNaN() : expect(typed[i]).toBeCloseTo(expected, 12),
+      );
+    }
+    // A constant column is returned as it is; a missing point is never constant; the input stays.
+    expect(Array.from(smoothColumn(Float64Array.of(0.1, 0.1, 0.1), 0.95))).toEqual([0.1, 0.1, 0.1]);
+    expect(Array.from(smoothColumn(Float64Array.of(Infinity, 2), 0.5))).toEqual([Number.NaN, 2]);
+    expect(Array.from(column.slice(0, 3))).toEqual(noisy.slice(0, 3));
+    expect(() => smoothColumn(column, -0.1)).toThrow(/weight/);
   });
 });

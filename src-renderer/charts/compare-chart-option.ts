@@ -368,6 +368,8 @@ export function buildCompareChartOption(
         bottom: 4,
         showDetail: false,
         brushSelect: false,
+        // The shadow would draw the first run only, and its outline is re-measured on every redraw.
+        showDataShadow: false,
         filterMode: 'none',
       },
     ],

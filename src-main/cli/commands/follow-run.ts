@@ -1,4 +1,5 @@
 import { METRIC } from '@shared/metrics';
+import { trainingTimeMs } from '@shared/run-progress';
 import type { RunStatus, RunSummary } from '@shared/runs';
 import { REPEAT_SIGNAL_MS, watchParent } from '../../host/shutdown';
 import type { Workbench } from '../../services/workbench';
@@ -77,7 +78,8 @@ export async function followRun(
     while (workbench.supervisor.isRunning(runId)) await new Promise((resolve) => setTimeout(resolve, 20));
     const detail = workbench.store.runs.detail(runId)!;
     const metrics = workbench.store.metrics.latest(runId);
-    const durationMs = summary.startedAt && summary.endedAt ? summary.endedAt - summary.startedAt : null;
+    // Training time over every segment of the run (a resumed run does not count its pause).
+    const durationMs = trainingTimeMs(summary, summary.endedAt ?? Date.now());
     if (summary.status === 'failed') context.stderr.write(`Run ${runId} failed: ${summary.error}\n`);
     if (options.json) {
       const line = {

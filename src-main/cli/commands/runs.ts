@@ -5,6 +5,7 @@ import { RunStore } from '../../storage/store';
 import { parseRunId, UsageError, type CliCommand } from '../command';
 import { formatDuration, formatMetricValue, formatNumber, formatTable, formatTime } from '../format';
 import { metricsToCsv } from '../../export/metrics-csv';
+import { trainingTimeMs } from '@shared/run-progress';
 import type { EvaluationSummary } from '@shared/runs';
 
 /** Read-only commands open the store directly: no supervisor, no start-up repair of other hosts' runs. */
@@ -39,13 +40,13 @@ export const runsListCommand: CliCommand = {
       run.lossName,
       run.backend ?? '-',
       formatTime(run.createdAt),
-      formatDuration(run.startedAt ? (run.endedAt ?? Date.now()) - run.startedAt : null),
+      formatDuration(trainingTimeMs(run, Date.now())),
       run.progress ? `${run.progress.step}/${run.progress.totalSteps}` : '-',
       formatNumber(run.results.loss),
       run.tags.join(' '),
     ]);
     context.stdout.write(
-      `${formatTable(['id', 'name', 'status', 'loss', 'backend', 'created (UTC)', 'duration', 'steps', 'final loss', 'tags'], rows)}\n`,
+      `${formatTable(['id', 'name', 'status', 'loss', 'backend', 'created (UTC)', 'training time', 'steps', 'last loss', 'tags'], rows)}\n`,
     );
     return 0;
   },
@@ -106,7 +107,7 @@ export const runsShowCommand: CliCommand = {
         `  backend    ${detail.backend ?? '-'} ${detail.device ? `(${detail.device})` : ''}`,
         ...detail.backendNotes.map((note) => `             skipped ${note}`),
         `  created    ${formatTime(detail.createdAt)} UTC`,
-        `  duration   ${formatDuration(detail.startedAt ? (detail.endedAt ?? Date.now()) - detail.startedAt : null)}`,
+        `  training   ${formatDuration(trainingTimeMs(detail, Date.now()))} (summed over its segments)`,
         `  progress   ${detail.progress ? `${detail.progress.step}/${detail.progress.totalSteps} steps` : '-'}`,
         `  tags       ${detail.tags.join(' ') || '-'}`,
         ...(detail.notes ? ['  notes', ...detail.notes.split('\n').map((line) => `    ${line}`)] : []),

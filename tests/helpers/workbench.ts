@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunConfigInput } from '@shared/config/run-config';
 import type { RunStatus, RunSummary } from '@shared/runs';
+import { startServeHost, type ServeHost, type ServeHostOptions } from '../../src-main/host/http/serve-host';
 import { createWorkbench, type Workbench, type WorkbenchOptions } from '../../src-main/services/workbench';
 import { createChildProcessSpawner } from '../../src-main/workers/child-process.spawner';
 
@@ -25,6 +26,14 @@ export function testWorkbench(databasePath: string, options: Partial<WorkbenchOp
     host: 'serve',
     ...options,
   });
+}
+
+/** Serve mode over the built renderer (out/renderer) on a free port, as `serve` runs it. */
+export function serveWorkbench(
+  workbench: Workbench,
+  options: Partial<Omit<ServeHostOptions, 'workbench'>> = {},
+): Promise<ServeHost> {
+  return startServeHost({ workbench, rendererDir: join(ROOT, 'out/renderer'), port: 0, ...options });
 }
 
 /** A run of a few seconds on the embedded data. */

@@ -1,34 +1,11 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../helpers/temp-dir';
 import { useWorkbenches } from '../../helpers/workbenches';
 import { BUILD_DIR, hasProgress, hasStatus, tinyConfig, waitForRun } from '../../helpers/workbench';
-
-/** Pids whose parent is `pid` (Linux /proc). */
-function childProcesses(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z');
-  } catch {
-    return false;
-  }
-}
+import { childProcesses, isAlive } from '../host/host-process';
 
 describe('supervisor with real forked worker processes', () => {
   const tempDir = useTempDir();

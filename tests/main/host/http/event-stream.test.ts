@@ -1,12 +1,8 @@
 import { request, type ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startServeHost, type ServeHost } from '../../../../src-main/host/http/serve-host';
-import type { Workbench } from '../../../../src-main/services/workbench';
-import { useTempDir } from '../../../helpers/temp-dir';
-import { ROOT, testWorkbench } from '../../../helpers/workbench';
+import { describe, expect, it, vi } from 'vitest';
+import { useServeHost } from './serve-fixture';
 
 const LIMIT = 1 << 20;
 const EVENT_BYTES = 32 * 1024;
@@ -15,27 +11,13 @@ const TOTAL_BYTES = 48 << 20;
 const SLOW_CLIENTS = 6;
 
 describe('serve mode: event-stream clients that stop reading', () => {
-  const tempDir = useTempDir();
-  let workbench: Workbench | undefined;
-  let host: ServeHost | undefined;
-  const sockets: Socket[] = [];
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.destroy();
-    await host?.close();
-    await workbench?.close();
-    vi.restoreAllMocks();
-  });
+  const { sockets, start } = useServeHost();
 
   it('disconnects each stalled client once it holds its bound, while a reading client gets every event', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    workbench = testWorkbench(join(tempDir(), 'serve.sqlite'));
-    host = await startServeHost({
-      workbench,
-      rendererDir: join(ROOT, 'out/renderer'),
-      port: 0,
+    const { workbench, host, port } = await start({
       eventStream: { maxBufferedBytes: LIMIT, heartbeatMs: 60_000 },
     });
-    const port = (host.server.address() as { port: number }).port;
     // The server's side of each stream, to watch what it holds for each client.
     const slow: ServerResponse[] = [];
     let fastStream: ServerResponse | undefined;

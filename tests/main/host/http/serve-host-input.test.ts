@@ -1,34 +1,21 @@
 import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startServeHost, type ServeHost } from '../../../../src-main/host/http/serve-host';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../../src-main/host/http/request-body';
-import type { Workbench } from '../../../../src-main/services/workbench';
 import { send } from '../../../helpers/http-client';
-import { useTempDir } from '../../../helpers/temp-dir';
-import { ROOT, testWorkbench } from '../../../helpers/workbench';
+import { ROOT } from '../../../helpers/workbench';
+import { useServeHost } from './serve-fixture';
 
 const RENDERER_DIR = join(ROOT, 'out/renderer');
 const TOKEN = 'a-long-enough-test-token';
 
 describe('serve mode: malformed and hostile requests get clear 4xx answers', () => {
-  const tempDir = useTempDir();
-  let workbench: Workbench | undefined;
-  let host: ServeHost | undefined;
-  const sockets: Socket[] = [];
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.destroy();
-    await host?.close();
-    await workbench?.close();
-    vi.restoreAllMocks();
-  });
+  const { sockets, start: startHost } = useServeHost();
 
   async function start(options: { token?: string } = {}): Promise<number> {
-    workbench = testWorkbench(join(tempDir(), 'serve.sqlite'));
-    host = await startServeHost({ workbench, rendererDir: RENDERER_DIR, port: 0, ...options });
-    return (host.server.address() as { port: number }).port;
+    return (await startHost(options)).port;
   }
 
   const list = (port: number, headers: Record<string, string>) =>
@@ -96,13 +83,13 @@ describe('serve mode: malformed and hostile requests get clear 4xx answers', () 
   });
 
   it('with a token, serves the page only to the printed address, then by an HttpOnly cookie', async () => {
-    const port = await start({ token: TOKEN });
+    const { host, port } = await startHost({ token: TOKEN });
     const script = readdirSync(join(RENDERER_DIR, 'assets')).find((name) => name.endsWith('.js'))!;
     expect((await send(port, '/')).status).toBe(401);
     expect((await send(port, `/assets/${script}`)).status).toBe(401);
     expect((await send(port, '/?token=wrong-token-of-same-size')).status).toBe(401);
 
-    const page = await send(port, new URL(host!.url).pathname + new URL(host!.url).search);
+    const page = await send(port, new URL(host.url).pathname + new URL(host.url).search);
     expect(page.status).toBe(200);
     const cookie = String(page.headers['set-cookie']);
     expect(cookie).toMatch(

@@ -1,5 +1,5 @@
-import { effectScope, nextTick, ref } from 'vue';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nextTick, ref } from 'vue';
+import { describe, expect, it, vi } from 'vitest';
 import type { MetricRange } from '@shared/compare';
 import { createApiClient } from '../../src-renderer/api/client';
 import {
@@ -7,19 +7,11 @@ import {
   useCompareMetricNames,
   useCompareSeries,
 } from '../../src-renderer/composables/useCompareData';
+import { useEffectScopes } from './effect-scopes';
 import { FakeTransport, settle } from './fake-transport';
 import { summary } from './fixtures';
 
-const scopes: ReturnType<typeof effectScope>[] = [];
-function inScope<T>(create: () => T): T {
-  const scope = effectScope();
-  scopes.push(scope);
-  return scope.run(create) as T;
-}
-afterEach(() => {
-  for (const scope of scopes.splice(0)) scope.stop();
-  vi.useRealTimers();
-});
+const { inScope } = useEffectScopes();
 
 const EMPTY: MetricRange = { series: [], clocks: [] };
 

@@ -1,5 +1,5 @@
-import { effectScope, nextTick, ref } from 'vue';
-import { afterEach, describe, expect, it } from 'vitest';
+import { nextTick, ref } from 'vue';
+import { describe, expect, it } from 'vitest';
 import type { EvaluationSummary } from '@shared/runs';
 import { createApiClient } from '../../src-renderer/api/client';
 import { useRunEvaluations } from '../../src-renderer/composables/useRunEvaluations';
@@ -12,18 +12,11 @@ import {
   mergeEvaluationLists,
   upsertEvaluation,
 } from '../../src-renderer/domain/evaluations';
+import { useEffectScopes } from './effect-scopes';
 import { FakeTransport, settle } from './fake-transport';
 import { checkpoint, evaluation } from './fixtures';
 
-const scopes: ReturnType<typeof effectScope>[] = [];
-function inScope<T>(create: () => T): T {
-  const scope = effectScope();
-  scopes.push(scope);
-  return scope.run(create) as T;
-}
-afterEach(() => {
-  for (const scope of scopes.splice(0)) scope.stop();
-});
+const { inScope, scopes } = useEffectScopes();
 
 const progress = (done: number, total = 100, stage = 'linear classifier epochs') => ({ done, total, stage });
 

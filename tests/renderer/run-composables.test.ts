@@ -1,24 +1,16 @@
-import { effectScope, nextTick, ref } from 'vue';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nextTick, ref } from 'vue';
+import { describe, expect, it, vi } from 'vitest';
 import type { MetricSeries } from '@shared/metrics';
 import { createApiClient } from '../../src-renderer/api/client';
 import { useApiCall } from '../../src-renderer/composables/useApiCall';
 import { useRunDetail } from '../../src-renderer/composables/useRunDetail';
 import { useRunLog } from '../../src-renderer/composables/useRunLog';
 import { useRunMetrics } from '../../src-renderer/composables/useRunMetrics';
+import { useEffectScopes } from './effect-scopes';
 import { FakeTransport, settle } from './fake-transport';
 import { summary } from './fixtures';
 
-const scopes: ReturnType<typeof effectScope>[] = [];
-function inScope<T>(create: () => T): T {
-  const scope = effectScope();
-  scopes.push(scope);
-  return scope.run(create) as T;
-}
-afterEach(() => {
-  for (const scope of scopes.splice(0)) scope.stop();
-  vi.useRealTimers();
-});
+const { inScope, scopes } = useEffectScopes();
 
 function seriesFor(steps: number[]): MetricSeries[] {
   return [{ name: 'loss', steps, values: steps.map((step) => 1 / step) }];

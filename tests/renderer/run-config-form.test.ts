@@ -13,7 +13,6 @@ import {
   datasetParameterFields,
   fieldLabels,
   lossParameterFields,
-  type ConfigField,
   type FieldKind,
 } from '../../src-renderer/domain/run-config-fields';
 import {
@@ -29,27 +28,7 @@ import {
   changedPaths,
   type FormValues,
 } from '../../src-renderer/domain/run-config-form';
-
-const NOW = Date.UTC(2025, 5, 12, 14, 32);
-
-/**
- * The schema's defaults on a small run (LARS, b = d, `auto` augmentation): many cases below
- * test the form's rules from there rather than from the quickstart recipe the form starts with.
- */
-function schemaDefaultValues(): FormValues {
-  return configFormValues({
-    name: 'quick',
-    dataset: { source: 'embedded', trainLimit: 2048 },
-    model: { backbone: 'small-cnn' },
-    schedule: { warmupEpochs: 0 },
-    training: { epochs: 2, batchSize: 128 },
-    evaluation: { bankLimit: 1000, testLimit: 500 },
-  });
-}
-
-function fieldsOf(values: FormValues): ConfigField[] {
-  return buildSections(values).flatMap((section) => section.fields);
-}
+import { fieldsOf, NOW, schemaDefaultValues } from './run-config-values';
 
 function section(values: FormValues, id: string): string[] {
   return (buildSections(values).find((item) => item.id === id)?.fields ?? []).map((field) => field.path);

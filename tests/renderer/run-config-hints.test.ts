@@ -1,37 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { autoAugmentation, learningRateHint } from '../../src-renderer/domain/run-config-fields';
 import {
-  autoAugmentation,
-  buildSections,
-  learningRateHint,
-  type ConfigField,
-} from '../../src-renderer/domain/run-config-fields';
-import {
-  configFormValues,
   defaultFormValues,
   effectiveLearningRate,
   withDataset,
   withLoss,
-  type FormValues,
 } from '../../src-renderer/domain/run-config-form';
 import { lossResetNote } from '../../src-renderer/domain/run-config-hints';
-
-const NOW = Date.UTC(2025, 5, 12, 14, 32);
-
-function fieldsOf(values: FormValues): ConfigField[] {
-  return buildSections(values).flatMap((section) => section.fields);
-}
-
-/** The schema's defaults on a small run (LARS, b = d, `auto` augmentation). */
-function schemaDefaultValues(): FormValues {
-  return configFormValues({
-    name: 'quick',
-    dataset: { source: 'embedded', trainLimit: 2048 },
-    model: { backbone: 'small-cnn' },
-    schedule: { warmupEpochs: 0 },
-    training: { epochs: 2, batchSize: 128 },
-    evaluation: { bankLimit: 1000, testLimit: 500 },
-  });
-}
+import { fieldsOf, NOW, schemaDefaultValues } from './run-config-values';
 
 describe('hints that follow the other values of the form', () => {
   it('says which loss parameters a switch reset and which no longer apply', () => {

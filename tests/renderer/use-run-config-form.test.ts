@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src-renderer/api/client';
 import { useRunConfigForm } from '../../src-renderer/composables/useRunConfigForm';
-import { configFormValues, type FormValues } from '../../src-renderer/domain/run-config-form';
 import { FakeTransport } from './fake-transport';
-
-/** The schema's defaults on a small run (LARS, b = d), as the cases below expect. */
-function schemaDefaultValues(): FormValues {
-  return configFormValues({
-    name: 'quick',
-    dataset: { source: 'embedded', trainLimit: 2048 },
-    model: { backbone: 'small-cnn' },
-    schedule: { warmupEpochs: 0 },
-    training: { epochs: 2, batchSize: 128 },
-    evaluation: { bankLimit: 1000, testLimit: 500 },
-  });
-}
+import { schemaDefaultValues } from './run-config-values';
 
 describe('useRunConfigForm', () => {
   function form() {

@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SavedComparison } from '@shared/compare';
 import type { RunConfigInput } from '@shared/config/run-config';
 import type { RunSummary } from '@shared/runs';
-import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
+import type { ServeHost } from '../../src-main/host/http/serve-host';
 import type { Workbench } from '../../src-main/services/workbench';
-import { openBrowser, SCREENSHOTS } from '../helpers/browser';
-import { hasStatus, ROOT, testWorkbench, tinyConfig, waitForRun } from '../helpers/workbench';
+import { closeE2e, e2eFolder, SCREENSHOTS, serveInBrowser } from '../helpers/browser';
+import { hasStatus, testWorkbench, tinyConfig, waitForRun } from '../helpers/workbench';
 
 /** Trains one run to completion (one after another: two cores are shared by everything). */
 async function train(workbench: Workbench, config: RunConfigInput): Promise<number> {
@@ -32,10 +30,9 @@ describe('the Compare page in Debian Chromium against serve mode', () => {
   const runIds: number[] = [];
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-compare-'));
+    folder = e2eFolder('compare-');
     workbench = testWorkbench(join(folder, 'compare.sqlite'));
-    host = await startServeHost({ workbench, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
-    ({ context, page, errors: pageErrors } = await openBrowser(join(folder, 'profile')));
+    ({ host, context, page, errors: pageErrors } = await serveInBrowser(workbench, folder));
     await page.setViewportSize({ width: 1440, height: 900 });
     // Two seeds of one configuration and one other loss.
     const training = { epochs: 1, batchSize: 64, maxSteps: 24 };
@@ -49,12 +46,7 @@ describe('the Compare page in Debian Chromium against serve mode', () => {
     );
   }, 400_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await workbench?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => closeE2e({ context, host, workbench, folder }));
 
   const chart = (metric: string) => page.locator(`[data-testid="compare-chart"][data-metric="${metric}"]`);
   const query = () => new URL(page.url().replace('#/', '')).searchParams;

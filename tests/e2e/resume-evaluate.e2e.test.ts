@@ -1,13 +1,19 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
+import type { ServeHost } from '../../src-main/host/http/serve-host';
 import type { Workbench } from '../../src-main/services/workbench';
-import { openBrowser, SCREENSHOTS } from '../helpers/browser';
-import { BUILD_DIR, hasStatus, ROOT, testWorkbench, tinyConfig, waitForRun } from '../helpers/workbench';
+import { closeE2e, e2eFolder, openBrowser, SCREENSHOTS } from '../helpers/browser';
+import {
+  BUILD_DIR,
+  hasStatus,
+  serveWorkbench,
+  testWorkbench,
+  tinyConfig,
+  waitForRun,
+} from '../helpers/workbench';
 
 /** Trains a run in a CLI host process and kills that host with SIGKILL once checkpoints exist. */
 async function interruptedRun(databasePath: string, folder: string): Promise<void> {
@@ -47,22 +53,17 @@ describe('resume and offline evaluation through the UI (Debian Chromium, serve m
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-resume-'));
+    folder = e2eFolder('resume-');
     ({ context, page, errors: pageErrors } = await openBrowser(join(folder, 'profile')));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await workbench?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => closeE2e({ context, host, workbench, folder }));
 
   it('offers to resume the interrupted run at start-up, resumes it, and evaluates it', async () => {
     const databasePath = join(folder, 'e2e.sqlite');
     await interruptedRun(databasePath, folder);
     workbench = testWorkbench(databasePath);
-    host = await startServeHost({ workbench, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
+    host = await serveWorkbench(workbench);
     const [runId] = workbench.interruptedAtStart;
     expect(runId).toBeDefined();
     await page.goto(host.url);

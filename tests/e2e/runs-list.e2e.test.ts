@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConfigSchema, type LossName } from '@shared/config/run-config';
-import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
+import type { ServeHost } from '../../src-main/host/http/serve-host';
 import type { RunStore } from '../../src-main/storage/store';
 import type { Workbench } from '../../src-main/services/workbench';
-import { openBrowser, SCREENSHOTS } from '../helpers/browser';
-import { ROOT, testWorkbench, tinyConfig } from '../helpers/workbench';
+import { closeE2e, e2eFolder, openBrowser, SCREENSHOTS } from '../helpers/browser';
+import { serveWorkbench, testWorkbench, tinyConfig } from '../helpers/workbench';
 
 const LOSSES: LossName[] = ['bt', 'fft-bt', 'vicreg', 'fft-vicreg'];
 
@@ -58,22 +57,17 @@ describe('the Runs page in Debian Chromium against serve mode', () => {
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-runs-'));
+    folder = e2eFolder('runs-');
     ({ context, page, errors: pageErrors } = await openBrowser(join(folder, 'profile')));
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await workbench?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => closeE2e({ context, host, workbench, folder }));
 
   it('filters, sorts, selects a Shift-click range, edits tags and opens Compare with the ids', async () => {
     workbench = testWorkbench(join(folder, 'e2e.sqlite'));
     seedRuns(workbench.store, 8);
-    host = await startServeHost({ workbench, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
+    host = await serveWorkbench(workbench);
     await page.goto(host.url);
     await expect.poll(() => page.getByTestId('run-row').count(), { timeout: 15_000 }).toBe(8);
     expect(await page.getByTestId('runs-count').textContent()).toContain('8 runs');
@@ -171,20 +165,15 @@ describe('the Runs page with 1,000 runs', () => {
   let context: BrowserContext;
 
   beforeAll(() => {
-    folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-1000-'));
+    folder = e2eFolder('1000-');
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await workbench?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => closeE2e({ context, host, workbench, folder }));
 
   it('loads, filters, sorts and selects all matching runs quickly (performance marks)', async () => {
     workbench = testWorkbench(join(folder, 'many.sqlite'));
     workbench.store.database.transaction(() => seedRuns(workbench.store, 1000))();
-    host = await startServeHost({ workbench, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
+    host = await serveWorkbench(workbench);
     let page: Page;
     ({ context, page } = await openBrowser(join(folder, 'profile')));
     await page.setViewportSize({ width: 1440, height: 900 });

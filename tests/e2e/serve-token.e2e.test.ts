@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
+import type { ServeHost } from '../../src-main/host/http/serve-host';
 import { parseRunConfig } from '../../src-main/services/runs.service';
 import type { Workbench } from '../../src-main/services/workbench';
-import { openBrowser } from '../helpers/browser';
-import { ROOT, testWorkbench, tinyConfig } from '../helpers/workbench';
+import { closeE2e, e2eFolder, openBrowser, serveInBrowser } from '../helpers/browser';
+import { testWorkbench, tinyConfig } from '../helpers/workbench';
 
 const TOKEN = 'e2e-access-token-0123456789';
 
@@ -20,24 +18,13 @@ describe('a serve host with an access token, in Debian Chromium', () => {
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-token-'));
+    folder = e2eFolder('token-');
     workbench = testWorkbench(join(folder, 'e2e.sqlite'));
     workbench.store.runs.create(parseRunConfig({ name: 'listed before' }));
-    host = await startServeHost({
-      workbench,
-      rendererDir: join(ROOT, 'out/renderer'),
-      port: 0,
-      token: TOKEN,
-    });
-    ({ context, page, errors: pageErrors } = await openBrowser(join(folder, 'profile')));
+    ({ host, context, page, errors: pageErrors } = await serveInBrowser(workbench, folder, { token: TOKEN }));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await workbench?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => closeE2e({ context, host, workbench, folder }));
 
   it('the printed address opens the app: its files load by the cookie, calls and events carry the token', async () => {
     expect(host.url).toContain(`?token=${TOKEN}`);

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServeHost, type ServeHost } from '../../src-main/host/http/serve-host';
+import type { ServeHost } from '../../src-main/host/http/serve-host';
 import type { Workbench } from '../../src-main/services/workbench';
-import { openBrowser, SCREENSHOTS } from '../helpers/browser';
-import { ROOT, testWorkbench } from '../helpers/workbench';
+import { closeE2e, e2eFolder, SCREENSHOTS, serveInBrowser } from '../helpers/browser';
+import { testWorkbench } from '../helpers/workbench';
 
 describe('the workbench in Debian Chromium against serve mode', () => {
   let folder: string;
@@ -17,18 +15,12 @@ describe('the workbench in Debian Chromium against serve mode', () => {
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'decorbench-e2e-'));
+    folder = e2eFolder('');
     workbench = testWorkbench(join(folder, 'e2e.sqlite'));
-    host = await startServeHost({ workbench, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
-    ({ context, page, errors: pageErrors } = await openBrowser(join(folder, 'profile')));
+    ({ host, context, page, errors: pageErrors } = await serveInBrowser(workbench, folder));
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await workbench?.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(() => closeE2e({ context, host, workbench, folder }));
 
   it('shows per-field messages from the shared schema', async () => {
     await page.goto(host.url);

@@ -1,7 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from './workbench';
+import type { ServeHost, ServeHostOptions } from '../../src-main/host/http/serve-host';
+import type { Workbench } from '../../src-main/services/workbench';
+import { ROOT, serveWorkbench } from './workbench';
 
 /** Debian's Chromium, as on these machines (override with CHROMIUM_PATH). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -37,4 +40,43 @@ export async function openBrowser(
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   return { context, page, errors };
+}
+
+/** A fresh temporary folder for one end-to-end suite: its database and browser profile. */
+export function e2eFolder(name: string): string {
+  return mkdtempSync(join(tmpdir(), `decorbench-e2e-${name}`));
+}
+
+/**
+ * Serves `workbench` and opens a fresh browser profile in `folder`. Should the browser not start,
+ * the host is closed before the error goes on, as the suite's teardown would not know of it.
+ */
+export async function serveInBrowser(
+  workbench: Workbench,
+  folder: string,
+  options: Partial<Omit<ServeHostOptions, 'workbench'>> = {},
+): Promise<{ host: ServeHost; context: BrowserContext; page: Page; errors: string[] }> {
+  const host = await serveWorkbench(workbench, options);
+  try {
+    return { host, ...(await openBrowser(join(folder, 'profile'))) };
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
+}
+
+/**
+ * An end-to-end suite's teardown: whatever of these it started, browser first (it holds the event
+ * stream open), then the host, then the workbench and its workers; the folder last.
+ */
+export async function closeE2e(parts: {
+  context?: BrowserContext;
+  host?: ServeHost;
+  workbench?: Workbench;
+  folder?: string;
+}): Promise<void> {
+  await parts.context?.close();
+  await parts.host?.close();
+  await parts.workbench?.close();
+  if (parts.folder) rmSync(parts.folder, { recursive: true, force: true });
 }

@@ -38,12 +38,25 @@ function line(id: string, phase: number, band = false): CompareLine {
   };
 }
 
+/** The part of ECharts' model read here (`getModel` is internal; the drawn data lives there). */
+interface DrawnModel {
+  getSeries(): {
+    id: string;
+    getData(): {
+      mapDimension(dim: string): string;
+      count(): number;
+      get(dim: string, index: number): unknown;
+    };
+  }[];
+  getComponent(type: string, index: number): { option: unknown } | undefined;
+}
+
 /** Every series' drawn values (stacked values for a band) and the value axis' range. */
 function drawnState(option: Parameters<ReturnType<typeof init>['setOption']>[0], update?: typeof option) {
   const chart = init(null, null, { renderer: 'svg', ssr: true, width: 600, height: 250 });
   chart.setOption(option);
   if (update) chart.setOption(update);
-  const model = chart.getModel();
+  const model = (chart as unknown as { getModel(): DrawnModel }).getModel();
   const series = model.getSeries().map((item) => {
     const data = item.getData();
     const y = data.mapDimension('y');

@@ -130,7 +130,10 @@ export function mergeSummaries(children: readonly BucketSummary[], level: number
 }
 
 /** The M4 points of summaries: each bucket's first, minimum, maximum and last, in step order, once each. */
-export function m4Points(buckets: readonly BucketSummary[], into: Points = { steps: [], values: [] }): Points {
+export function m4Points(
+  buckets: readonly BucketSummary[],
+  into: Points = { steps: [], values: [] },
+): Points {
   const push = (step: number, value: number | null) => {
     // Points come in step order; one that is two of the four (first and minimum) goes in once.
     if (into.steps.length > 0 && into.steps[into.steps.length - 1]! >= step) return;

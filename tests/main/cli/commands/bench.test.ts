@@ -42,9 +42,7 @@ describe('the benchmarks time only after warm-up (real process, small sizes)', (
       // Measured from the warmed-up process: far below the first pass's heap growth.
       expect(line.peakBytes).toBeLessThan(64 * 1024 ** 2);
     }
-    expect(cli(['bench', 'loss', '--warmup=-1']).stderr).toMatch(
-      /--warmup must be a non-negative integer/,
-    );
+    expect(cli(['bench', 'loss', '--warmup=-1']).stderr).toMatch(/--warmup must be a non-negative integer/);
   });
 
   it('bench train: reports its timed steps apart from the warm-up steps', () => {

@@ -51,8 +51,13 @@ describe('the Compare page in Debian Chromium against serve mode', () => {
   const chart = (metric: string) => page.locator(`[data-testid="compare-chart"][data-metric="${metric}"]`);
   const query = () => new URL(page.url().replace('#/', '')).searchParams;
 
-  it('opens the three runs from the URL, one line per run on each chart', async () => {
-    await page.goto(`${host.url}#/compare?runs=${runIds.join(',')}`);
+  it('selects the three runs on the Runs page and opens Compare: one line per run on each chart', async () => {
+    await page.goto(`${host.url}#/runs`);
+    await expect.poll(() => page.getByTestId('run-select').count(), { timeout: 15_000 }).toBe(3);
+    await page.getByTestId('select-page').check();
+    await expect.poll(() => page.getByTestId('compare-selected').textContent()).toContain('Compare (3)');
+    await page.getByTestId('compare-selected').click();
+    await expect.poll(() => query().get('runs')).toBe([...runIds].sort((a, b) => a - b).join(','));
     await expect.poll(() => chart('loss').getAttribute('data-lines'), { timeout: 15_000 }).toBe('3');
     await expect.poll(() => chart('loss').locator('canvas').count()).toBeGreaterThan(0);
     await expect.poll(() => page.locator('[data-testid="compare-summary"] tbody tr').count()).toBe(3);

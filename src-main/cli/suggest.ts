@@ -1,25 +1,8 @@
 /** "Did you mean ...?" for mistyped command names. */
+import { editDistance } from '@shared/edit-distance';
 
-/**
- * Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two
- * neighbouring letters each cost 1, so `trian` is one edit from `train`.
- */
-export function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
-      }
-      rows[i]![j] = best;
-    }
-  }
-  return rows[a.length]![b.length]!;
-}
+/** The distance is the one configuration fields use (one edit: `trian` -> `train`). */
+export { editDistance };
 
 /** Edits a typo may have and still be recognised: one in short words, two from five letters. */
 const tolerance = (word: string) => (word.length >= 5 ? 2 : 1);

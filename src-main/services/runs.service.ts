@@ -7,6 +7,7 @@ import { assertDatasetPaths } from '../datasets/check-paths';
 import { decodeCheckpoint } from '../ml/checkpoint/format';
 import type { RunStore } from '../storage/store';
 import type { Lease } from '../storage/leases.repo';
+import type { InspectCalls } from './inspect.service';
 import type { CompareCalls } from './compare.service';
 import type { EventBus } from './event-bus';
 import { describeHost } from './reclaim';
@@ -14,7 +15,7 @@ import type { Supervisor } from './supervisor';
 
 type RunCalls = Omit<
   CallHandlers,
-  'system:info' | 'evaluations:list' | 'evaluations:start' | keyof CompareCalls
+  'system:info' | 'evaluations:list' | 'evaluations:start' | keyof CompareCalls | keyof InspectCalls
 >;
 
 /** Statuses from which `runs:start` (re)starts a run; a completed run is kept as it is. */

@@ -5,6 +5,7 @@ import { createCompareHandlers } from './compare.service';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
 import { createEvaluationHandlers } from './evaluations.service';
+import { createInspectHandlers } from './inspect.service';
 import { createRunHandlers } from './runs.service';
 import { isProcessAlive, Supervisor } from './supervisor';
 import { systemInfo } from './system.service';
@@ -71,6 +72,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...createRunHandlers(store, supervisor, events),
     ...createEvaluationHandlers(store, supervisor, events),
     ...createCompareHandlers(store, events),
+    ...createInspectHandlers(),
     'system:info': () =>
       systemInfo({
         host: options.host,

@@ -23,6 +23,13 @@ export const CALL_CHANNELS = [
   'metrics:names',
   'metrics:series',
   'metrics:range',
+  'inspect:snapshots',
+  'inspect:matrix',
+  'inspect:summary',
+  'inspect:pair',
+  'inspect:spectrum',
+  'inspect:capture',
+  'inspect:jobs',
   'system:info',
 ] as const;
 
@@ -33,6 +40,9 @@ export const EVENT_CHANNELS = [
   'run:log',
   'run:deleted',
   'run:evaluation',
+  'run:snapshot',
+  'inspect:progress',
+  'inspect:job',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

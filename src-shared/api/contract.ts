@@ -1,6 +1,15 @@
 import type { z } from 'zod';
 import type { CompareRow, MetricRange, RunPage, SavedComparison } from '../compare';
 import type { Result } from '../errors';
+import type {
+  CaptureJob,
+  InspectProgress,
+  MatrixCells,
+  SnapshotSummary,
+  SpectrumView,
+  SummaryPair,
+  SummaryView,
+} from '../inspect';
 import type { MetricSeries } from '../metrics';
 import type { EvaluationSummary, LogLine, RunDetail, RunProgress, RunSummary } from '../runs';
 import type { CallChannel, EventChannel } from './channels';
@@ -53,6 +62,13 @@ export interface CallOutputs {
   'metrics:names': string[];
   'metrics:series': MetricSeries[];
   'metrics:range': MetricRange;
+  'inspect:snapshots': SnapshotSummary[];
+  'inspect:matrix': MatrixCells;
+  'inspect:summary': SummaryView;
+  'inspect:pair': SummaryPair;
+  'inspect:spectrum': SpectrumView;
+  'inspect:capture': CaptureJob;
+  'inspect:jobs': CaptureJob[];
   'system:info': SystemInfo;
 }
 
@@ -64,6 +80,10 @@ export interface EventPayloads {
   'run:log': { runId: number; lines: LogLine[] };
   'run:deleted': { runId: number };
   'run:evaluation': EvaluationSummary;
+  /** A snapshot was stored (during training or by a capture job). */
+  'run:snapshot': SnapshotSummary;
+  'inspect:progress': InspectProgress;
+  'inspect:job': CaptureJob;
 }
 
 /** Main-side implementation of the calls, one async function per channel. */

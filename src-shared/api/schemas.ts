@@ -3,12 +3,18 @@ import { runConfigSchema } from '../config/run-config';
 import { strictObject } from '../config/strict-object';
 import { textField } from '../config/text-field';
 import { COMPARE_LIMITS, RUN_SORT_FIELDS, X_AXES } from '../compare';
+import { INSPECT_LIMITS, MATRIX_ORDERS, MATRIX_VIEWS, OVERVIEW_REDUCTIONS } from '../inspect';
 import { RUN_STATUSES } from '../runs';
 import type { CallChannel } from './channels';
 
 const runId = z.number().int().positive();
 const runIds = z.array(runId).min(1).max(COMPARE_LIMITS.maxRuns);
 const metricName = z.string().min(1).max(200);
+const snapshotId = z.number().int().positive();
+const featureRange = z
+  .tuple([z.number().int().min(0), z.number().int().min(1)])
+  .refine(([start, end]) => start < end, 'A range is [start, end) with start < end');
+const blockIndex = z.number().int().min(0).max(INSPECT_LIMITS.maxDimension);
 const tag = z
   .string()
   .trim()
@@ -110,6 +116,35 @@ export const callInputSchemas = {
     /** About this many points per series (the chart's width in pixels, or a few thousand). */
     points: z.number().int().min(10).max(COMPARE_LIMITS.maxPoints).default(2000),
   }),
+  'inspect:snapshots': strictObject({ runId }),
+  'inspect:matrix': strictObject({
+    snapshotId,
+    view: z.enum(MATRIX_VIEWS).default('cross'),
+    order: z.enum(MATRIX_ORDERS).default('original'),
+    reduce: z.enum(OVERVIEW_REDUCTIONS).default('extreme'),
+    maskDiagonal: z.boolean().default(false),
+    /** The rectangle to show (the whole matrix by default); checked against d by the service. */
+    region: strictObject({ rows: featureRange, cols: featureRange }).optional(),
+    /** At most this many cells per side. */
+    maxCells: z.number().int().min(1).max(INSPECT_LIMITS.maxCells).default(INSPECT_LIMITS.maxCells),
+    /** Show this snapshot minus that one (same d), in this snapshot's order. */
+    minusSnapshotId: snapshotId.optional(),
+  }),
+  /** `view`: for the VICReg family, which view's covariance (cov1 or cov2); ignored for BT. */
+  'inspect:summary': strictObject({ snapshotId, view: z.enum(['cov1', 'cov2']).default('cov1') }),
+  'inspect:pair': strictObject({
+    snapshotId,
+    g: blockIndex,
+    h: blockIndex,
+    view: z.enum(['cov1', 'cov2']).default('cov1'),
+  }),
+  'inspect:spectrum': strictObject({ snapshotId }),
+  'inspect:capture': strictObject({
+    runId,
+    /** The checkpoint to inspect; the newest good one by default. */
+    checkpointStep: z.number().int().min(0).optional(),
+  }),
+  'inspect:jobs': strictObject({ runId }),
   'system:info': strictObject({}).prefault({}),
 } satisfies Record<CallChannel, z.ZodType>;
 

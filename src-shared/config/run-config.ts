@@ -201,6 +201,32 @@ export const checkpointConfigSchema = strictObject({
   keepBest: z.boolean().default(true),
 });
 
+/**
+ * Decorrelation-inspector snapshots (issue 12): the projector outputs and backbone features of a
+ * fixed probe batch, at initialisation, on this schedule and at the end. Taking one never draws
+ * from the run's generators nor updates batch-norm statistics, so training is unchanged.
+ */
+export const inspectConfigSchema = strictObject({
+  enabled: z.boolean().default(true),
+  /** Every N epochs (0 = not by epochs); also at initialisation and at the end. */
+  everyEpochs: z.number().int().min(0).max(10000).default(1),
+  /** Every N steps as well (0 = off). */
+  everySteps: z.number().int().min(0).max(1e9).default(0),
+  /** Probe batch size n: the same images and the same two augmented views every time. */
+  probeImages: z.number().int().min(8).max(4096).default(512),
+  /** The probe batch's own seed (images and views), independent of the run's seed. */
+  probeSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(20230),
+  /** float16 halves the bytes; values beyond +-65504 become infinite. */
+  dtype: z.enum(['float32', 'float16']).default('float32'),
+  /** Store the backbone features of both views too (spectrum and RankMe of the backbone). */
+  backbone: z.boolean().default(true),
+});
+
 export const runConfigSchema = strictObject({
   name: textField({ max: 120, required: 'Give the run a name' }),
   seed: z
@@ -219,6 +245,7 @@ export const runConfigSchema = strictObject({
   training: trainingConfigSchema.prefault({}),
   evaluation: evaluationConfigSchema.prefault({}),
   checkpoint: checkpointConfigSchema.prefault({}),
+  inspect: inspectConfigSchema.prefault({}),
 }).superRefine((config, context) => {
   const { loss, model, training, dataset, schedule, optimizer } = config;
   if (schedule.warmupEpochs >= training.epochs && training.epochs > 1) {

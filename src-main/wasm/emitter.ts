@@ -11,9 +11,9 @@
  * heap-module.ts, ml/fft/batched-plan.ts, ml/losses/relaxed/simd-memory.ts).
  */
 
-export type ValueType = 'i32' | 'f32' | 'v128';
+export type ValueType = 'i32' | 'f32' | 'f64' | 'v128';
 
-const TYPE_CODE: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+const TYPE_CODE: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 function unsignedLeb(value: number): number[] {
   const bytes: number[] = [];

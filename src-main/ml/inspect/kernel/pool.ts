@@ -1,0 +1,146 @@
+import { Worker } from 'node:worker_threads';
+import type { Band } from './layout';
+
+/**
+ * Runs a request's bands on worker threads sharing the request's WebAssembly.Memory, or in
+ * this thread when workers cannot start. The threads are made from a code string (eval), so
+ * nothing needs bundling; they are unref'd while idle (the pool never keeps a process alive)
+ * and ref'd only while a request runs.
+ */
+
+export interface Job {
+  module: object;
+  memory: object;
+  bands: Band[];
+  /** band()'s arguments for thread t (bandStart, bandRows at index 3, 4). */
+  args(thread: number): number[];
+  onBand(): void;
+  signal?: AbortSignal;
+}
+
+type BandFunction = (...args: number[]) => void;
+
+const WORKER_CODE = `
+const { parentPort } = require('node:worker_threads');
+let band = null;
+let args = null;
+parentPort.on('message', (message) => {
+  if (message.setup) {
+    band = new WebAssembly.Instance(message.module, { env: { memory: message.memory } }).exports.band;
+    args = message.args;
+    return;
+  }
+  try {
+    args[3] = message.start;
+    args[4] = message.rows;
+    band(...args);
+    parentPort.postMessage({ ok: true });
+  } catch (error) {
+    parentPort.postMessage({ ok: false, error: String((error && error.message) || error) });
+  }
+});
+`;
+
+function instantiate(module: object, memory: object): BandFunction {
+  const api = (globalThis as { WebAssembly: { Instance: new (m: object, i: object) => { exports: object } } })
+    .WebAssembly;
+  return (new api.Instance(module, { env: { memory } }).exports as { band: BandFunction }).band;
+}
+
+function abortError(): Error {
+  const error = new Error('gramReduce aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+/** All bands in this thread, yielding to the event loop between bands (progress, abort). */
+export async function runInProcess(job: Job): Promise<void> {
+  const band = instantiate(job.module, job.memory);
+  const args = job.args(0);
+  for (const { start, rows } of job.bands) {
+    if (job.signal?.aborted) throw abortError();
+    args[3] = start;
+    args[4] = rows;
+    band(...args);
+    job.onBand();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export class WorkerPool {
+  private constructor(private readonly workers: Worker[]) {}
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** `count` started threads, or null when they cannot start (then use runInProcess). */
+  static async start(count: number): Promise<WorkerPool | null> {
+    const workers: Worker[] = [];
+    try {
+      await Promise.all(
+        Array.from({ length: count }, async () => {
+          const worker = new Worker(WORKER_CODE, { eval: true });
+          workers.push(worker);
+          await new Promise<void>((resolve, reject) => {
+            worker.once('online', resolve);
+            worker.once('error', reject);
+          });
+          worker.unref();
+        }),
+      );
+      return new WorkerPool(workers);
+    } catch {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      return null;
+    }
+  }
+
+  async run(job: Job): Promise<void> {
+    const queue = [...job.bands];
+    let failure: Error | null = null;
+    const drive = (worker: Worker, thread: number) =>
+      new Promise<void>((resolve) => {
+        let inFlight = 0;
+        const send = () => {
+          if (failure || job.signal?.aborted) return;
+          const band = queue.shift();
+          if (!band) return;
+          inFlight++;
+          worker.postMessage(band);
+        };
+        const finish = () => {
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.unref();
+          resolve();
+        };
+        const onMessage = (message: { ok: boolean; error?: string }) => {
+          inFlight--;
+          if (!message.ok) failure ??= new Error(`gramReduce worker: ${message.error}`);
+          else job.onBand();
+          send();
+          if (inFlight === 0) finish();
+        };
+        const onError = (error: Error) => {
+          failure ??= error;
+          finish();
+        };
+        worker.ref();
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.postMessage({ setup: true, module: job.module, memory: job.memory, args: job.args(thread) });
+        // two bands in flight, so a thread never waits for the next message
+        send();
+        send();
+        if (inFlight === 0) finish();
+      });
+    await Promise.all(this.workers.map((worker, thread) => drive(worker, thread)));
+    if (failure) throw failure;
+    if (job.signal?.aborted) throw abortError();
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}

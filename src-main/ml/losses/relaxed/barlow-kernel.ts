@@ -80,6 +80,7 @@ export function relaxedBarlowKernel(
   return {
     loss: scale * (onDiagonal + lambda * offDiagonal),
     terms: { onDiagonal, offDiagonal },
+    summaries: { weights, views: [summaries] },
     backward(dy) {
       const w = summaryGradientSpectra(summaries, weights, q, scale * lambda);
       // diagonal term: dL/dA1[n, j] += 2 s (c_j - 1) A2[n, j] / N (and symmetrically), original order

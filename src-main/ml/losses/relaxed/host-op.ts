@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LossOutput } from '../types';
+import type { PairWeights, Summaries } from './summaries';
 import { releaseBuffer } from './workspace';
 
 /** Backends whose tensor creation copies the values at once, so the host buffer can be reused. */
@@ -17,6 +18,11 @@ export interface HostGradients {
 export interface HostLossResult {
   loss: number;
   terms: Record<string, number>;
+  /**
+   * The summaries behind the relaxed off-diagonal term (one per view for VICReg-style, one for
+   * BT-style) and their pair weights, so the inspector shows exactly what the loss penalised.
+   */
+  summaries?: { weights: PairWeights; views: Summaries[] };
   /**
    * dL/dz1, dL/dz2 ([N, d] row-major) for an upstream gradient dy. Called at most once.
    * `reload` downloads z1, z2 again, for kernels that do not keep them.

@@ -140,6 +140,7 @@ export function simdRelaxedKernel(
     return {
       loss: loss.scale * (onDiagonal + loss.lambda * offDiagonal),
       terms: { onDiagonal, offDiagonal },
+      summaries: { weights, views: [summaries1] },
       backward(dy, reload) {
         const w = summaryGradientSpectra(summaries1, weights, loss.q, loss.scale * loss.lambda);
         const diagonal = c.map((value) => (2 * loss.scale * (value - 1)) / rows);
@@ -164,6 +165,7 @@ export function simdRelaxedKernel(
         loss.varWeight * (terms.varianceZ1 + terms.varianceZ2) +
         loss.covWeight * (terms.covarianceZ1 + terms.covarianceZ2)),
     terms,
+    summaries: { weights, views: [summaries1, summaries2!] },
     backward(dy, reload) {
       const factor = loss.scale * loss.covWeight;
       const w1 = summaryGradientSpectra(summaries1, weights, loss.q, factor);

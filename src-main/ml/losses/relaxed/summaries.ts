@@ -20,6 +20,9 @@ export interface PairWeights {
 export interface Summaries {
   /** r_gh[k] at (g G + h) b + k (zeros for pairs left out). */
   r: Float64Array;
+  /** Per ordered pair g * G + h: weight_gh * sum_k phi_q(r_gh[k]) (0 for pairs left out). */
+  contributions: Float64Array;
+  /** The sum of the contributions. */
   penalty: number;
 }
 
@@ -37,6 +40,7 @@ export function evaluateSummaries(cross: Float64Array, weights: PairWeights, q: 
   const { groups: G, blockSize: b, bins: F } = weights;
   const plan = getFftPlan(b);
   const r = new Float64Array(G * G * b);
+  const contributions = new Float64Array(G * G);
   const half = new Float64Array(2 * F);
   const signal = new Float64Array(b);
   let penalty = 0;
@@ -54,10 +58,11 @@ export function evaluateSummaries(cross: Float64Array, weights: PairWeights, q: 
         r[pair * b + k] = value;
         if (k > 0 || g !== h) sum += phi(q, value);
       }
+      contributions[pair] = weight * sum;
       penalty += weight * sum;
     }
   }
-  return { r, penalty };
+  return { r, contributions, penalty };
 }
 
 /**

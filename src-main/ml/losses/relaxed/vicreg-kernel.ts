@@ -79,6 +79,7 @@ export function relaxedVicregKernel(
         varWeight * (varianceZ1 + varianceZ2) +
         covWeight * (covarianceZ1 + covarianceZ2)),
     terms: { invariance, varianceZ1, varianceZ2, covarianceZ1, covarianceZ2 },
+    summaries: { weights, views: [summaries1, summaries2] },
     backward(dy) {
       const w1 = summaryGradientSpectra(summaries1, weights, q, scale * covWeight);
       const w2 = summaryGradientSpectra(summaries2, weights, q, scale * covWeight);

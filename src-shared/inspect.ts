@@ -54,6 +54,11 @@ export const INSPECT_LIMITS = {
   maxDimension: 32768,
   /** Probe images per snapshot. */
   maxProbeImages: 4096,
+  /**
+   * Bytes of one stored snapshot: SQLite's longest value (SQLITE_MAX_LENGTH), as a snapshot is one
+   * blob. Only the largest probe batches at the largest d in float32 pass it; float16 fits.
+   */
+  maxSnapshotBytes: 1_000_000_000,
 } as const;
 
 /**

@@ -39,6 +39,8 @@ export const RUN_TABLES: readonly RunTable[] = [
   { table: 'run_logs', key: ['id'], omit: ['id', 'run_id'] },
   { table: 'checkpoints', key: ['id'], omit: ['id', 'run_id'] },
   { table: 'evaluations', key: ['id'], omit: ['id', 'run_id'] },
+  // Inspector snapshots (issue 12); their derived views (snapshot_views) are a cache, left out.
+  { table: 'snapshots', key: ['id'], omit: ['id', 'run_id'] },
 ];
 
 /**

@@ -118,12 +118,26 @@ const COLUMN_RULES: Record<string, Record<string, z.ZodType>> = {
     ),
     error_text: nullable(text(1 << 20)),
   },
+  snapshots: {
+    step: integer,
+    epoch: integer,
+    source: z.enum(['training', 'checkpoint']),
+    created_at: timeMs,
+    n: integer.min(1),
+    d: integer.min(1),
+    feature_dim: integer,
+    dtype: z.enum(['float32', 'float16']),
+    probe_seed: integer,
+    has_permutation: z.union([z.literal(0), z.literal(1)]),
+    bytes: integer,
+    data: z.instanceof(BlobRef, { error: 'must be a blob' }),
+  },
 };
 
 const ANY_SCALAR = z.union([z.number(), text(10_000), z.null()]);
 
 /** The column of each table that holds blobs (their bytes stream past the row). */
-export const BLOB_COLUMNS: Readonly<Record<string, string>> = { checkpoints: 'data' };
+export const BLOB_COLUMNS: Readonly<Record<string, string>> = { checkpoints: 'data', snapshots: 'data' };
 
 export const isBlobColumn = (table: string, column: string): boolean =>
   Object.hasOwn(BLOB_COLUMNS, table) && BLOB_COLUMNS[table] === column;
@@ -152,6 +166,22 @@ export function checkRow(table: string, columns: readonly string[], row: readonl
         `runs.loss_name: "${String(values.loss_name)}" is not the configuration's loss`,
       );
     }
+  }
+  if (table === 'snapshots' && values.data instanceof BlobRef) {
+    // The blob is read back by this layout (snapshots.repo.ts): a wrong size would fail every load.
+    const {
+      n,
+      d,
+      feature_dim: f,
+      dtype,
+      has_permutation: permuted,
+      bytes,
+    } = values as Record<string, number | string>;
+    const expected =
+      2 * (n as number) * ((d as number) + (f as number)) * (dtype === 'float16' ? 2 : 4) +
+      (permuted ? 4 * (d as number) : 0);
+    if (bytes !== values.data.bytes || values.data.bytes !== expected)
+      throw new InvalidArchiveRow('snapshots.bytes: differs from the size of its data or its shape');
   }
   if (table === 'checkpoints' && values.data instanceof BlobRef) {
     if ('size_bytes' in values && values.size_bytes !== values.data.bytes)

@@ -140,7 +140,8 @@ export class ArchiveStaging {
       const [, bytesText, idText] = String(row[blobColumn]).split(':');
       const bytes = Number(bytesText);
       const chunks = this.chunkReader(Number(idText));
-      const inParts = bytes > this.options.partBytes;
+      // Only checkpoints have parts; a snapshot's blob is one value (at most INSPECT_LIMITS.maxSnapshotBytes).
+      const inParts = table === 'checkpoints' && bytes > this.options.partBytes;
       const values = columns.map((column) =>
         column === blobColumn ? (inParts ? Buffer.alloc(0) : chunks.read(bytes)) : row[column],
       );

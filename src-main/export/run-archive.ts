@@ -1,5 +1,5 @@
 /**
- * Writes a whole run (row, metrics, logs, checkpoints, evaluations) as one archive file; see
+ * Writes a whole run (row, metrics, logs, checkpoints, evaluations, snapshots) as one archive file; see
  * `archive-format.ts` for the layout and `archive-import.ts` for the way back.
  */
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
@@ -21,6 +21,7 @@ import {
   type CellValue,
   type RunTable,
 } from './archive-format';
+import { BLOB_COLUMNS } from './archive-rows';
 import { prepareOutputFile, unwritable } from './output-path';
 
 /** Rows per record for tables without blobs (a blob row goes alone, with its chunks after it). */
@@ -106,13 +107,13 @@ function* archiveLines(database: Database, runId: number, counts: Record<string,
   });
   for (const spec of RUN_TABLES) {
     const columns = tables[spec.table]!;
-    const hasBlobs = spec.table === 'checkpoints';
+    const hasBlobs = Object.hasOwn(BLOB_COLUMNS, spec.table);
     counts[spec.table] = 0;
     for (const page of tablePages(database, spec, runId, hasBlobs ? 1 : ROWS_PER_RECORD)) {
       const blobs: Iterable<Buffer>[] = [];
       const rows = page.map((row) =>
         columns.map((column) => {
-          if (hasBlobs && column === 'data' && hasParts(database, row.id as number)) {
+          if (spec.table === 'checkpoints' && column === 'data' && hasParts(database, row.id as number)) {
             blobs.push(checkpointParts(database, row.id as number));
             return { blob: { bytes: row.size_bytes as number, sha256: row.sha256 as string } };
           }

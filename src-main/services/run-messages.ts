@@ -4,6 +4,7 @@ import type { RunStore } from '../storage/store';
 import type { WorkerMessage } from '../workers/protocol';
 import type { WorkerHandle } from '../workers/spawner';
 import type { EventBus } from './event-bus';
+import { storeSnapshot } from './snapshot-messages';
 
 /** A worker process of this host: training a run, or evaluating one of its checkpoints. */
 export interface ActiveRun {
@@ -43,6 +44,7 @@ const WRITES: Partial<Record<WorkerMessage['type'], string>> = {
   progress: 'progress',
   metrics: 'metrics',
   log: 'log lines',
+  snapshot: 'snapshot',
   done: 'results',
 };
 
@@ -95,6 +97,15 @@ export function handleRunMessage(context: SupervisorContext, run: ActiveRun, msg
     case 'checkpoint':
       saveCheckpoint(context, run, msg);
       break;
+    case 'snapshot': {
+      const { summary, storeMs } = storeSnapshot(store, events, runId, msg);
+      context.log(
+        runId,
+        'debug',
+        `Snapshot of step ${summary.step} stored (${(summary.bytes / 2 ** 20).toFixed(1)} MiB, ${Math.round(storeMs)} ms)`,
+      );
+      break;
+    }
     case 'done':
       run.finished = true;
       store.runs.mergeResults(runId, msg.results);

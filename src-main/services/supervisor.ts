@@ -8,6 +8,7 @@ import { failEvaluation } from './evaluation-messages';
 import type { EventBus } from './event-bus';
 import { applyReclaimed, announceReclaimed, type QueuedOptions } from './reclaim';
 import type { ActiveRun, RunEnding } from './run-messages';
+import { launchCapture, type ActiveCapture, type CaptureListener } from './capture-run';
 import { launchWorker, type LaunchOptions, type WorkerRunDeps } from './worker-run';
 
 export interface SupervisorOptions {
@@ -66,6 +67,8 @@ export function isProcessAlive(pid: number): boolean {
 export class Supervisor {
   readonly host: HostRecord;
   private readonly active = new Map<number, ActiveRun>();
+  /** Inspector capture workers of this host (snapshots of checkpoints), by run. */
+  private readonly captures = new Map<number, ActiveCapture>();
   /** Runs this host queued and has not started: to notice when another host cancels one. */
   private readonly queuedHere = new Set<number>();
   private readonly maxConcurrentRuns: number;
@@ -134,9 +137,27 @@ export class Supervisor {
     return this.active.has(runId);
   }
 
-  /** A worker of any host holds the run, or it waits in the queue. */
+  /** A worker of any host holds the run, or it waits in the queue, or this host captures a snapshot of it. */
   isBusy(runId: number): boolean {
-    return this.isRunning(runId) || this.isQueued(runId) || this.lease(runId) !== undefined;
+    return (
+      this.isRunning(runId) ||
+      this.isQueued(runId) ||
+      this.lease(runId) !== undefined ||
+      this.captures.has(runId)
+    );
+  }
+
+  /** Snapshots checkpoint `checkpointId` of the run in a worker (issue 12; `launchCapture`); false: not started. */
+  startCapture(runId: number, checkpointId: number, listener: CaptureListener): boolean {
+    if (this.closed) {
+      listener.end('The host is shutting down');
+      return false;
+    }
+    const capture = launchCapture(this.context, runId, checkpointId, listener, () =>
+      this.captures.delete(runId),
+    );
+    if (capture) this.captures.set(runId, capture);
+    return capture !== undefined;
   }
 
   /** The lease of whichever host runs a worker for the run. */
@@ -223,8 +244,9 @@ export class Supervisor {
         else this.setStatus(entry.runId, { status: 'created', ownerPid: null });
       });
     }
-    const exits = [...this.active.values()].map((run) => run.exited);
+    const exits = [...this.active.values(), ...this.captures.values()].map((run) => run.exited);
     for (const run of this.active.values()) this.stopLocal(run);
+    for (const capture of this.captures.values()) capture.worker.kill(); // nothing to save
     await Promise.all(exits);
     clearInterval(this.timer);
     this.guard('unregister the host', () => store.leases.unregisterHost(this.host.token));
@@ -232,6 +254,7 @@ export class Supervisor {
 
   /** Kills every worker of this host at once (a second Ctrl-C); their runs end `stopped`. */
   killAll(): void {
+    for (const capture of this.captures.values()) capture.worker.kill();
     for (const run of this.active.values()) {
       run.stopRequested = true;
       run.worker.kill();

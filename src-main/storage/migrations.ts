@@ -220,6 +220,43 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    description: 'decorrelation-inspector snapshots and their cached views',
+    sql: `
+      -- A probe batch's projector outputs Z1, Z2 (n x d), backbone features H1, H2 (n x
+      -- feature_dim) and the step's feature permutation (d int32, when has_permutation), one after
+      -- the other in data (float32 or float16 little-endian): one blob, so a run archive carries
+      -- it like a checkpoint's. Never d x d: the matrices are derived on demand.
+      CREATE TABLE snapshots (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step            INTEGER NOT NULL,
+        epoch           INTEGER NOT NULL,
+        source          TEXT NOT NULL CHECK (source IN ('training','checkpoint')),
+        created_at      INTEGER NOT NULL,
+        n               INTEGER NOT NULL,
+        d               INTEGER NOT NULL,
+        feature_dim     INTEGER NOT NULL,
+        dtype           TEXT NOT NULL CHECK (dtype IN ('float32','float16')),
+        probe_seed      INTEGER NOT NULL,
+        has_permutation INTEGER NOT NULL,
+        bytes           INTEGER NOT NULL,
+        data            BLOB NOT NULL
+      );
+      CREATE INDEX snapshots_by_run ON snapshots (run_id, step);
+
+      -- Derived views of a snapshot (overviews, tiles, summaries), cached by key; a cache, so
+      -- run archives leave it out.
+      CREATE TABLE snapshot_views (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+        key         TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        data        BLOB NOT NULL,
+        PRIMARY KEY (snapshot_id, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Brings the database to the newest schema version, each migration in its own transaction. */

@@ -167,6 +167,8 @@ export class RunsRepository {
       this.database.prepare('DELETE FROM metric_points WHERE run_id = ? AND step > ?').run(id, step);
       this.invalidateBuckets(id, null, step + 1);
       this.database.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step > ?').run(id, step);
+      // Snapshots after the step are taken again as the run continues (issue 12).
+      this.database.prepare('DELETE FROM snapshots WHERE run_id = ? AND step > ?').run(id, step);
       this.database
         .prepare(
           'UPDATE runs SET error_text = NULL, ended_at = NULL, exit_code = NULL, exit_signal = NULL WHERE id = ?',
@@ -181,6 +183,7 @@ export class RunsRepository {
       this.database.prepare('DELETE FROM metric_points WHERE run_id = ?').run(id);
       this.invalidateBuckets(id, null, 0);
       this.database.prepare('DELETE FROM checkpoints WHERE run_id = ?').run(id);
+      this.database.prepare('DELETE FROM snapshots WHERE run_id = ?').run(id);
       this.database
         .prepare(
           `UPDATE runs SET progress_json = NULL, results_json = '{}', error_text = NULL, started_at = NULL,

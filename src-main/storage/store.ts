@@ -9,6 +9,7 @@ import { MetricBucketsRepository } from './metric-buckets.repo';
 import { MetricsRepository } from './metrics.repo';
 import { RunQueriesRepository } from './runs-query.repo';
 import { RunsRepository } from './runs.repo';
+import { SnapshotsRepository } from './snapshots.repo';
 
 /** The run store: one SQLite file, the system of record for runs, metrics, logs and checkpoints. */
 export class RunStore {
@@ -24,6 +25,8 @@ export class RunStore {
   /** Metric points by range and their cached M4 summaries (run comparison). */
   readonly metricBuckets: MetricBucketsRepository;
   readonly comparisons: ComparisonsRepository;
+  /** Decorrelation-inspector snapshots (issue 12) and their cached views. */
+  readonly snapshots: SnapshotsRepository;
 
   private constructor(
     readonly database: Database,
@@ -38,6 +41,7 @@ export class RunStore {
     this.runQueries = new RunQueriesRepository(database);
     this.metricBuckets = new MetricBucketsRepository(database);
     this.comparisons = new ComparisonsRepository(database);
+    this.snapshots = new SnapshotsRepository(database);
   }
 
   /** Throws a `DatabaseOpenError` (a message naming the file) for a file it cannot use. */

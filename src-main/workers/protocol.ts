@@ -1,4 +1,5 @@
 import type { RunConfig } from '@shared/config/run-config';
+import type { SnapshotDtype, SnapshotSource } from '@shared/inspect';
 import type { MetricPoint } from '@shared/metrics';
 import type {
   EvaluationKind,
@@ -32,6 +33,8 @@ export type SupervisorMessage =
         step: number;
         checkpoint: Uint8Array;
       };
+      /** Take an inspector snapshot of this checkpoint on the probe batch instead of training (issue 12). */
+      capture?: { step: number; checkpoint: Uint8Array };
     }
   /** Finish the current step, save a checkpoint, report `done` with outcome `stopped`, and exit. */
   | { type: 'stop' }
@@ -55,6 +58,27 @@ export type WorkerMessage =
       format: string;
       data: Uint8Array;
     }
+  /**
+   * A decorrelation-inspector snapshot (issue 12), typed arrays by structured clone like
+   * `checkpoint`: Z1, Z2 n x d, H1, H2 n x featureDim (null when not stored), row-major.
+   */
+  | {
+      type: 'snapshot';
+      step: number;
+      epoch: number;
+      source: SnapshotSource;
+      dtype: SnapshotDtype;
+      probeSeed: number;
+      n: number;
+      d: number;
+      featureDim: number;
+      permutation: Int32Array | null;
+      z1: Float32Array;
+      z2: Float32Array;
+      h1: Float32Array | null;
+      h2: Float32Array | null;
+    }
+  /** Progress of an evaluation or a capture job. */
   | { type: 'evaluation-progress'; done: number; total: number; stage: string }
   | { type: 'evaluation-done'; results: Record<string, number>; grid?: EvaluationSummary['grid'] }
   | { type: 'done'; outcome: 'completed' | 'stopped'; results: Record<string, number> }
@@ -66,6 +90,7 @@ const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>([
   'metrics',
   'log',
   'checkpoint',
+  'snapshot',
   'evaluation-progress',
   'evaluation-done',
   'done',

@@ -15,6 +15,7 @@ import {
   type StepReport,
 } from '../ml/train/trainer';
 import { RecentStepRate } from '@shared/run-progress';
+import { runCapture, snapshotMessage } from './capture-job';
 import { runEvaluation } from './evaluation-job';
 import { MetricBuffer } from './metric-buffer';
 import { connectToParent } from './parent-port';
@@ -132,6 +133,10 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
       await runEvaluation(config, data, message.evaluation, parent);
       return;
     }
+    if (message.capture) {
+      await runCapture(config, data, message.capture, parent);
+      return;
+    }
     const loss = createLoss(config.loss);
     let lastProgressMs = 0;
     const onStep = (report: StepReport) => {
@@ -162,6 +167,7 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
           metrics.flush(); // the metrics up to the checkpoint reach the store before it does
           await saveCheckpoint(report);
         },
+        onSnapshot: (report) => parent.send(snapshotMessage(report)),
         shouldStop: () => stopRequested,
         afterForward: releaseForwardCaches,
         log,

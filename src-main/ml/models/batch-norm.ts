@@ -14,6 +14,23 @@ export interface BatchNormArgs {
 
 type Kwargs = Parameters<tf.layers.Layer['call']>[1];
 
+/** Open `withFrozenMovingStatistics` scopes: while any is, training mode leaves the statistics alone. */
+let frozenScopes = 0;
+
+/**
+ * Runs `body` with every `BatchNorm` leaving its moving statistics as they are: training mode
+ * still normalises with the batch's statistics (what the loss sees), but nothing is learned from
+ * the batch. The inspector's probe forwards (issue 12) must not change the training run.
+ */
+export function withFrozenMovingStatistics<T>(body: () => T): T {
+  frozenScopes += 1;
+  try {
+    return body();
+  } finally {
+    frozenScopes -= 1;
+  }
+}
+
 /**
  * Batch normalisation over the last axis, a drop-in for tfjs-layers' `BatchNormalization`
  * (same weights, names and saved config, so a saved model loads as a stock one) that trains
@@ -71,6 +88,10 @@ export class BatchNorm extends tf.layers.Layer {
         );
       }
       const { output, mean, variance } = batchNormTraining(x, gamma, beta, this.epsilon);
+      if (frozenScopes > 0) {
+        tf.dispose([mean, variance]);
+        return output;
+      }
       const count = x.size / (x.shape[x.rank - 1] as number);
       const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
       this.updateMovingAverage(this.movingMean!, mean);

@@ -3,6 +3,7 @@ import type { RunConfig } from '@shared/config/run-config';
 import { makeViews } from '../augment/views';
 import { gatherImages } from '../data/image-dataset';
 import { drawPermutation, type LossFunction } from '../losses/registry';
+import { Random } from '../random';
 import type { StepReport, TrainerHooks } from './reports';
 import type { TrainingSetup } from './setup';
 import type { LoopState } from './state';
@@ -35,6 +36,33 @@ export class LeakGuard {
 }
 
 /**
+ * What step `loop.step` draws from the run's generator `loop.random` before it trains: a new
+ * sample order at each epoch's start (but the first), then the loss's feature permutation.
+ * On a clone of the loop (`peekStepPermutation`) it tells the next step's permutation without
+ * touching the run's generator.
+ */
+export function drawStepPermutation(
+  config: RunConfig,
+  loop: Pick<LoopState, 'step' | 'order' | 'random'>,
+  stepsPerEpoch: number,
+  trainCount: number,
+): Int32Array | null {
+  if (loop.step % stepsPerEpoch === 0 && loop.step > 0) loop.order = loop.random.permutation(trainCount);
+  return drawPermutation(config.loss, config.model.projectorOutputDim, loop.random);
+}
+
+/** The permutation step `loop.step + 1` will use, from a copy of the run's generator. */
+export function peekStepPermutation(
+  config: RunConfig,
+  loop: Pick<LoopState, 'step' | 'order' | 'random'>,
+  stepsPerEpoch: number,
+  trainCount: number,
+): Int32Array | null {
+  const copy = { step: loop.step, order: loop.order, random: new Random(loop.random.state) };
+  return drawStepPermutation(config, copy, stepsPerEpoch, trainCount);
+}
+
+/**
  * One training step of the loop: the epoch's next batch (a new order at each epoch's start),
  * its two views, a fresh feature permutation, the update; then the checks (a finite loss, no
  * leak), the report to `hooks.onStep` and the probe's tally. Advances `loop.step`.
@@ -50,14 +78,15 @@ export async function runLoopStep(
   const step = loop.step;
   const epoch = Math.floor(step / plan.stepsPerEpoch);
   const inEpoch = step % plan.stepsPerEpoch;
-  if (inEpoch === 0 && step > 0) loop.order = loop.random.permutation(train.count);
   const stepStart = performance.now();
+  // Before the views: they draw from loop.augmentRandom, so the order of the two does not matter.
+  const permutation = drawStepPermutation(config, loop, plan.stepsPerEpoch, train.count);
+  loop.lastPermutation = permutation;
   const indices = loop.order.subarray(inEpoch * batchSize, (inEpoch + 1) * batchSize);
   const batch = gatherImages(train, indices);
   const shape = [batchSize, train.height, train.width, train.channels] as const;
   const views = makeViews(batch, shape, pipelines, loop.augmentRandom);
   const dataMs = performance.now() - stepStart;
-  const permutation = drawPermutation(config.loss, config.model.projectorOutputDim, loop.random);
   const learningRate = plan.learningRate(step);
   let result;
   try {

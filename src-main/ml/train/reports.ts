@@ -1,6 +1,7 @@
 import { lossTermMetric, METRIC } from '@shared/metrics';
 import type { LogLevel } from '@shared/runs';
 import type { CheckpointContents } from '../checkpoint/format';
+import type { SnapshotReport } from './snapshots';
 
 /** What one training step reports (scalars only, ready to be stored). */
 export interface StepReport {
@@ -41,6 +42,8 @@ export interface TrainerHooks {
   onEvaluation?(report: EvaluationReport): void;
   /** A checkpoint to store; the loop waits for it (so a crash right after loses nothing before it). */
   onCheckpoint?(report: CheckpointReport): Promise<void> | void;
+  /** A decorrelation-inspector snapshot to send on (issue 12); without this hook none are taken. */
+  onSnapshot?(report: SnapshotReport): Promise<void> | void;
   /** Polled between steps; true ends the run with outcome `stopped`. */
   shouldStop(): boolean;
   /**

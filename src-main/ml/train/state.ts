@@ -19,6 +19,8 @@ export interface LoopState {
   results: Record<string, number>;
   /** The online probe's right predictions and samples so far this epoch. */
   probe: { correct: number; seen: number };
+  /** The last step's feature permutation (not checkpointed: the inspector's snapshots record it). */
+  lastPermutation?: Int32Array | null;
 }
 
 /** A new run's loop: generators from the seed, the first epoch's order. */

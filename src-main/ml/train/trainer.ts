@@ -7,6 +7,7 @@ import { LossTiming } from './loss-timing';
 import { isCheckpointStep } from './plan';
 import type { CheckpointReport, TrainerHooks, TrainOptions, TrainOutcome } from './reports';
 import { createTrainingSetup, type TrainingSetup } from './setup';
+import { LoopSnapshots } from './snapshots';
 import { captureCheckpoint, freshLoop, restoreCheckpoint, type LoopState } from './state';
 
 export type {
@@ -61,6 +62,7 @@ async function runLoop(
   const evaluations = new LoopEvaluations(config, data, setup, loop, hooks);
   const leaks = new LeakGuard();
   const lossTiming = options.timeLoss === false ? undefined : new LossTiming(config, loss, loop, plan);
+  const snapshots = new LoopSnapshots(config, setup, loop, hooks);
 
   const checkpoint = async (reason: CheckpointReport['reason']) => {
     if (!hooks.onCheckpoint) return;
@@ -89,6 +91,7 @@ async function runLoop(
 
   try {
     if (!options.resumeFrom) evaluations.knn('initial');
+    if (!options.resumeFrom) await snapshots.initial();
     evaluations.release();
     while (loop.step < plan.totalSteps) {
       if (hooks.shouldStop()) {
@@ -98,6 +101,7 @@ async function runLoop(
       lastLoss = await runLoopStep({ config, setup, loss, hooks }, loop, leaks);
       await lossTiming?.afterStep(hooks);
       const finished = loop.step === plan.totalSteps;
+      await snapshots.afterStep(finished);
       const epochEnded = loop.step % plan.stepsPerEpoch === 0;
       const { everyEpochs } = config.evaluation;
       if (epochEnded || finished) await evaluations.probe();
@@ -108,6 +112,7 @@ async function runLoop(
       await yieldToEventLoop();
     }
     evaluations.knn('final');
+    if (snapshots.count > 0) hooks.log('info', snapshots.describeCost(performance.now() - startedAt));
     await checkpoint('final');
     return outcomeOf('completed');
   } finally {

@@ -1,0 +1,148 @@
+import { COLLAPSED_STD_FRACTION } from '@shared/inspect';
+import { viewStats } from '../losses/relaxed/columns';
+import { symmetricEigenvalues } from './eigen';
+import { gramReduce } from './kernel';
+import type { SnapshotData } from './snapshot-data';
+
+/**
+ * The spectrum panel of a snapshot: eigenvalues of the covariance of Z1 and of the backbone
+ * features H1, RankMe of each, and the per-feature standard deviations. Every matrix is the
+ * smaller of the two Grams (n x n through the samples when n < width, width x width through
+ * the features otherwise: the nonzero eigenvalues agree), formed by the inspector's kernel
+ * and solved in float64.
+ */
+
+export interface SpectrumResult {
+  /** Eigenvalues of the covariance Xc^T Xc / (n - 1), largest first, min(n, width) of them. */
+  eigenvalues: Float64Array;
+  /** RankMe of the uncentred matrix (Garrido et al., ICML 2023). */
+  rankMe: number;
+  /** Unbiased per-feature standard deviations over log-spaced bins (edges: bins + 1). */
+  stdHistogram: { edges: number[]; counts: number[] };
+  /** Features whose std is below COLLAPSED_STD_FRACTION of the RMS of all stds. */
+  collapsed: number;
+  width: number;
+}
+
+export interface SnapshotSpectrum {
+  z: SpectrumResult;
+  backbone: SpectrumResult | null;
+}
+
+/** The constant Garrido et al. add to the normalised singular values before the entropy. */
+export const RANKME_EPS = 1e-7;
+
+/** Bins of the standard deviation histogram. */
+export const STD_HISTOGRAM_BINS = 32;
+
+/**
+ * RankMe = exp(-sum_k p_k log p_k), p_k = sigma_k / sum sigma + 1e-7 (their code's epsilon
+ * placement): k equal singular values give k, one nonzero value gives ~1.
+ */
+export function rankMe(singularValues: ArrayLike<number>): number {
+  let total = 0;
+  for (let k = 0; k < singularValues.length; k++) total += Math.max(0, singularValues[k]!);
+  if (!(total > 0)) return 0;
+  let entropy = 0;
+  for (let k = 0; k < singularValues.length; k++) {
+    const p = Math.max(0, singularValues[k]!) / total + RANKME_EPS;
+    entropy -= p * Math.log(p);
+  }
+  return Math.exp(entropy);
+}
+
+/**
+ * The smaller Gram of x (n x width row-major) after subtracting `mean` and multiplying by
+ * `scale`, as a symmetric float64 matrix of side min(n, width).
+ */
+export async function smallGram(
+  x: Float32Array,
+  n: number,
+  width: number,
+  mean: Float64Array | null,
+  scale: number,
+): Promise<{ side: number; gram: Float64Array }> {
+  const throughSamples = n < width;
+  const side = throughSamples ? n : width;
+  const length = throughSamples ? width : n;
+  const factor = new Float32Array(side * length);
+  for (let s = 0; s < n; s++) {
+    for (let j = 0; j < width; j++) {
+      const value = (x[s * width + j]! - (mean ? mean[j]! : 0)) * scale;
+      factor[throughSamples ? s * width + j : j * n + s] = value;
+    }
+  }
+  const factors = { rows: side, n: length, data: factor };
+  const { extreme } = await gramReduce({
+    left: factors,
+    right: factors,
+    rows: [0, side],
+    cols: [0, side],
+    cellRows: 1,
+    cellCols: 1,
+    maskDiagonal: false,
+  });
+  // symmetrise: the float32 kernel need not give M_ij and M_ji the same rounding
+  const gram = new Float64Array(side * side);
+  for (let i = 0; i < side; i++)
+    for (let j = 0; j <= i; j++) {
+      const value = 0.5 * (extreme[i * side + j]! + extreme[j * side + i]!);
+      gram[i * side + j] = value;
+      gram[j * side + i] = value;
+    }
+  return { side, gram };
+}
+
+/** Log-spaced histogram of positive values; values below the first edge count in the first bin. */
+export function stdHistogram(stds: Float64Array, rms: number): { edges: number[]; counts: number[] } {
+  if (!(rms > 0)) return { edges: [0, 1], counts: [stds.length] };
+  let low = Infinity;
+  let high = 0;
+  for (const value of stds) {
+    if (value > 0 && value < low) low = value;
+    if (value > high) high = value;
+  }
+  low = Math.max(low, rms * 1e-6);
+  if (high <= low) high = low * 2;
+  const bins = STD_HISTOGRAM_BINS;
+  const logLow = Math.log(low);
+  const step = (Math.log(high) - logLow) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, k) => Math.exp(logLow + k * step));
+  edges[0] = low;
+  edges[bins] = high;
+  const counts = new Array<number>(bins).fill(0);
+  for (const value of stds) {
+    const bin = value <= low ? 0 : Math.floor((Math.log(value) - logLow) / step);
+    counts[Math.min(bins - 1, Math.max(0, bin))]!++;
+  }
+  return { edges, counts };
+}
+
+/** Spectrum, RankMe and standard deviations of one n x width matrix. */
+export async function spectrumOf(x: Float32Array, n: number, width: number): Promise<SpectrumResult> {
+  if (n < 2) throw new Error('inspector: the spectrum needs at least 2 probe images');
+  const { mean, sumSquares } = viewStats(x, x, n, width).z1;
+  const covariance = await smallGram(x, n, width, mean, 1 / Math.sqrt(n - 1));
+  const eigenvalues = symmetricEigenvalues(covariance.gram, covariance.side);
+  const plain = await smallGram(x, n, width, null, 1);
+  const singular = symmetricEigenvalues(plain.gram, plain.side).map((value) => Math.sqrt(Math.max(0, value)));
+  const stds = sumSquares.map((value) => Math.sqrt(value / (n - 1)));
+  let squares = 0;
+  for (const value of stds) squares += value * value;
+  const rms = Math.sqrt(squares / width);
+  let collapsed = 0;
+  for (const value of stds) if (value < COLLAPSED_STD_FRACTION * rms) collapsed++;
+  return {
+    eigenvalues,
+    rankMe: rankMe(singular),
+    stdHistogram: stdHistogram(stds, rms),
+    collapsed,
+    width,
+  };
+}
+
+export async function spectrum(data: SnapshotData): Promise<SnapshotSpectrum> {
+  const z = await spectrumOf(data.z1, data.n, data.d);
+  const backbone = data.h1 && data.featureDim > 0 ? await spectrumOf(data.h1, data.n, data.featureDim) : null;
+  return { z, backbone };
+}

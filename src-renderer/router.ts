@@ -22,6 +22,14 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Run' },
   },
   {
+    // The decorrelation inspector; its view (step, matrix, order, zoom, side by side) is in the query.
+    path: '/runs/:runId(\\d+)/inspect',
+    name: 'run-inspect',
+    component: () => import('./pages/RunInspectPage.vue'),
+    props: (route) => ({ runId: Number(route.params.runId) }),
+    meta: { title: 'Inspect' },
+  },
+  {
     // Selection and settings live in the query (runs=1,2,3&metrics=...&x=...): see compare-state.ts.
     path: '/compare',
     name: 'compare',

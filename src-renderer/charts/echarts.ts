@@ -1,13 +1,15 @@
 /**
  * The only place ECharts parts are registered: just what the charts use (metric lines, the
- * kNN heatmap, the comparison's scatter), through `echarts/core`, so the bundle does not carry
- * the whole library.
+ * kNN heatmap, the comparison's scatter, the inspector's bars and marked steps), through
+ * `echarts/core`, so the bundle does not carry the whole library.
  */
 import { use, type ComposeOption } from 'echarts/core';
 import {
+  BarChart,
   HeatmapChart,
   LineChart,
   ScatterChart,
+  type BarSeriesOption,
   type HeatmapSeriesOption,
   type LineSeriesOption,
   type ScatterSeriesOption,
@@ -17,12 +19,14 @@ import {
   DatasetComponent,
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
   TooltipComponent,
   VisualMapContinuousComponent,
   type DataZoomComponentOption,
   type DatasetComponentOption,
   type GridComponentOption,
   type LegendComponentOption,
+  type MarkLineComponentOption,
   type TooltipComponentOption,
   type VisualMapComponentOption,
 } from 'echarts/components';
@@ -31,6 +35,8 @@ import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 use([
   LineChart,
+  BarChart,
+  MarkLineComponent,
   HeatmapChart,
   ScatterChart,
   GridComponent,
@@ -59,4 +65,14 @@ export type CompareScatterOption = ComposeOption<
 
 export type KnnHeatmapOption = ComposeOption<
   HeatmapSeriesOption | GridComponentOption | TooltipComponentOption | VisualMapComponentOption
+>;
+
+/** The Inspect tab's charts: metric lines with the current step marked, the scree plot, bars. */
+export type InspectChartOption = ComposeOption<
+  | LineSeriesOption
+  | BarSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | LegendComponentOption
+  | MarkLineComponentOption
 >;

@@ -52,23 +52,22 @@ export function rankMe(singularValues: ArrayLike<number>): number {
 }
 
 /**
- * The smaller Gram of x (n x width row-major) after subtracting `mean` and multiplying by
- * `scale`, as a symmetric float64 matrix of side min(n, width).
+ * The smaller Gram of the centred x (n x width row-major, column means `mean`), unscaled, as
+ * a symmetric float64 matrix of side min(n, width); `throughSamples` when that side is n.
  */
-export async function smallGram(
+export async function centredGram(
   x: Float32Array,
   n: number,
   width: number,
-  mean: Float64Array | null,
-  scale: number,
-): Promise<{ side: number; gram: Float64Array }> {
+  mean: Float64Array,
+): Promise<{ side: number; gram: Float64Array; throughSamples: boolean }> {
   const throughSamples = n < width;
   const side = throughSamples ? n : width;
   const length = throughSamples ? width : n;
   const factor = new Float32Array(side * length);
   for (let s = 0; s < n; s++) {
     for (let j = 0; j < width; j++) {
-      const value = (x[s * width + j]! - (mean ? mean[j]! : 0)) * scale;
+      const value = x[s * width + j]! - mean[j]!;
       factor[throughSamples ? s * width + j : j * n + s] = value;
     }
   }
@@ -90,7 +89,40 @@ export async function smallGram(
       gram[i * side + j] = value;
       gram[j * side + i] = value;
     }
-  return { side, gram };
+  return { side, gram, throughSamples };
+}
+
+/**
+ * The uncentred Gram from the centred one, exactly, in float64 (X = Xc + 1 m^T):
+ * through the samples X X^T = Xc Xc^T + a 1^T + 1 a^T + |m|^2 1 1^T with a = Xc m;
+ * through the features X^T X = Xc^T Xc + n m m^T. One kernel pass serves both the
+ * covariance and RankMe, and the large mean terms never meet float32 rounding.
+ */
+export function uncentredGram(
+  centred: { side: number; gram: Float64Array; throughSamples: boolean },
+  x: Float32Array,
+  n: number,
+  width: number,
+  mean: Float64Array,
+): Float64Array {
+  const { side, gram, throughSamples } = centred;
+  const out = new Float64Array(side * side);
+  if (throughSamples) {
+    const a = new Float64Array(n);
+    let squares = 0;
+    for (let j = 0; j < width; j++) squares += mean[j]! * mean[j]!;
+    for (let s = 0; s < n; s++) {
+      let sum = 0;
+      for (let j = 0; j < width; j++) sum += (x[s * width + j]! - mean[j]!) * mean[j]!;
+      a[s] = sum;
+    }
+    for (let s = 0; s < n; s++)
+      for (let t = 0; t < n; t++) out[s * n + t] = gram[s * n + t]! + a[s]! + a[t]! + squares;
+  } else {
+    for (let i = 0; i < width; i++)
+      for (let j = 0; j < width; j++) out[i * width + j] = gram[i * width + j]! + n * mean[i]! * mean[j]!;
+  }
+  return out;
 }
 
 /** Log-spaced histogram of positive values; values below the first edge count in the first bin. */
@@ -122,10 +154,13 @@ export function stdHistogram(stds: Float64Array, rms: number): { edges: number[]
 export async function spectrumOf(x: Float32Array, n: number, width: number): Promise<SpectrumResult> {
   if (n < 2) throw new Error('inspector: the spectrum needs at least 2 probe images');
   const { mean, sumSquares } = viewStats(x, x, n, width).z1;
-  const covariance = await smallGram(x, n, width, mean, 1 / Math.sqrt(n - 1));
-  const eigenvalues = symmetricEigenvalues(covariance.gram, covariance.side);
-  const plain = await smallGram(x, n, width, null, 1);
-  const singular = symmetricEigenvalues(plain.gram, plain.side).map((value) => Math.sqrt(Math.max(0, value)));
+  const centred = await centredGram(x, n, width, mean);
+  const plain = uncentredGram(centred, x, n, width, mean);
+  const eigenvalues = symmetricEigenvalues(
+    centred.gram.map((value) => value / (n - 1)),
+    centred.side,
+  );
+  const singular = symmetricEigenvalues(plain, centred.side).map((value) => Math.sqrt(Math.max(0, value)));
   const stds = sumSquares.map((value) => Math.sqrt(value / (n - 1)));
   let squares = 0;
   for (const value of stds) squares += value * value;

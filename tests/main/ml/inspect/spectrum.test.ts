@@ -36,6 +36,18 @@ function eigvalsh(matrix: Float64Array, m: number): number[] {
   return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' })) as number[];
 }
 
+/** numpy's singular values of an n x w matrix (float64 of the float32 values). */
+function singularValues(x: Float32Array, n: number, w: number): number[] {
+  const file = join(temp, `x${n}-${w}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ n, w, values: Array.from(x) }));
+  const script =
+    'import json,sys,numpy as np\n' +
+    'data=json.load(open(sys.argv[1]))\n' +
+    'x=np.array(data["values"],dtype=np.float64).reshape(data["n"],data["w"])\n' +
+    'print(json.dumps(np.linalg.svd(x,compute_uv=False).tolist()))\n';
+  return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' })) as number[];
+}
+
 /** Covariance of an n x w float32 matrix in float64 (w x w, unbiased). */
 function covariance(x: Float32Array, n: number, w: number): Float64Array {
   const mean = new Float64Array(w);
@@ -122,6 +134,14 @@ describe('snapshot spectrum', () => {
       // the Gram through n has one zero eigenvalue (centred), numpy's covariance width - n + 1 of them
       for (let k = part.eigenvalues.length; k < width; k++)
         expect(Math.abs(expected[k]!)).toBeLessThan(1e-9 * scale);
+      // RankMe of the uncentred matrix (column means up to 8 here, well above the spread)
+      const sigma = singularValues(data.z1, n, width);
+      const total = sigma.reduce((a, b) => a + b, 0);
+      const entropy = sigma.reduce((sum, value) => {
+        const p = value / total + 1e-7;
+        return sum - p * Math.log(p);
+      }, 0);
+      expect(part.rankMe).toBeCloseTo(Math.exp(entropy), 5);
     },
   );
 

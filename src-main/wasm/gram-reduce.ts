@@ -15,16 +15,23 @@ import { buildModule, FunctionBuilder, i32Params, type Local } from './emitter';
  * With `fma`, the multiply-add is f32x4.relaxed_madd (one vfmadd on x64), else mul + add.
  */
 
-export const MICRO_ROWS = 2;
-export const MICRO_COLS = 4;
-export const UNROLL = 4;
+export interface MicroShape {
+  rows: number;
+  cols: number;
+  unroll: number;
+}
+
+export const MICRO_SHAPE: MicroShape = { rows: 3, cols: 4, unroll: 4 };
+/** Padding the callers leave after the factors and the scratch, enough for any shape tried. */
+export const MICRO_PAD = 8;
 export const CHUNK = 128;
 
 /** The parameters of `band`, in order (all i32 byte addresses, counts or flags). */
 export const BAND_PARAMS = [
   'left', // byte address of the region's left rows (padded: MICRO_ROWS extra zero rows)
   'right', // byte address of the region's right rows (padded to a multiple of MICRO_COLS)
-  'cols', // region columns
+  'colStart', // region-local first column (a cell boundary)
+  'colEnd', // region-local end column
   'bandStart', // region-local first row of the band (a cell-row boundary)
   'bandRows', // rows in the band
   'cellRows',
@@ -64,9 +71,11 @@ function forSigned(f: FunctionBuilder, counter: Local, limit: Local, body: () =>
   f.raw(0x0c, 0, 0x0b, 0x0b);
 }
 
-function bandFunction(paddedN: number, fma: boolean): FunctionBuilder {
+function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): FunctionBuilder {
+  const { rows: MICRO_ROWS, cols: MICRO_COLS, unroll: UNROLL } = shape;
   const f = new FunctionBuilder('band', i32Params(BAND_PARAMS.length));
-  const [left, right, cols, bandStart, bandRows, cellRows, cellCols, cellColsCount, ...rest] = f.paramList();
+  const [left, right, colStart, colEnd, bandStart, bandRows, cellRows, cellCols, cellColsCount, ...rest] =
+    f.paramList();
   const [scratch, extreme, squares, penalty, mask, diagonal] = rest;
   const rowBytes = paddedN * 4;
   const strideBytes = CHUNK * 4;
@@ -246,10 +255,10 @@ function bandFunction(paddedN: number, fma: boolean): FunctionBuilder {
   f.raw(0x44, ...new Array(8).fill(0))
     .tee(rowSq)
     .set(rowAb);
-  f.i32(0).set(j0);
+  f.get(colStart).set(j0);
   f.raw(0x02, 0x40, 0x03, 0x40);
-  f.get(j0).get(cols).raw(0x4e, 0x0d, 1);
-  f.get(cols).get(j0).sub().set(width);
+  f.get(j0).get(colEnd).raw(0x4e, 0x0d, 1);
+  f.get(colEnd).get(j0).sub().set(width);
   f.i32(CHUNK).set(hi);
   min(f, width, hi);
   f.set(width);
@@ -265,11 +274,13 @@ function bandFunction(paddedN: number, fma: boolean): FunctionBuilder {
 
 /** n rounded up to what the micro-kernel's unrolled k loop takes. */
 export function paddedLength(n: number): number {
-  const step = 4 * UNROLL;
+  const step = 16;
   return Math.max(step, Math.ceil(n / step) * step);
 }
 
 /** The module's bytes for factors of padded length `paddedN`, on a shared memory. */
-export function gramReduceModule(paddedN: number, fma: boolean): Uint8Array {
-  return buildModule([bandFunction(paddedN, fma)], 1, 65536);
+export function gramReduceModule(paddedN: number, fma: boolean, shape = MICRO_SHAPE): Uint8Array {
+  if (paddedN % (4 * shape.unroll) !== 0)
+    throw new RangeError('gramReduceModule: n not a multiple of the unrolled step');
+  return buildModule([bandFunction(paddedN, fma, shape)], 1, 65536);
 }

@@ -58,6 +58,8 @@ export interface GramReducerOptions {
   threads?: number;
   /** Use f32x4.relaxed_madd when it compiles (default true). */
   fma?: boolean;
+  /** Compute half of a symmetric request and mirror it (default true). */
+  symmetry?: boolean;
 }
 
 export interface GramReducer {
@@ -78,7 +80,7 @@ export function createGramReducer(options: GramReducerOptions = {}): GramReducer
     if (threads > 0) pool ??= WorkerPool.start(threads);
     let workers = pool ? await pool : null;
     const slots = Math.max(1, workers?.size ?? 1);
-    const plan = planRequest(request, slots);
+    const plan = planRequest(request, slots, options.symmetry !== false);
     const fmaModule = options.fma === false ? null : compiled(plan.paddedN, true);
     const module = fmaModule ?? compiled(plan.paddedN, false);
     if (!module || !wasm) throw new Error('gramReduce: WebAssembly SIMD is not available');
@@ -89,7 +91,7 @@ export function createGramReducer(options: GramReducerOptions = {}): GramReducer
       fillFactors(memory.buffer, plan, request);
       let done = 0;
       const job: Job = {
-        ...{ module, memory, bands: plan.bands, args: plan.args, signal: request.signal },
+        ...{ module, memory, bands: plan.bands, calls: plan.calls, signal: request.signal },
         onBand: () => request.onProgress?.(++done, plan.bands.length),
       };
       used.threads = inProcess ? 0 : workers!.size;

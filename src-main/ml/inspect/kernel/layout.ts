@@ -1,4 +1,4 @@
-import { BAND_PARAMS, CHUNK, MICRO_COLS, MICRO_ROWS, paddedLength } from '../../../wasm/gram-reduce';
+import { BAND_PARAMS, CHUNK, MICRO_PAD, paddedLength } from '../../../wasm/gram-reduce';
 import type { ReduceRequest, ReduceResult } from './types';
 
 /**
@@ -13,6 +13,9 @@ export interface Band {
   rows: number;
 }
 
+/** Penalty slots per thread: [sum of squares, sum of |x|] for the computed part, then for the mirrored part. */
+const SLOT_BYTES = 64;
+
 export interface Plan {
   rows: number;
   cols: number;
@@ -21,8 +24,13 @@ export interface Plan {
   cellColsCount: number;
   bands: Band[];
   bytes: number;
-  /** band()'s arguments for thread t, bandStart and bandRows to be filled per band. */
-  args(thread: number): number[];
+  /**
+   * Symmetric request (same factor data, same rows and columns, square cells): each band
+   * computes only its columns from its own first row on; the cells left of it are mirrored.
+   */
+  symmetric: boolean;
+  /** band()'s argument lists for one band on thread t (two calls when symmetric). */
+  calls(band: Band, thread: number): number[][];
   leftAt: number;
   rightAt: number;
   extremeAt: number;
@@ -40,7 +48,7 @@ function checkRange([start, end]: [number, number], limit: number, what: string)
     throw new RangeError(`gramReduce: ${what} [${start}, ${end}) is not inside [0, ${limit})`);
 }
 
-export function planRequest(request: ReduceRequest, threads: number): Plan {
+export function planRequest(request: ReduceRequest, threads: number, useSymmetry = true): Plan {
   const { left, right, cellRows, cellCols } = request;
   if (left.n !== right.n) throw new RangeError('gramReduce: left and right factors differ in n');
   if (left.data.length < left.rows * left.n || right.data.length < right.rows * right.n)
@@ -69,35 +77,49 @@ export function planRequest(request: ReduceRequest, threads: number): Plan {
     return at;
   };
   take(64); // address 0 stays unused
-  const leftAt = take((rows + MICRO_ROWS) * rowBytes);
-  const rightAt = take((Math.ceil(cols / MICRO_COLS) * MICRO_COLS + MICRO_COLS) * rowBytes);
+  const leftAt = take((rows + MICRO_PAD) * rowBytes);
+  const rightAt = take((Math.ceil(cols / MICRO_PAD) * MICRO_PAD + MICRO_PAD) * rowBytes);
   const extremeAt = take(cellRowsCount * cellColsCount * 4);
   const squaresAt = take(cellRowsCount * cellColsCount * 8);
-  const penaltyAt = take(threads * 64);
-  const scratchBytes = align((Math.ceil(maxBandRows / MICRO_ROWS) * MICRO_ROWS + MICRO_ROWS) * CHUNK * 4);
+  const penaltyAt = take(threads * SLOT_BYTES);
+  const scratchBytes = align((Math.ceil(maxBandRows / MICRO_PAD) * MICRO_PAD + MICRO_PAD) * CHUNK * 4);
   const scratchAt = take(threads * scratchBytes);
   const diagonal = request.rows[0] - request.cols[0];
-  const args = (thread: number) => {
+  const symmetric =
+    useSymmetry &&
+    left.data === right.data &&
+    left.n === right.n &&
+    diagonal === 0 &&
+    rows === cols &&
+    cellRows === cellCols;
+  const args = (band: Band, thread: number, colStart: number, colEnd: number, mirrored: boolean) => {
     const named: Record<(typeof BAND_PARAMS)[number], number> = {
       left: leftAt,
       right: rightAt,
-      cols,
-      bandStart: 0,
-      bandRows: 0,
+      colStart,
+      colEnd,
+      bandStart: band.start,
+      bandRows: band.rows,
       cellRows,
       cellCols,
       cellColsCount,
       scratch: scratchAt + thread * scratchBytes,
       extreme: extremeAt,
       squares: squaresAt,
-      penalty: penaltyAt + thread * 64,
+      penalty: penaltyAt + thread * SLOT_BYTES + (mirrored ? 16 : 0),
       mask: request.maskDiagonal ? 1 : 0,
       diagonal,
     };
     return BAND_PARAMS.map((key) => named[key]);
   };
+  const calls = (band: Band, thread: number) => {
+    if (!symmetric) return [args(band, thread, 0, cols, false)];
+    const end = band.start + band.rows;
+    const own = args(band, thread, band.start, end, false);
+    return end < cols ? [own, args(band, thread, end, cols, true)] : [own];
+  };
   return {
-    ...{ rows, cols, paddedN, cellRowsCount, cellColsCount, bands, bytes, args },
+    ...{ rows, cols, paddedN, cellRowsCount, cellColsCount, bands, bytes, symmetric, calls },
     ...{ leftAt, rightAt, extremeAt, squaresAt, penaltyAt },
   };
 }
@@ -127,6 +149,19 @@ export function finishResult(
   const [c0] = request.cols;
   const extremeIn = new Float32Array(buffer, plan.extremeAt, cellRowsCount * cellColsCount);
   const squaresIn = new Float64Array(buffer, plan.squaresAt, cellRowsCount * cellColsCount);
+  if (plan.symmetric) {
+    // cell (a, b) left of a's band was not computed: it is cell (b, a) transposed
+    for (const band of plan.bands) {
+      const first = band.start / cellRows;
+      const last = Math.ceil((band.start + band.rows) / cellRows);
+      for (let a = first; a < last; a++) {
+        for (let b = 0; b < first; b++) {
+          extremeIn[a * cellColsCount + b] = extremeIn[b * cellColsCount + a]!;
+          squaresIn[a * cellColsCount + b] = squaresIn[b * cellColsCount + a]!;
+        }
+      }
+    }
+  }
   const extreme = new Float32Array(cellRowsCount * cellColsCount);
   const rms = new Float32Array(cellRowsCount * cellColsCount);
   for (let a = 0; a < cellRowsCount; a++) {
@@ -144,8 +179,12 @@ export function finishResult(
   }
   let penalty = 0;
   if (request.penalty) {
-    const slots = new Float64Array(buffer, plan.penaltyAt, threads * 8);
-    for (let t = 0; t < threads; t++) penalty += slots[t * 8 + (request.penalty.q === 2 ? 0 : 1)]!;
+    const slots = new Float64Array(buffer, plan.penaltyAt, (threads * SLOT_BYTES) / 8);
+    const which = request.penalty.q === 2 ? 0 : 1;
+    for (let t = 0; t < threads; t++) {
+      const at = (t * SLOT_BYTES) / 8 + which;
+      penalty += slots[at]! + 2 * slots[at + 2]!;
+    }
   }
   return { cellRowsCount, cellColsCount, extreme, rms, penalty };
 }

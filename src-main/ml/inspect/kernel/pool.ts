@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { wasmApi } from '../../../wasm/wasm-api';
 import type { Band } from './layout';
 
 /**
@@ -12,8 +13,8 @@ export interface Job {
   module: object;
   memory: object;
   bands: Band[];
-  /** band()'s arguments for thread t (bandStart, bandRows at index 3, 4). */
-  args(thread: number): number[];
+  /** band()'s argument lists for a band on thread t. */
+  calls(band: Band, thread: number): number[][];
   onBand(): void;
   signal?: AbortSignal;
 }
@@ -23,17 +24,13 @@ type BandFunction = (...args: number[]) => void;
 const WORKER_CODE = `
 const { parentPort } = require('node:worker_threads');
 let band = null;
-let args = null;
 parentPort.on('message', (message) => {
   if (message.setup) {
     band = new WebAssembly.Instance(message.module, { env: { memory: message.memory } }).exports.band;
-    args = message.args;
     return;
   }
   try {
-    args[3] = message.start;
-    args[4] = message.rows;
-    band(...args);
+    for (const args of message.calls) band(...args);
     parentPort.postMessage({ ok: true });
   } catch (error) {
     parentPort.postMessage({ ok: false, error: String((error && error.message) || error) });
@@ -42,9 +39,7 @@ parentPort.on('message', (message) => {
 `;
 
 function instantiate(module: object, memory: object): BandFunction {
-  const api = (globalThis as { WebAssembly: { Instance: new (m: object, i: object) => { exports: object } } })
-    .WebAssembly;
-  return (new api.Instance(module, { env: { memory } }).exports as { band: BandFunction }).band;
+  return new wasmApi!.Instance(module, { env: { memory } }).exports.band as BandFunction;
 }
 
 function abortError(): Error {
@@ -56,12 +51,9 @@ function abortError(): Error {
 /** All bands in this thread, yielding to the event loop between bands (progress, abort). */
 export async function runInProcess(job: Job): Promise<void> {
   const band = instantiate(job.module, job.memory);
-  const args = job.args(0);
-  for (const { start, rows } of job.bands) {
+  for (const each of job.bands) {
     if (job.signal?.aborted) throw abortError();
-    args[3] = start;
-    args[4] = rows;
-    band(...args);
+    for (const args of job.calls(each, 0)) band(...args);
     job.onBand();
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -107,7 +99,7 @@ export class WorkerPool {
           const band = queue.shift();
           if (!band) return;
           inFlight++;
-          worker.postMessage(band);
+          worker.postMessage({ calls: job.calls(band, thread) });
         };
         const finish = () => {
           worker.off('message', onMessage);
@@ -129,7 +121,7 @@ export class WorkerPool {
         worker.ref();
         worker.on('message', onMessage);
         worker.on('error', onError);
-        worker.postMessage({ setup: true, module: job.module, memory: job.memory, args: job.args(thread) });
+        worker.postMessage({ setup: true, module: job.module, memory: job.memory });
         // two bands in flight, so a thread never waits for the next message
         send();
         send();

@@ -87,7 +87,8 @@ export function parseInspectQuery(query: Record<string, QueryValue>): InspectSta
   const rows = range(query.rows);
   const cols = range(query.cols);
   const pair = /^(\d+),(\d+)$/u.exec(first(query.pair) ?? '');
-  const withRun = count(query.with);
+  const runNumber = count(query.with);
+  const withRun = runNumber !== null && runNumber > 0 ? runNumber : null;
   const withStep = count(query.withStep);
   return {
     step: count(query.step),
@@ -96,7 +97,7 @@ export function parseInspectQuery(query: Record<string, QueryValue>): InspectSta
     reduce: oneOf(query.reduce, OVERVIEW_REDUCTIONS, 'extreme'),
     maskDiagonal: first(query.mask) === '1',
     region: rows && cols ? { rows, cols } : null,
-    withRun: withRun !== null && withRun > 0 ? withRun : null,
+    withRun,
     withStep,
     side: first(query.side) === '1' || withRun !== null || withStep !== null,
     pair: pair ? [Number(pair[1]), Number(pair[2])] : null,

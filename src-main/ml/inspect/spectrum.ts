@@ -1,6 +1,6 @@
 import { COLLAPSED_STD_FRACTION } from '@shared/inspect';
 import { viewStats } from '../losses/relaxed/columns';
-import { symmetricEigenvalues } from './eigen';
+import { eigenvaluesOfEach } from './eigen-pool';
 import { gramReduce } from './kernel';
 import type { SnapshotData } from './snapshot-data';
 
@@ -150,18 +150,30 @@ export function stdHistogram(stds: Float64Array, rms: number): { edges: number[]
   return { edges, counts };
 }
 
-/** Spectrum, RankMe and standard deviations of one n x width matrix. */
-export async function spectrumOf(x: Float32Array, n: number, width: number): Promise<SpectrumResult> {
+/** The two eigenvalue problems of one n x width matrix, and its standard deviations. */
+async function prepare(x: Float32Array, n: number, width: number) {
   if (n < 2) throw new Error('inspector: the spectrum needs at least 2 probe images');
   const { mean, sumSquares } = viewStats(x, x, n, width).z1;
   const centred = await centredGram(x, n, width, mean);
   const plain = uncentredGram(centred, x, n, width, mean);
-  const eigenvalues = symmetricEigenvalues(
-    centred.gram.map((value) => value / (n - 1)),
-    centred.side,
-  );
-  const singular = symmetricEigenvalues(plain, centred.side).map((value) => Math.sqrt(Math.max(0, value)));
-  const stds = sumSquares.map((value) => Math.sqrt(value / (n - 1)));
+  const covariance = centred.gram.map((value) => value / (n - 1));
+  return {
+    problems: [
+      { matrix: covariance, side: centred.side },
+      { matrix: plain, side: centred.side },
+    ],
+    stds: sumSquares.map((value) => Math.sqrt(value / (n - 1))),
+    width,
+  };
+}
+
+function finish(
+  stds: Float64Array,
+  width: number,
+  eigenvalues: Float64Array,
+  plainEigenvalues: Float64Array,
+): SpectrumResult {
+  const singular = plainEigenvalues.map((value) => Math.sqrt(Math.max(0, value)));
   let squares = 0;
   for (const value of stds) squares += value * value;
   const rms = Math.sqrt(squares / width);
@@ -176,8 +188,20 @@ export async function spectrumOf(x: Float32Array, n: number, width: number): Pro
   };
 }
 
+/** Spectrum, RankMe and standard deviations of one n x width matrix. */
+export async function spectrumOf(x: Float32Array, n: number, width: number): Promise<SpectrumResult> {
+  const part = await prepare(x, n, width);
+  const [eigenvalues, plain] = await eigenvaluesOfEach(part.problems);
+  return finish(part.stds, width, eigenvalues!, plain!);
+}
+
+/** Both parts' four eigenvalue problems are solved together, on both cores. */
 export async function spectrum(data: SnapshotData): Promise<SnapshotSpectrum> {
-  const z = await spectrumOf(data.z1, data.n, data.d);
-  const backbone = data.h1 && data.featureDim > 0 ? await spectrumOf(data.h1, data.n, data.featureDim) : null;
-  return { z, backbone };
+  const z = await prepare(data.z1, data.n, data.d);
+  const h = data.h1 && data.featureDim > 0 ? await prepare(data.h1, data.n, data.featureDim) : null;
+  const solved = await eigenvaluesOfEach([...z.problems, ...(h ? h.problems : [])]);
+  return {
+    z: finish(z.stds, z.width, solved[0]!, solved[1]!),
+    backbone: h ? finish(h.stds, h.width, solved[2]!, solved[3]!) : null,
+  };
 }

@@ -15,6 +15,7 @@ export default defineConfig({
           serve: resolve(root, 'src-main/serve.ts'),
           cli: resolve(root, 'src-main/cli/index.ts'),
           'train-worker': resolve(root, 'src-main/workers/train.worker.ts'),
+          'inspect-worker': resolve(root, 'src-main/workers/inspect.worker.ts'),
         },
       },
     },

@@ -73,6 +73,7 @@ app.whenReady().then(() => {
   workbench = openWorkbench({
     databasePath: join(app.getPath('userData'), 'decorbench.sqlite'),
     spawn: createUtilityProcessSpawner(utilityProcess, join(import.meta.dirname, 'train-worker.js')),
+    inspectWorkerEntry: join(import.meta.dirname, 'inspect-worker.js'),
     resourcesDir,
     host: 'electron',
     appVersion: app.getVersion(),

@@ -19,6 +19,7 @@ export function createHeadlessWorkbench(options: HeadlessOptions): Workbench {
   return createWorkbench({
     databasePath: resolveDatabasePath(options.databasePath),
     spawn: createChildProcessSpawner(join(options.buildDir, 'train-worker.js')),
+    inspectWorkerEntry: join(options.buildDir, 'inspect-worker.js'),
     resourcesDir: findResourcesDir(options.buildDir),
     host: options.host,
     appVersion: readAppVersion(options.buildDir),

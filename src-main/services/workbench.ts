@@ -5,7 +5,7 @@ import { createCompareHandlers } from './compare.service';
 import { createDispatcher, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
 import { createEvaluationHandlers } from './evaluations.service';
-import { createInspectHandlers } from './inspect.service';
+import { createInspectService } from './inspect.service';
 import { createRunHandlers } from './runs.service';
 import { isProcessAlive, Supervisor } from './supervisor';
 import { systemInfo } from './system.service';
@@ -24,6 +24,8 @@ export interface WorkbenchOptions {
   isHostAlive?: (pid: number) => boolean;
   /** better-sqlite3 addon for a non-Node ABI (Electron). */
   sqliteBinding?: string;
+  /** The built inspector compute thread (inspect-worker.js beside train-worker.js). */
+  inspectWorkerEntry?: string;
 }
 
 /** Everything a host (Electron, serve mode, CLI) needs, with no transport in it. */
@@ -68,11 +70,20 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   }
   // Queued runs whose queue entry is lost (none since leases) go back to `created`.
   const { interrupted } = store.runs.recoverAfterRestart(isProcessAlive);
+  const inspect = createInspectService({
+    store,
+    events,
+    supervisor,
+    workerEntry: options.inspectWorkerEntry,
+    ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
+    // The app and serve mode catch up inspector metrics of older or imported snapshots; a CLI command does not linger.
+    ...(options.host === 'cli' ? {} : { catchUpAfterMs: 5000 }),
+  });
   const handlers: CallHandlers = {
     ...createRunHandlers(store, supervisor, events),
     ...createEvaluationHandlers(store, supervisor, events),
     ...createCompareHandlers(store, events),
-    ...createInspectHandlers(),
+    ...inspect.handlers,
     'system:info': () =>
       systemInfo({
         host: options.host,
@@ -90,6 +101,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     interruptedAtStart: [...supervisor.interruptedAtStart, ...interrupted],
     close: async (closeOptions = {}) => {
       await supervisor.shutdown(closeOptions);
+      await inspect.close();
       store.close();
     },
   };

@@ -9,6 +9,7 @@ import { createChildProcessSpawner } from '../../src-main/workers/child-process.
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BUILD_DIR = join(ROOT, 'out/main');
 export const WORKER_ENTRY = join(BUILD_DIR, 'train-worker.js');
+export const INSPECT_WORKER_ENTRY = join(BUILD_DIR, 'inspect-worker.js');
 export const RESOURCES_DIR = join(ROOT, 'resources');
 
 /** Tests fork the built worker (npm test builds first), the same file the app runs. */
@@ -24,6 +25,7 @@ export function testWorkbench(databasePath: string, options: Partial<WorkbenchOp
     spawn: createChildProcessSpawner(WORKER_ENTRY),
     resourcesDir: RESOURCES_DIR,
     host: 'serve',
+    inspectWorkerEntry: INSPECT_WORKER_ENTRY,
     ...options,
   });
 }

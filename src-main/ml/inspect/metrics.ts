@@ -2,7 +2,8 @@ import type { LossConfig } from '@shared/config/run-config';
 import { INSPECT_METRICS } from '@shared/inspect';
 import type { SnapshotData } from './snapshot-data';
 import { spectrum } from './spectrum';
-import { exactPenalty, lossSummaries, relaxationOf } from './summaries';
+import { exactPenalty } from './penalties';
+import { lossSummaries, relaxationOf } from './summaries';
 
 /**
  * The inspector's metric series at one snapshot, by INSPECT_METRICS name: the loss's

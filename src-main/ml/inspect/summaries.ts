@@ -4,8 +4,7 @@ import { relaxedBarlowKernel } from '../losses/relaxed/barlow-kernel';
 import { groupLayout } from '../losses/relaxed/layout';
 import type { PairWeights, Summaries } from '../losses/relaxed/summaries';
 import { relaxedVicregKernel } from '../losses/relaxed/vicreg-kernel';
-import { matrixFactors } from './factors';
-import { offDiagonalPenalty } from './matrix';
+import { exactPenalty, type LossFamily } from './penalties';
 import type { SnapshotData } from './snapshot-data';
 
 /**
@@ -16,7 +15,7 @@ import type { SnapshotData } from './snapshot-data';
  * matrix. For the exact losses the summaries use b = d, q = 2 and no permutation.
  */
 
-export type LossFamily = 'bt' | 'vicreg';
+export { exactPenalty, type LossFamily };
 
 export interface Relaxation {
   family: LossFamily;
@@ -111,26 +110,6 @@ export interface SummaryViewResult {
   exactPenalty: number;
   /** r_gh[k] at (g G + h) b + k, as the loss weights them (zeros for pairs left out). */
   raw: Float64Array;
-}
-
-/**
- * The loss's off-diagonal term with b = 1 for one matrix view: BT sum_{i != j} phi_q(C_ij);
- * VICReg 2 / (d (d - 1)) sum_{i != j} phi_q(K_ij) (Cov~ at b = 1, spec section 6).
- */
-export async function exactPenalty(
-  data: SnapshotData,
-  family: LossFamily,
-  view: MatrixView,
-  q: 1 | 2,
-  signal?: AbortSignal,
-): Promise<number> {
-  const { d } = data;
-  viewIndex(family, view);
-  if (d < 2) return 0;
-  const all = { start: 0, end: d };
-  const { left, right } = matrixFactors(data, view, 'original', all, all);
-  const sum = await offDiagonalPenalty(left, right, view !== 'cross', q, signal);
-  return family === 'bt' ? sum : (2 / (d * (d - 1))) * sum;
 }
 
 export async function summaryView(

@@ -4,6 +4,7 @@
  */
 import { augmentPreviewCommand } from './commands/augment-preview';
 import { benchCompareCommand } from './commands/bench-compare';
+import { benchInspectCommand } from './commands/bench-inspect';
 import { benchLossCommand } from './commands/bench-loss';
 import { benchStoreCommand } from './commands/bench-store';
 import { benchTrainCommand } from './commands/bench-train';
@@ -12,6 +13,7 @@ import { downloadCommand } from './commands/download';
 import { evalKnnCommand, evalLinearCommand } from './commands/evaluate';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
+import { inspectCommand } from './commands/inspect';
 import { lossVectorsCommand } from './commands/loss-vectors';
 import { presetsCommand } from './commands/presets';
 import { resumeCommand } from './commands/resume';
@@ -37,6 +39,7 @@ const COMMANDS: CliCommand[] = [
   runsNoteCommand,
   exportCommand,
   importCommand,
+  inspectCommand,
   doctorCommand,
   downloadCommand,
   augmentPreviewCommand,
@@ -45,6 +48,7 @@ const COMMANDS: CliCommand[] = [
   benchTrainCommand,
   benchStoreCommand,
   benchCompareCommand,
+  benchInspectCommand,
 ];
 
 function overview(): string {

@@ -1,0 +1,111 @@
+import sharp from 'sharp';
+import { divergingColor, sequentialColor, type Rgb } from '@shared/colormap';
+
+/**
+ * A matrix as a PNG heatmap with its colour bar: one square of `scale` pixels per value, the
+ * bar's ticks and a title drawn as SVG text on top (librsvg, through sharp). Correlations use a
+ * fixed diverging scale (-1..1), other signed values one symmetric around 0, magnitudes (RMS,
+ * loss contributions) the sequential one from 0.
+ */
+export type HeatmapScale = { kind: 'diverging'; limit: number } | { kind: 'sequential'; max: number };
+
+export interface HeatmapLayout {
+  width: number;
+  height: number;
+  /** Pixels per value. */
+  scale: number;
+  left: number;
+  top: number;
+  barLeft: number;
+}
+
+const MARGIN = 12;
+const TITLE = 22;
+const BAR_GAP = 14;
+const BAR_WIDTH = 18;
+const TICK_TEXT = 78;
+/** The picture is scaled up by whole pixels to about this many pixels per side. */
+const TARGET_SIDE = 768;
+
+export function heatmapLayout(rows: number, cols: number): HeatmapLayout {
+  const scale = Math.max(1, Math.floor(TARGET_SIDE / Math.max(rows, cols)));
+  const left = MARGIN;
+  const top = MARGIN + TITLE;
+  const barLeft = left + cols * scale + BAR_GAP;
+  return {
+    width: barLeft + BAR_WIDTH + TICK_TEXT,
+    height: top + Math.max(rows * scale, 64) + MARGIN,
+    scale,
+    left,
+    top,
+    barLeft,
+  };
+}
+
+export function colorOf(value: number, scale: HeatmapScale): Rgb {
+  return scale.kind === 'diverging'
+    ? divergingColor(value, scale.limit)
+    : sequentialColor(scale.max > 0 ? value / scale.max : 0);
+}
+
+/** The scale's ends and middle, as the bar labels them (top to bottom). */
+export function scaleTicks(scale: HeatmapScale): number[] {
+  return scale.kind === 'diverging' ? [scale.limit, 0, -scale.limit] : [scale.max, scale.max / 2, 0];
+}
+
+export function formatTick(value: number): string {
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e4 || magnitude < 1e-2
+    ? value.toExponential(2)
+    : Number(value.toPrecision(3)).toString();
+}
+
+const escapeXml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export async function writeHeatmapPng(
+  path: string,
+  matrix: { rows: number; cols: number; values: Float32Array },
+  scale: HeatmapScale,
+  title: string,
+): Promise<HeatmapLayout> {
+  const { rows, cols, values } = matrix;
+  const layout = heatmapLayout(rows, cols);
+  const { width, height, scale: px, left, top, barLeft } = layout;
+  const pixels = Buffer.alloc(width * height * 3, 255);
+  const paint = (x: number, y: number, color: Rgb) => {
+    const offset = (y * width + x) * 3;
+    pixels[offset] = color[0];
+    pixels[offset + 1] = color[1];
+    pixels[offset + 2] = color[2];
+  };
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      const color = colorOf(values[i * cols + j]!, scale);
+      for (let dy = 0; dy < px; dy++)
+        for (let dx = 0; dx < px; dx++) paint(left + j * px + dx, top + i * px + dy, color);
+    }
+  const barHeight = height - top - MARGIN;
+  const [high, , low] = scaleTicks(scale) as [number, number, number];
+  for (let y = 0; y < barHeight; y++) {
+    const value = high + ((low - high) * y) / Math.max(1, barHeight - 1);
+    const color = colorOf(value, scale);
+    for (let x = 0; x < BAR_WIDTH; x++) paint(barLeft + x, top + y, color);
+  }
+  const ticks = scaleTicks(scale)
+    .map((value, index) => {
+      const y = top + (index * (barHeight - 1)) / 2;
+      const baseline = index === 0 ? y + 10 : index === 2 ? y : y + 4;
+      return `<text x="${barLeft + BAR_WIDTH + 4}" y="${baseline}">${escapeXml(formatTick(value))}</text>`;
+    })
+    .join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <g font-family="sans-serif" font-size="11" fill="#222">${ticks}
+    <text x="${left}" y="${MARGIN + 12}" font-size="12">${escapeXml(title)}</text></g></svg>`;
+  await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .png()
+    .toFile(path);
+  return layout;
+}

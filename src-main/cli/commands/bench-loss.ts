@@ -134,7 +134,7 @@ function step(loss: LossFunction, z1: tf.Tensor2D, z2: tf.Tensor2D, permutation:
 }
 
 /** The process's resident set size now and its peak (VmRSS, VmHWM), from /proc on Linux. */
-function residentBytes(): { rss: number; peak: number } {
+export function residentBytes(): { rss: number; peak: number } {
   const status = readProcStatus();
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status ?? '')?.[1]);
   const rss = field('VmRSS');
@@ -156,7 +156,7 @@ function readProcStatus(): string | undefined {
  * Resets the OS peak RSS to the current RSS (Linux: "5" to /proc/self/clear_refs), so the peak
  * of the timed passes is measured even after a larger configuration ran in this process.
  */
-function resetPeak(): boolean {
+export function resetPeak(): boolean {
   try {
     writeFileSync('/proc/self/clear_refs', '5');
     return true;

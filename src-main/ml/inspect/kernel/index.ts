@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import v8 from 'node:v8';
 import { gramReduceModule } from '../../../wasm/gram-reduce';
 import { fillFactors, finishResult, planRequest } from './layout';
-import { runInProcess, WorkerPool, type Job } from './pool';
+import { instantiate, runInProcess, WorkerPool, type Job } from './pool';
 import type { ReduceRequest, ReduceResult } from './types';
 
 export type { Factors, ReduceRequest, ReduceResult } from './types';
@@ -14,11 +14,21 @@ export type { Factors, ReduceRequest, ReduceResult } from './types';
  * large stays alive between requests.
  */
 
+interface SharedMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+
 interface WasmRuntime {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => { buffer: ArrayBufferLike };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => SharedMemory;
 }
+
+/** The module's declared maximum (4 GiB); growing stays within it. */
+const MAX_PAGES = 65536;
+/** A reducer drops its memory (and the threads their instances) after this idle time. */
+const RELEASE_AFTER_MS = 10_000;
 
 const wasm = (globalThis as { WebAssembly?: WasmRuntime }).WebAssembly;
 
@@ -43,9 +53,29 @@ function compiled(paddedN: number, fma: boolean): object | null {
       valid = wasm.validate(bytes);
     }
     module = valid ? new wasm.Module(bytes) : null;
+    if (module) warmUp(module, paddedN);
   }
   modules.set(key, module);
   return module;
+}
+
+/**
+ * V8 runs a new module's functions in its baseline compiler (Liftoff, about half speed here)
+ * until they have run a while; a few calls on a small problem (~10 ms) get the optimised code
+ * ready before the first real request (it is shared with every thread's instance).
+ */
+function warmUp(module: object, paddedN: number): void {
+  const factors = { rows: 128, n: paddedN, data: new Float32Array(128 * paddedN) };
+  const request: ReduceRequest = {
+    ...{ left: factors, right: factors, rows: [0, 64], cols: [0, 128] },
+    ...{ cellRows: 16, cellCols: 16, maskDiagonal: true },
+  };
+  const plan = planRequest(request, 1, false);
+  const pages = Math.ceil(plan.bytes / 65536);
+  const memory = new wasm!.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+  const band = instantiate(module, memory);
+  const [args] = plan.calls(plan.bands[0]!, 0);
+  for (let call = 0; call < 10; call++) band(...args!);
 }
 
 /** Whether the fused multiply-add kernel compiles in this runtime. */
@@ -74,6 +104,25 @@ export function createGramReducer(options: GramReducerOptions = {}): GramReducer
   let pool: Promise<WorkerPool | null> | null = null;
   let queue: Promise<unknown> = Promise.resolve();
   const used = { fma: false, threads: 0 };
+  // One memory, reused and grown across requests (no garbage of 100+ MiB per request), dropped when idle.
+  let memory: SharedMemory | null = null;
+  let release: ReturnType<typeof setTimeout> | undefined;
+  const memoryFor = (bytes: number): SharedMemory => {
+    const pages = Math.ceil(bytes / 65536);
+    if (!memory) memory = new wasm!.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+    const have = memory.buffer.byteLength / 65536;
+    if (have < pages) memory.grow(pages - have);
+    new Uint8Array(memory.buffer, 0, bytes).fill(0);
+    return memory;
+  };
+  const scheduleRelease = () => {
+    clearTimeout(release);
+    release = setTimeout(() => {
+      memory = null;
+      void pool?.then((workers) => workers?.release());
+    }, RELEASE_AFTER_MS);
+    release.unref();
+  };
 
   const execute = async (request: ReduceRequest): Promise<ReduceResult> => {
     if (request.signal?.aborted) throw Object.assign(new Error('gramReduce aborted'), { name: 'AbortError' });
@@ -86,8 +135,7 @@ export function createGramReducer(options: GramReducerOptions = {}): GramReducer
     if (!module || !wasm) throw new Error('gramReduce: WebAssembly SIMD is not available');
     used.fma = fmaModule !== null;
     const attempt = async (inProcess: boolean) => {
-      const pages = Math.ceil(plan.bytes / 65536);
-      const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+      const memory = memoryFor(plan.bytes);
       fillFactors(memory.buffer, plan, request);
       let done = 0;
       const job: Job = {
@@ -115,11 +163,14 @@ export function createGramReducer(options: GramReducerOptions = {}): GramReducer
   return {
     used,
     reduce(request) {
-      const result = queue.then(() => execute(request));
+      clearTimeout(release);
+      const result = queue.then(() => execute(request)).finally(scheduleRelease);
       queue = result.catch(() => undefined);
       return result;
     },
     async dispose() {
+      clearTimeout(release);
+      memory = null;
       const current = pool;
       pool = null;
       await (await current)?.dispose();

@@ -25,6 +25,10 @@ const WORKER_CODE = `
 const { parentPort } = require('node:worker_threads');
 let band = null;
 parentPort.on('message', (message) => {
+  if (message.release) {
+    band = null;
+    return;
+  }
   if (message.setup) {
     band = new WebAssembly.Instance(message.module, { env: { memory: message.memory } }).exports.band;
     return;
@@ -38,7 +42,7 @@ parentPort.on('message', (message) => {
 });
 `;
 
-function instantiate(module: object, memory: object): BandFunction {
+export function instantiate(module: object, memory: object): BandFunction {
   return new wasmApi!.Instance(module, { env: { memory } }).exports.band as BandFunction;
 }
 
@@ -130,6 +134,11 @@ export class WorkerPool {
     await Promise.all(this.workers.map((worker, thread) => drive(worker, thread)));
     if (failure) throw failure;
     if (job.signal?.aborted) throw abortError();
+  }
+
+  /** The threads drop their instances (and with them the request's memory). */
+  release(): void {
+    for (const worker of this.workers) worker.postMessage({ release: true });
   }
 
   async dispose(): Promise<void> {

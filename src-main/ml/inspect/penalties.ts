@@ -1,6 +1,6 @@
 import type { MatrixView } from '@shared/inspect';
 import { matrixFactors, viewColumns } from './factors';
-import { gramReduce } from './kernel';
+import { symmetricGram } from './gram';
 import { offDiagonalPenalty } from './matrix';
 import type { SnapshotData } from './snapshot-data';
 
@@ -35,21 +35,6 @@ function sampleMajor(
   return out;
 }
 
-async function gramOf(x: Float32Array, n: number, d: number, signal?: AbortSignal): Promise<Float32Array> {
-  const factors = { rows: n, n: d, data: x };
-  const result = await gramReduce({
-    left: factors,
-    right: factors,
-    rows: [0, n],
-    cols: [0, n],
-    cellRows: 1,
-    cellCols: 1,
-    maskDiagonal: false,
-    ...(signal ? { signal } : {}),
-  });
-  return result.extreme;
-}
-
 /** sum_{i != j} M_ij^2 through the sample Grams (float64 sums of the float32 Gram entries). */
 async function squaredOffDiagonalByGrams(
   data: SnapshotData,
@@ -60,8 +45,8 @@ async function squaredOffDiagonalByGrams(
   const columns = viewColumns(data, view);
   const x = sampleMajor(columns.left, n, d, columns.leftMean, columns.leftScale);
   const y = columns.symmetric ? x : sampleMajor(columns.right, n, d, columns.rightMean, columns.rightScale);
-  const gx = await gramOf(x, n, d, signal);
-  const gy = y === x ? gx : await gramOf(y, n, d, signal);
+  const gx = await symmetricGram({ rows: n, n: d, data: x }, signal);
+  const gy = y === x ? gx : await symmetricGram({ rows: n, n: d, data: y }, signal);
   let frobenius = 0;
   for (let k = 0; k < n * n; k++) frobenius += gx[k]! * gy[k]!;
   const entries = new Float64Array(d);

@@ -1,7 +1,7 @@
 import { COLLAPSED_STD_FRACTION } from '@shared/inspect';
 import { viewStats } from '../losses/relaxed/columns';
 import { eigenvaluesOfEach } from './eigen-pool';
-import { gramReduce } from './kernel';
+import { symmetricGram } from './gram';
 import type { SnapshotData } from './snapshot-data';
 
 /**
@@ -71,24 +71,7 @@ export async function centredGram(
       factor[throughSamples ? s * width + j : j * n + s] = value;
     }
   }
-  const factors = { rows: side, n: length, data: factor };
-  const { extreme } = await gramReduce({
-    left: factors,
-    right: factors,
-    rows: [0, side],
-    cols: [0, side],
-    cellRows: 1,
-    cellCols: 1,
-    maskDiagonal: false,
-  });
-  // symmetrise: the float32 kernel need not give M_ij and M_ji the same rounding
-  const gram = new Float64Array(side * side);
-  for (let i = 0; i < side; i++)
-    for (let j = 0; j <= i; j++) {
-      const value = 0.5 * (extreme[i * side + j]! + extreme[j * side + i]!);
-      gram[i * side + j] = value;
-      gram[j * side + i] = value;
-    }
+  const gram = await symmetricGram({ rows: side, n: length, data: factor });
   return { side, gram, throughSamples };
 }
 

@@ -37,12 +37,13 @@ export class CaptureJobs {
     const run = store.runs.summary(runId);
     if (!run) throw new AppFailure('not-found', `Run ${runId} does not exist`);
     if (this.isBusy(runId)) {
-      const activity = ['queued', 'running', 'stopping'].includes(run.status)
-        ? run.status
-        : 'busy with another job';
+      // One worker per run: training, an evaluation, or another capture.
+      const training = ['queued', 'running', 'stopping'].includes(run.status);
       throw new AppFailure(
         'conflict',
-        `Run ${runId} is ${activity}: a snapshot can be taken from a checkpoint when it has finished`,
+        training
+          ? `Run ${runId} is ${run.status}: a snapshot can be taken from a checkpoint when it has finished`
+          : `Run ${runId} has a worker now (finishing, evaluating, or taking another snapshot); try again when it is done`,
       );
     }
     const good = store.checkpoints.latestGood(

@@ -31,6 +31,8 @@ interface Job {
   listeners: Array<(done: number, total: number) => void>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** A background job asked to stop for an interactive one: it goes back to the queue. */
+  preempted?: boolean;
 }
 
 /** A thread left idle this long is ended: it holds decoded snapshots (up to a few hundred MB). */
@@ -67,8 +69,10 @@ export class InspectComputeClient {
     if (existing) {
       if (options.onProgress) existing.listeners.push(options.onProgress);
       // An interactive caller waiting on a queued background job lifts it to the front.
-      if (options.priority !== 'background' && existing.priority === 'background')
+      if (options.priority !== 'background' && existing.priority === 'background') {
         existing.priority = 'interactive';
+        this.preemptBackground();
+      }
       return new Promise((resolve, reject) => {
         const { resolve: first, reject: firstReject } = existing;
         existing.resolve = (value) => (first(value), resolve(value as InspectAnswers[K]));
@@ -90,6 +94,7 @@ export class InspectComputeClient {
       if (job.slot !== undefined) this.supersede(job.slot);
       this.byKey.set(identity, job);
       this.queue.push(job);
+      if (job.priority === 'interactive') this.preemptBackground();
       this.pump();
     });
   }
@@ -124,6 +129,18 @@ export class InspectComputeClient {
         job.reject(new AppFailure('conflict', 'Superseded by a newer request for the same view')),
       );
     }
+  }
+
+  /**
+   * Someone waits for a view while the thread derives background metrics (seconds at large d):
+   * the background job is cancelled (the kernel stops at its next band) and queued again.
+   */
+  private preemptBackground(): void {
+    const job = this.running;
+    if (!job || job.priority !== 'background' || job.preempted || !this.worker) return;
+    job.preempted = true;
+    const message: ToInspectWorker = { type: 'cancel', id: job.id };
+    this.worker.postMessage(message);
   }
 
   private settle(job: Job, action: () => void): void {
@@ -189,7 +206,12 @@ export class InspectComputeClient {
     }
     this.running = undefined;
     if (message.type === 'result') this.settle(job, () => job.resolve(message.result));
-    else this.settle(job, () => job.reject(new AppFailure(message.code, message.message)));
+    else if (job.preempted && message.code === 'conflict') {
+      // Cancelled for an interactive request: run again later, under a new id.
+      job.preempted = false;
+      job.id = this.nextId++;
+      this.queue.push(job);
+    } else this.settle(job, () => job.reject(new AppFailure(message.code, message.message)));
     this.pump();
   }
 

@@ -1,15 +1,17 @@
+import { callInputSchemas } from '@shared/api/schemas';
 import { INSPECT_METRICS, type SnapshotSummary } from '@shared/inspect';
 import { toSeries, type MetricPoint } from '@shared/metrics';
 import type { RunStore } from '../../storage/store';
 import type { EventBus } from '../event-bus';
 import type { InspectComputeClient } from './compute-client';
+import { matrixKey, resolveRegion } from './view-keys';
 
 /**
  * The `inspect/*` metric series (INSPECT_METRICS): derived in the compute thread from every
  * stored snapshot, written at the snapshot's step like the worker's metrics, and announced with
  * `run:metrics` so the run's charts and the Compare page have them. Snapshots stored before
  * this existed, or carried in by an import, are caught up when their run's snapshots are listed
- * (and, in the app, once after start).
+ * (and, in the app, once after start). Each snapshot's default overview follows, as cache.
  */
 export class InspectMetricDerivation {
   /** Snapshots derived or being derived by this host (each once). */
@@ -62,7 +64,10 @@ export class InspectMetricDerivation {
     this.seen.add(snapshot.id);
     return this.client
       .compute('metrics', { kind: 'metrics', snapshotId: snapshot.id }, { priority: 'background' })
-      .then((values) => this.write(snapshot, values))
+      .then((values) => {
+        this.write(snapshot, values);
+        this.precomputeOverview(snapshot);
+      })
       .catch((error: unknown) => {
         // A deleted run or snapshot, a shut-down host: the next catch-up tries again.
         this.seen.delete(snapshot.id);
@@ -73,6 +78,17 @@ export class InspectMetricDerivation {
           `Inspector: the metrics of snapshot ${snapshot.id} (run ${snapshot.runId}) failed: ${message}`,
         );
       });
+  }
+
+  /**
+   * The Inspect tab's first picture of a snapshot (the whole cross-correlation, original order)
+   * is derived in the background too and kept in snapshot_views, so opening and scrubbing
+   * through steps reads it back instead of waiting seconds at large d.
+   */
+  private precomputeOverview(snapshot: SnapshotSummary): void {
+    const input = callInputSchemas['inspect:matrix'].parse({ snapshotId: snapshot.id });
+    const key = matrixKey(input, resolveRegion(input, snapshot.d));
+    this.client.compute(key, { kind: 'matrix', ...input }, { priority: 'background' }).catch(() => undefined);
   }
 
   private write(snapshot: SnapshotSummary, values: Record<string, number>): void {

@@ -49,12 +49,14 @@ describe('inspector end to end: training snapshots, their metrics, a snapshot of
       { timeout: 60_000, interval: 200 },
     );
 
+    // The run is completed before its worker process has exited and left the run.
+    await vi.waitFor(() => expect(workbench!.supervisor.isBusy(run.id)).toBe(false), { timeout: 30_000 });
     const job = value<CaptureJob>(await workbench.dispatch('inspect:capture', { runId: run.id }));
     expect(job).toMatchObject({ runId: run.id, status: 'running', snapshotId: null });
     // One worker per run: a second job waits until the first has finished.
     expect(await workbench.dispatch('inspect:capture', { runId: run.id })).toMatchObject({
       ok: false,
-      error: { code: 'conflict' },
+      error: { code: 'conflict', message: expect.stringMatching(/has a worker now/) },
     });
     await vi.waitFor(() => expect(jobs.at(-1)?.status).not.toBe('running'), {
       timeout: 120_000,

@@ -24,28 +24,71 @@ if (!numpy)
 const temp = mkdtempSync(join(tmpdir(), 'inspect-spectrum-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-/** numpy.linalg.eigvalsh of float64 symmetric matrices (JSON through a file), largest first. */
-function eigvalsh(matrix: Float64Array, m: number): number[] {
-  const file = join(temp, `m${m}-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify({ m, values: Array.from(matrix) }));
-  const script =
-    'import json,sys,numpy as np\n' +
-    'data=json.load(open(sys.argv[1]))\n' +
-    'a=np.array(data["values"],dtype=np.float64).reshape(data["m"],data["m"])\n' +
-    'print(json.dumps(sorted(np.linalg.eigvalsh(a).tolist(),reverse=True)))\n';
-  return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' })) as number[];
+interface NumpyJob {
+  op: 'eigvalsh' | 'svd';
+  rows: number;
+  cols: number;
+  values: number[];
 }
 
-/** numpy's singular values of an n x w matrix (float64 of the float32 values). */
-function singularValues(x: Float32Array, n: number, w: number): number[] {
-  const file = join(temp, `x${n}-${w}-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify({ n, w, values: Array.from(x) }));
+/**
+ * numpy's answers to all jobs in one python3 run (JSON through a file; a start of numpy costs
+ * about half a second here): eigvalsh (largest first) of symmetric matrices, singular values.
+ */
+function runNumpy(jobs: NumpyJob[]): number[][] {
+  const file = join(temp, 'jobs.json');
+  writeFileSync(file, JSON.stringify(jobs));
   const script =
     'import json,sys,numpy as np\n' +
-    'data=json.load(open(sys.argv[1]))\n' +
-    'x=np.array(data["values"],dtype=np.float64).reshape(data["n"],data["w"])\n' +
-    'print(json.dumps(np.linalg.svd(x,compute_uv=False).tolist()))\n';
-  return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' })) as number[];
+    'out=[]\n' +
+    'for job in json.load(open(sys.argv[1])):\n' +
+    '  a=np.array(job["values"],dtype=np.float64).reshape(job["rows"],job["cols"])\n' +
+    '  out.append(sorted(np.linalg.eigvalsh(a).tolist(),reverse=True) if job["op"]=="eigvalsh" else np.linalg.svd(a,compute_uv=False).tolist())\n' +
+    'print(json.dumps(out))\n';
+  return JSON.parse(
+    execFileSync('python3', ['-c', script, file], { encoding: 'utf8', maxBuffer: 1 << 26 }),
+  ) as number[][];
+}
+
+function randomSymmetric(m: number): Float64Array {
+  const random = new Random(m);
+  const a = new Float64Array(m * m);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j <= i; j++) a[i * m + j] = a[j * m + i] = random.normal() * (i === j ? 3 : 1);
+  return a;
+}
+
+const EIGEN_SIDES = [1, 2, 7, 40, 121];
+const SPECTRUM_SHAPES: [number, number][] = [
+  [24, 40],
+  [50, 9],
+];
+const spectrumData = (n: number, width: number) => randomSnapshot(n, width, 3);
+
+let answers: number[][] | undefined;
+/** numpy's eigvalsh of EIGEN_SIDES' matrices, then per SPECTRUM_SHAPES covariance eigvalsh and svd. */
+function numpyAnswers(): number[][] {
+  answers ??= runNumpy([
+    ...EIGEN_SIDES.map((m) => ({
+      op: 'eigvalsh' as const,
+      rows: m,
+      cols: m,
+      values: Array.from(randomSymmetric(m)),
+    })),
+    ...SPECTRUM_SHAPES.flatMap(([n, width]) => {
+      const data = spectrumData(n, width);
+      return [
+        {
+          op: 'eigvalsh' as const,
+          rows: width,
+          cols: width,
+          values: Array.from(covariance(data.z1, n, width)),
+        },
+        { op: 'svd' as const, rows: n, cols: width, values: Array.from(data.z1) },
+      ];
+    }),
+  ]);
+  return answers;
 }
 
 /** Covariance of an n x w float32 matrix in float64 (w x w, unbiased). */
@@ -72,15 +115,11 @@ describe('symmetric eigenvalues (Householder + implicit QL)', () => {
     expect(values[1]).toBeCloseTo(1, 14);
   });
 
-  it.skipIf(!numpy).each([1, 2, 7, 40, 121])(
+  it.skipIf(!numpy).each(EIGEN_SIDES.map((m, index) => [m, index]))(
     'random symmetric matrix of side %i against numpy eigvalsh',
-    (m) => {
-      const random = new Random(m);
-      const a = new Float64Array(m * m);
-      for (let i = 0; i < m; i++)
-        for (let j = 0; j <= i; j++) a[i * m + j] = a[j * m + i] = random.normal() * (i === j ? 3 : 1);
-      const expected = eigvalsh(a, m);
-      const actual = symmetricEigenvalues(a.slice(), m);
+    (m, index) => {
+      const expected = numpyAnswers()[index]!;
+      const actual = symmetricEigenvalues(randomSymmetric(m), m);
       const scale = Math.max(...expected.map(Math.abs));
       expected.forEach((value, k) => expect(Math.abs(actual[k]! - value)).toBeLessThan(1e-12 * scale));
     },
@@ -116,17 +155,14 @@ describe('RankMe', () => {
 });
 
 describe('snapshot spectrum', () => {
-  it.skipIf(!numpy).each([
-    [24, 40],
-    [50, 9],
-  ])(
+  it.skipIf(!numpy).each(SPECTRUM_SHAPES.map(([n, width], index) => [n, width, index]))(
     'n = %i, width %i: covariance eigenvalues against numpy (through the smaller Gram)',
-    async (n, width) => {
-      const data = randomSnapshot(n, width, 3);
+    async (n, width, index) => {
+      const data = spectrumData(n, width);
       const part = await spectrumOf(data.z1, n, width);
       expect(part.width).toBe(width);
       expect(part.eigenvalues.length).toBe(Math.min(n, width));
-      const expected = eigvalsh(covariance(data.z1, n, width), width);
+      const expected = numpyAnswers()[EIGEN_SIDES.length + 2 * index]!;
       const scale = expected[0]!;
       part.eigenvalues.forEach((value, k) =>
         expect(Math.abs(value - expected[k]!)).toBeLessThan(2e-5 * scale),
@@ -135,7 +171,7 @@ describe('snapshot spectrum', () => {
       for (let k = part.eigenvalues.length; k < width; k++)
         expect(Math.abs(expected[k]!)).toBeLessThan(1e-9 * scale);
       // RankMe of the uncentred matrix (column means up to 8 here, well above the spread)
-      const sigma = singularValues(data.z1, n, width);
+      const sigma = numpyAnswers()[EIGEN_SIDES.length + 2 * index + 1]!;
       const total = sigma.reduce((a, b) => a + b, 0);
       const entropy = sigma.reduce((sum, value) => {
         const p = value / total + 1e-7;

@@ -25,6 +25,9 @@ export interface ProbeOutputs {
  */
 const PROJECTOR_TENSOR_BYTES = 128 * 2 ** 20;
 
+/** Views of a probe batch up to this size (each) are made once and kept (see `ProbeBatch.views`). */
+const VIEW_CACHE_BYTES = 32 * 2 ** 20;
+
 /** The fewest images of a backbone chunk (the run's batch size when larger). */
 const MIN_BACKBONE_CHUNK = 256;
 
@@ -64,6 +67,10 @@ export class ProbeBatch {
   private readonly images: Uint8Array;
   private readonly shape: [number, number, number, number];
   private readonly parameters: [ViewParameters, ViewParameters];
+  private readonly cache: [
+    { values: Float32Array; shape: [number, number, number, number] } | undefined,
+    { values: Float32Array; shape: [number, number, number, number] } | undefined,
+  ] = [undefined, undefined];
 
   constructor(
     train: ImageDataset,
@@ -86,6 +93,39 @@ export class ProbeBatch {
 
   /** View `view` (0 or 1) of images [start, end), as float32 [end - start, S, S, C]; caller disposes. */
   views(view: 0 | 1, start: number, end: number): tf.Tensor4D {
+    const cached = this.cachedView(view);
+    if (!cached) return this.augment(view, start, end);
+    const [, size, , channels] = cached.shape;
+    const perImage = size * size * channels;
+    return tf.tensor4d(cached.values.subarray(start * perImage, end * perImage), [
+      end - start,
+      size,
+      size,
+      channels,
+    ]);
+  }
+
+  /**
+   * Both views of small probe batches are made once and kept as floats on the host (the quickstart's
+   * are 1.6 MB each): rebuilding them at every snapshot cost as much as the forward passes.
+   */
+  private cachedView(
+    view: 0 | 1,
+  ): { values: Float32Array; shape: [number, number, number, number] } | undefined {
+    const [n, , , channels] = this.shape;
+    const [size] = this.parameters[view].size;
+    if (n * size * size * channels * 4 > VIEW_CACHE_BYTES) return undefined;
+    let cached = this.cache[view];
+    if (!cached) {
+      const tensor = this.augment(view, 0, n);
+      cached = { values: tensor.dataSync() as Float32Array, shape: tensor.shape };
+      tensor.dispose();
+      this.cache[view] = cached;
+    }
+    return cached;
+  }
+
+  private augment(view: 0 | 1, start: number, end: number): tf.Tensor4D {
     const [, height, width, channels] = this.shape;
     const pixelsPerImage = height * width * channels;
     return tf.tidy(() => {

@@ -45,7 +45,8 @@ async function train(
   const inner = createLoss(config.loss);
   const permutations: (Int32Array | null)[] = [];
   const loss: LossFunction = (z1, z2, lossOptions) => {
-    permutations.push(lossOptions.permutation ? Int32Array.from(lossOptions.permutation) : null);
+    const permutation = lossOptions?.permutation;
+    permutations.push(permutation ? Int32Array.from(permutation) : null);
     return inner(z1, z2, lossOptions);
   };
   const result: Trained = { losses: [], permutations, snapshots: [], checkpoints: new Map() };

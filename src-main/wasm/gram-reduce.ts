@@ -21,7 +21,7 @@ export interface MicroShape {
   unroll: number;
 }
 
-export const MICRO_SHAPE: MicroShape = { rows: 3, cols: 4, unroll: 4 };
+export const MICRO_SHAPE: MicroShape = { rows: 3, cols: 4, unroll: 2 };
 /** Padding the callers leave after the factors and the scratch, enough for any shape tried. */
 export const MICRO_PAD = 8;
 export const CHUNK = 128;
@@ -47,6 +47,11 @@ export const BAND_PARAMS = [
 
 export interface GramReduceExports {
   band(...args: number[]): void;
+}
+
+/** Lanes of two f32x4 vectors (0-3 the first, 4-7 the second) as an i8x16.shuffle immediate. */
+function lanes(...picks: number[]): number[] {
+  return picks.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]);
 }
 
 /** Emits `a < b ? a : b` (signed) with both values read from locals. */
@@ -81,11 +86,22 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
   const strideBytes = CHUNK * 4;
   const [j0, width, colBlocks, rowBlocks, rb, cb, a, b, end, out] = f.locals('i32', 10);
   const [x, i, cellBase, jd, s, e, cell, j, at, lo, hi] = f.locals('i32', 11);
-  const accumulators = Array.from({ length: MICRO_ROWS }, () => f.locals('v128', MICRO_COLS));
-  const lefts = f.locals('v128', MICRO_ROWS);
+  const accumulators = Array.from({ length: MICRO_ROWS }, () => f.locals('v128', MICRO_COLS) as Local[]);
+  const lefts = f.locals('v128', MICRO_ROWS) as Local[];
   const rightVector = f.local('v128');
+  const pair = f.local('v128');
   const [v, best, bestAbs, absolute, stored] = f.locals('f32', 5);
   const [sq, ab, rowSq, rowAb] = f.locals('f64', 4);
+  const [v4, a4, m, vBest, vBestAbs, vSq, vAb] = f.locals('v128', 7) as Local[] as [
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+    Local,
+  ];
+  const rowAt = f.local('i32');
 
   const gemmChunk = () => {
     f.get(bandRows)
@@ -156,15 +172,32 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
                 .get(scratch)
                 .add()
                 .set(out);
-              for (let c = 0; c < MICRO_COLS; c++) {
-                const acc = accumulators[r]![c]!;
-                f.get(out).get(acc).extractLane(0).get(acc).extractLane(1).raw(0x92);
-                f.get(acc)
-                  .extractLane(2)
-                  .get(acc)
-                  .extractLane(3)
-                  .raw(0x92, 0x92)
-                  .f32Store(c * 4);
+              for (let c = 0; c < MICRO_COLS; c += 4) {
+                // four accumulators' lane sums at once: interleave, add, take halves, add
+                const [p, q, r2, t] = accumulators[r]!.slice(c, c + 4) as [Local, Local, Local, Local];
+                f.get(p)
+                  .get(q)
+                  .simd(0x0d, ...lanes(0, 4, 1, 5))
+                  .get(p)
+                  .get(q)
+                  .simd(0x0d, ...lanes(2, 6, 3, 7));
+                f.vadd().set(pair);
+                f.get(r2)
+                  .get(t)
+                  .simd(0x0d, ...lanes(0, 4, 1, 5))
+                  .get(r2)
+                  .get(t)
+                  .simd(0x0d, ...lanes(2, 6, 3, 7));
+                f.vadd().set(rightVector);
+                f.get(out)
+                  .get(pair)
+                  .get(rightVector)
+                  .simd(0x0d, ...lanes(0, 1, 4, 5));
+                f.get(pair)
+                  .get(rightVector)
+                  .simd(0x0d, ...lanes(2, 3, 6, 7))
+                  .vadd()
+                  .v128Store(c * 4);
               }
             }
           },
@@ -173,16 +206,41 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
     );
   };
 
-  /** Scratch row x, chunk-local columns [lo, hi): the cell's running extreme and sums. */
-  const entries = () =>
+  /**
+   * Scratch row x, chunk-local columns [j, hi): the cell's running extreme and sums, four
+   * entries at a time into vector accumulators (folded by foldLanes), then one at a time.
+   */
+  const entries = () => {
+    f.raw(0x02, 0x40, 0x03, 0x40);
+    f.get(j).i32(4).add().get(hi).raw(0x4a, 0x0d, 1); // i32.gt_s: j + 4 > hi, out
+    f.get(rowAt).get(j).i32(2).shl().add().v128Load(0).tee(v4).simd(0xe0).tee(a4); // f32x4.abs
+    f.get(vBestAbs).simd(0x44).set(m); // f32x4.gt
+    f.get(v4).get(vBest).get(m).simd(0x52).set(vBest); // v128.bitselect
+    f.get(vBestAbs).get(a4).simd(0xeb).set(vBestAbs); // f32x4.pmax
+    f.get(vSq).get(v4).get(v4).vmul().vadd().set(vSq);
+    f.get(vAb).get(a4).vadd().set(vAb);
+    f.get(j).i32(4).add().set(j);
+    f.raw(0x0c, 0, 0x0b, 0x0b);
     forSigned(f, j, hi, () => {
-      f.get(x).i32(strideBytes).mul().get(j).i32(2).shl().add().get(scratch).add().f32Load(0).tee(v);
+      f.get(rowAt).get(j).i32(2).shl().add().f32Load(0).tee(v);
       f.raw(0x8b).tee(absolute).get(bestAbs).raw(0x5e).set(at); // f32.abs, f32.gt
       f.get(v).get(best).get(at).select().set(best);
       f.get(absolute).get(bestAbs).get(at).select().set(bestAbs);
       f.get(sq).get(v).get(v).raw(0x94, 0xbb, 0xa0).set(sq); // f32.mul, f64.promote_f32, f64.add
       f.get(ab).get(absolute).raw(0xbb, 0xa0).set(ab);
     });
+  };
+
+  /** The vector accumulators' lanes into the scalar ones (sums in float64). */
+  const foldLanes = () => {
+    for (let lane = 0; lane < 4; lane++) {
+      f.get(vBestAbs).extractLane(lane).tee(absolute).get(bestAbs).raw(0x5e).set(at);
+      f.get(vBest).extractLane(lane).get(best).get(at).select().set(best);
+      f.get(absolute).get(bestAbs).get(at).select().set(bestAbs);
+      f.get(sq).get(vSq).extractLane(lane).raw(0xbb, 0xa0).set(sq);
+      f.get(ab).get(vAb).extractLane(lane).raw(0xbb, 0xa0).set(ab);
+    }
+  };
 
   const reduceChunk = () => {
     f.forRange(
@@ -191,6 +249,7 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
       bandRows,
       () => {
         f.get(bandStart).get(x).add().tee(i).get(cellRows).raw(0x6e).get(cellColsCount).mul().set(cellBase);
+        f.get(x).i32(strideBytes).mul().get(scratch).add().set(rowAt);
         f.get(i).get(diagonal).add().get(j0).sub().set(jd);
         f.i32(0).set(s);
         f.raw(0x02, 0x40, 0x03, 0x40);
@@ -211,6 +270,7 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
         min(f, e, width);
         f.set(e);
         f.f32(0).set(best).f32(0).set(bestAbs);
+        for (const vector of [vBest, vBestAbs, vSq, vAb]) f.f32(0).splat().set(vector);
         f.raw(0x44, ...new Array(8).fill(0))
           .tee(sq)
           .set(ab); // f64.const 0
@@ -222,6 +282,7 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
         entries();
         f.get(jd).i32(1).add().set(j).get(e).set(hi);
         entries();
+        foldLanes();
         f.get(rowSq).get(sq).raw(0xa0).set(rowSq).get(rowAb).get(ab).raw(0xa0).set(rowAb);
         f.get(mask)
           .eqz()
@@ -235,6 +296,7 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
         f.raw(0x05); // else
         f.get(e).set(hi);
         entries();
+        foldLanes();
         f.get(rowSq).get(sq).raw(0xa0).set(rowSq).get(rowAb).get(ab).raw(0xa0).set(rowAb);
         f.raw(0x0b);
         // merge into the cell (memory): larger |value| wins, sums of squares add up
@@ -263,7 +325,7 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
   min(f, width, hi);
   f.set(width);
   gemmChunk();
-  reduceChunk();
+  if (!(shape as { skipReduce?: boolean }).skipReduce) reduceChunk();
   f.get(j0).i32(CHUNK).add().set(j0);
   f.raw(0x0c, 0, 0x0b, 0x0b);
   // penalty[0] += rowSq, penalty[1] += rowAb
@@ -280,6 +342,8 @@ export function paddedLength(n: number): number {
 
 /** The module's bytes for factors of padded length `paddedN`, on a shared memory. */
 export function gramReduceModule(paddedN: number, fma: boolean, shape = MICRO_SHAPE): Uint8Array {
+  if (shape.cols % 4 !== 0 || CHUNK % shape.cols !== 0)
+    throw new RangeError('gramReduceModule: cols must be a multiple of 4 dividing CHUNK');
   if (paddedN % (4 * shape.unroll) !== 0)
     throw new RangeError('gramReduceModule: n not a multiple of the unrolled step');
   return buildModule([bandFunction(paddedN, fma, shape)], 1, 65536);

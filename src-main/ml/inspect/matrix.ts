@@ -84,29 +84,109 @@ export async function matrixCells(
     range(region.cols),
     options.minus ?? null,
   );
-  const result = await gramReduce({
+  const request = {
     left,
     right,
+    size,
+    maskDiagonal: options.maskDiagonal,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  // every view but C is symmetric (and so is a difference of two): a square region on the
+  // diagonal needs its lower cells only
+  const mirror =
+    options.view !== 'cross' && region.rows[0] === region.cols[0] && region.rows[1] === region.cols[1];
+  const { rows, cols, extreme, rms } = mirror
+    ? await symmetricCells(request, region.rows, onProgress)
+    : await plainCells(request, region, onProgress);
+  const values = options.reduce === 'rms' ? rms : extreme;
+  const { min, max } = finiteRange(values);
+  return { region, cellRows: size, cellCols: size, rows, cols, values, min, max };
+}
+
+interface CellsRequest {
+  left: Factors;
+  right: Factors;
+  size: number;
+  maskDiagonal: boolean;
+  signal?: AbortSignal;
+}
+
+interface Cells {
+  rows: number;
+  cols: number;
+  extreme: Float32Array;
+  rms: Float32Array;
+}
+
+async function plainCells(
+  request: CellsRequest,
+  region: MatrixRegion,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Cells> {
+  const { size, ...rest } = request;
+  const result = await gramReduce({
+    ...rest,
     rows: region.rows,
     cols: region.cols,
     cellRows: size,
     cellCols: size,
-    maskDiagonal: options.maskDiagonal,
     ...(onProgress ? { onProgress } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
   });
-  const values = options.reduce === 'rms' ? result.rms : result.extreme;
-  const { min, max } = finiteRange(values);
-  return {
-    region,
-    cellRows: size,
-    cellCols: size,
-    rows: result.cellRowsCount,
-    cols: result.cellColsCount,
-    values,
-    min,
-    max,
-  };
+  return { rows: result.cellRowsCount, cols: result.cellColsCount, extreme: result.extreme, rms: result.rms };
+}
+
+/** Strips of cell rows for a symmetric overview: about (S + 1) / 2S of the square's work. */
+const CELL_STRIPS = 8;
+
+/**
+ * The cells of a square region [start, end)^2 of a symmetric matrix: strip k computes its
+ * cell rows against all cell columns up to its own last, and the cells left of its diagonal
+ * block are mirrored above the diagonal. Progress counts cells.
+ */
+async function symmetricCells(
+  request: CellsRequest,
+  [start, end]: [number, number],
+  onProgress?: (done: number, total: number) => void,
+): Promise<Cells> {
+  const { size, ...rest } = request;
+  const count = Math.ceil((end - start) / size);
+  const extreme = new Float32Array(count * count);
+  const rms = new Float32Array(count * count);
+  const strip = Math.ceil(count / Math.min(CELL_STRIPS, count));
+  const work = (first: number, last: number) => (last - first) * last;
+  let total = 0;
+  for (let first = 0; first < count; first += strip) total += work(first, Math.min(first + strip, count));
+  let done = 0;
+  for (let first = 0; first < count; first += strip) {
+    const last = Math.min(first + strip, count);
+    const stripWork = work(first, last);
+    const bound = Math.min(start + last * size, end);
+    const result = await gramReduce({
+      ...rest,
+      rows: [start + first * size, bound],
+      cols: [start, bound],
+      cellRows: size,
+      cellCols: size,
+      ...(onProgress
+        ? {
+            onProgress: (bands: number, of: number) =>
+              onProgress(done + Math.round((stripWork * bands) / of), total),
+          }
+        : {}),
+    });
+    for (let a = first; a < last; a++)
+      for (let b = 0; b < last; b++) {
+        const at = (a - first) * last + b;
+        extreme[a * count + b] = result.extreme[at]!;
+        rms[a * count + b] = result.rms[at]!;
+        if (b < first) {
+          extreme[b * count + a] = result.extreme[at]!;
+          rms[b * count + a] = result.rms[at]!;
+        }
+      }
+    done += stripWork;
+  }
+  return { rows: count, cols: count, extreme, rms };
 }
 
 export function finiteRange(values: ArrayLike<number>): { min: number; max: number } {

@@ -129,6 +129,39 @@ describe('inspector matrix cells', () => {
     expect(cellError(result.values, expected.values)).toBeLessThan(3e-6 * scale);
   });
 
+  it('a symmetric view on a square region computes the lower cells and mirrors them; progress reaches its total', async () => {
+    const other = randomSnapshot(15, 37, 13);
+    const region: MatrixRegion = { rows: [4, 35], cols: [4, 35] };
+    const a = referenceMatrix(data, 'corr2', 'permuted');
+    const b = referenceMatrix({ ...other, permutation: data.permutation }, 'corr2', 'permuted');
+    const difference = a.map((value, i) => value - b[i]!);
+    const progress: [number, number][] = [];
+    const result = await matrixCells(
+      data,
+      {
+        view: 'corr2',
+        order: 'permuted',
+        reduce: 'extreme',
+        maskDiagonal: true,
+        region,
+        maxCells: 11,
+        minus: other,
+      },
+      (done, total) => progress.push([done, total]),
+    );
+    expect(result.cellRows).toBe(3);
+    expect([result.rows, result.cols]).toEqual([11, 11]);
+    const expected = referenceCells(difference, d, region, 3, 'extreme', true);
+    expect(cellError(result.values, expected.values)).toBeLessThan(3e-6);
+    expect(progress.length).toBeGreaterThan(1);
+    const total = progress[0]![1];
+    progress.forEach(([done, of], k) => {
+      expect(of).toBe(total);
+      if (k > 0) expect(done).toBeGreaterThanOrEqual(progress[k - 1]![0]);
+    });
+    expect(progress.at(-1)![0]).toBe(total);
+  });
+
   it('rejects regions outside the matrix', async () => {
     await expect(
       matrixCells(data, {

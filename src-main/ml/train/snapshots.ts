@@ -83,6 +83,7 @@ export function probeBatchOf(config: RunConfig, setup: TrainingSetup): ProbeBatc
 export class LoopSnapshots {
   private probe: ProbeBatch | undefined;
   private lastStep = -1;
+  private warned = false;
   /** Snapshots taken and the time they took (sent and stored included) in this segment, ms. */
   count = 0;
   totalMs = 0;
@@ -123,11 +124,12 @@ export class LoopSnapshots {
     const width = config.inspect.dtype === 'float16' ? 2 : 4;
     const estimate = 2 * this.probe.n * config.model.projectorOutputDim * width;
     if (estimate > INSPECT_LIMITS.maxSnapshotBytes) {
-      if (loop.step === 0 || this.count === 0)
+      if (!this.warned)
         this.hooks.log(
           'warn',
           `Snapshots skipped: ${(estimate / 1e9).toFixed(2)} GB each is more than the store keeps in one value (1 GB); use float16 or fewer probe images`,
         );
+      this.warned = true;
       return;
     }
     const report = await takeSnapshot(config, setup, this.probe, {

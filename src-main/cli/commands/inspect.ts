@@ -16,6 +16,8 @@ import { matrixKey, pairKey, spectrumKey, summaryKey } from '../../services/insp
 import { RunStore } from '../../storage/store';
 import { ProgressBar } from '../format';
 import { parseRunId, UsageError, type CliCommand, type CliContext } from '../command';
+import { choice, parsePair, parseRegion, pickSnapshot } from './inspect-args';
+import { exactRegion } from './inspect-exact';
 import { outputFormat, writeInspectOutput, type InspectOutput } from './inspect-output';
 
 /** --view names: the short ones of the issue, and the API's own. */
@@ -49,77 +51,14 @@ it), .csv or a .png heatmap (with its colour bar), chosen by the extension of FI
   --reduce extreme|rms  a region wider than --cells is summarised in square cells: the entry of
                         largest |value| of each (default), or the root mean square
   --cells N             at most N cells per side (default and most ${INSPECT_LIMITS.maxCells}); a region that fits is exact
+  --exact               every entry of the region, however large (computed in exact 512 x 512
+                        tiles; at most 8192 x 8192 values), instead of an overview
   --mask-diagonal       leave the diagonal (i = j) out (NaN where nothing else is in a cell)
   --pair G,H            with --view summary: the summary vector of block pair (G, H)
   --summary-view cov1|cov2  the VICReg family's summaries are per view (default cov1)
   --backbone            with --view spectrum: the backbone features' eigenvalues
   --json                print what was written as one JSON line
   --db PATH             database file`;
-
-function parseRange(text: string, what: string): [number, number] {
-  const match = /^(\d+):(\d+)$/.exec(text.trim());
-  if (!match)
-    throw new UsageError(`--region takes R0:R1,C0:C1 (e.g. 0:512,0:512); the ${what} part was "${text}"`);
-  const range: [number, number] = [Number(match[1]), Number(match[2])];
-  if (range[0] >= range[1])
-    throw new UsageError(`--region: the ${what} ${text} are empty (give start:end with start < end)`);
-  return range;
-}
-
-export function parseRegion(
-  text: string | undefined,
-): { rows: [number, number]; cols: [number, number] } | undefined {
-  if (text === undefined) return undefined;
-  const parts = text.split(',');
-  if (parts.length !== 2)
-    throw new UsageError(`--region takes R0:R1,C0:C1 (e.g. 0:512,0:512), not "${text}"`);
-  return { rows: parseRange(parts[0]!, 'rows'), cols: parseRange(parts[1]!, 'columns') };
-}
-
-function parsePair(text: string | undefined): [number, number] | undefined {
-  if (text === undefined) return undefined;
-  const match = /^(\d+),(\d+)$/.exec(text.trim());
-  if (!match) throw new UsageError(`--pair takes two block indices G,H (e.g. 0,1), not "${text}"`);
-  return [Number(match[1]), Number(match[2])];
-}
-
-function choice<T extends string>(
-  text: string | undefined,
-  allowed: readonly T[],
-  flag: string,
-  fallback: T,
-): T {
-  if (text === undefined) return fallback;
-  if (!allowed.includes(text as T)) throw new UsageError(`${flag} takes ${allowed.join('|')}, not "${text}"`);
-  return text as T;
-}
-
-/** The snapshot of --step, or the newest; a step without one names the steps that have one. */
-function pickSnapshot(store: RunStore, runId: number, stepText: string | undefined): SnapshotSummary {
-  if (!store.runs.summary(runId))
-    throw new AppFailure('not-found', `Run ${runId} does not exist in ${store.path}`);
-  const snapshots = store.snapshots.list(runId);
-  if (snapshots.length === 0)
-    throw new AppFailure(
-      'not-found',
-      `Run ${runId} has no inspector snapshots (runs take them when their config's inspect.enabled is on; the app's Inspect tab can take one from a checkpoint)`,
-    );
-  if (stepText === undefined) return snapshots.at(-1)!;
-  const step = Number(stepText);
-  if (!Number.isInteger(step) || step < 0)
-    throw new UsageError(`--step takes a step number, not "${stepText}"`);
-  const found = snapshots.find((snapshot) => snapshot.step === step);
-  if (found) return found;
-  const nearest = snapshots.reduce((best, snapshot) =>
-    Math.abs(snapshot.step - step) < Math.abs(best.step - step) ? snapshot : best,
-  );
-  const steps = snapshots.map((snapshot) => snapshot.step);
-  const shown = steps.length > 12 ? [...steps.slice(0, 6), '...', ...steps.slice(-5)] : steps;
-  throw new AppFailure(
-    'not-found',
-    `Run ${runId} has no snapshot at step ${step}; the nearest is step ${nearest.step} (snapshots at steps ${shown.join(', ')})`,
-  );
-}
 
 interface InspectOptions {
   view: MatrixView | 'summary' | 'spectrum';
@@ -131,6 +70,7 @@ interface InspectOptions {
   pair: [number, number] | undefined;
   summaryView: 'cov1' | 'cov2';
   backbone: boolean;
+  exact: boolean;
 }
 
 /** Computes the view (in this process: a command waits for it anyway) as the array to write. */
@@ -184,15 +124,21 @@ async function computeOutput(
   const bar = new ProgressBar(context.stderr, `${view} of step ${snapshot.step}`);
   const started = performance.now();
   let shown = false;
+  const progress = (unit: string) => (done: number, total: number) => {
+    // Only long derivations (large d) draw a bar; a tile is done before anyone could read it.
+    if (!shown && performance.now() - started < 500) return;
+    shown = true;
+    bar.update(done, total, unit);
+  };
+  if (options.exact) {
+    const exact = await exactRegion(computer, snapshot, input, progress('tiles'));
+    if (shown) bar.end();
+    return { kind: 'matrix', ...exact };
+  }
   const cells = await computer.compute(
     matrixKey(input, region),
     { kind: 'matrix', ...input },
-    (done, total) => {
-      // Only long derivations (large d) draw a bar; a tile is done before anyone could read it.
-      if (!shown && performance.now() - started < 500) return;
-      shown = true;
-      bar.update(done, total, 'bands');
-    },
+    progress('bands'),
   );
   if (shown) bar.end();
   return { kind: 'matrix', cells, values: decodeFloat32Fast(cells.values) };
@@ -218,6 +164,7 @@ export const inspectCommand: CliCommand = {
         pair: { type: 'string' },
         'summary-view': { type: 'string' },
         backbone: { type: 'boolean', default: false },
+        exact: { type: 'boolean', default: false },
         out: { type: 'string' },
         db: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -248,12 +195,14 @@ export const inspectCommand: CliCommand = {
       pair: parsePair(values.pair),
       summaryView: choice(values['summary-view'], ['cov1', 'cov2'] as const, '--summary-view', 'cov1'),
       backbone: values.backbone,
+      exact: values.exact,
     };
     const matrixOnly = {
       '--region': values.region,
       '--order': values.order,
       '--reduce': values.reduce,
       '--cells': values.cells,
+      '--exact': values.exact ? 'yes' : undefined,
     };
     const isMatrix = view !== 'summary' && view !== 'spectrum';
     for (const [flag, given] of Object.entries(matrixOnly))
@@ -261,6 +210,8 @@ export const inspectCommand: CliCommand = {
         throw new UsageError(
           `${flag} applies to the matrix views (corr, cov, cross), not --view ${values.view}`,
         );
+    if (options.exact && values.cells !== undefined)
+      throw new UsageError('--exact writes every entry: leave out --cells');
     if (options.pair && view !== 'summary') throw new UsageError('--pair applies to --view summary only');
     if (options.backbone && view !== 'spectrum')
       throw new UsageError('--backbone applies to --view spectrum only');

@@ -182,6 +182,45 @@ describe('inspect (real process, real database file)', () => {
       expect(eigenvalues[k]!).toBeLessThanOrEqual(eigenvalues[k - 1]! * (1 + 1e-5));
   });
 
+  it('with --exact writes every entry of a region wider than one tile, stitched from exact tiles', () => {
+    const folder = tempDir();
+    const db = join(folder, 'wide.sqlite');
+    const store = RunStore.open(db);
+    storeSyntheticRun(store, { n: 16, d: 600, seed: 8, loss: { name: 'vicreg' } });
+    store.close();
+    const out = join(folder, 'cov.npy');
+    const result = cli([
+      'inspect',
+      '1',
+      '--view',
+      'cov',
+      '--exact',
+      '--region',
+      '10:600,450:600',
+      '--out',
+      out,
+      '--db',
+      db,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/rows \[10, 600\) x columns \[450, 600\), exact values/);
+    const { shape, values } = readNpy(out);
+    expect(shape).toEqual([590, 150]);
+    const reference = referenceMatrix(syntheticSnapshot({ n: 16, d: 600, seed: 8 }), 'cov1');
+    let worst = 0;
+    let largest = 0;
+    for (let i = 0; i < 590; i++)
+      for (let j = 0; j < 150; j++) {
+        const expected = reference[(10 + i) * 600 + 450 + j]!;
+        worst = Math.max(worst, Math.abs(values[i * 150 + j]! - expected));
+        largest = Math.max(largest, Math.abs(expected));
+      }
+    expect(worst).toBeLessThan(1e-5 * largest);
+    expect(
+      cli(['inspect', '1', '--view', 'cov', '--exact', '--cells', '8', '--out', out, '--db', db]).stderr,
+    ).toMatch(/--exact writes every entry: leave out --cells/);
+  });
+
   it('says what is wrong: a region past d, a step without a snapshot, an unknown view', () => {
     const { folder, db } = setup();
     const out = join(folder, 'x.npy');

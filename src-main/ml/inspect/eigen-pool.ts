@@ -46,6 +46,11 @@ function pool(): Worker[] | null {
   try {
     workers = Array.from({ length: THREADS }, () => {
       const worker = new Worker(workerCode(), { eval: true });
+      // a thread that dies between solves must not take the process down; the next solve falls back
+      worker.on('error', () => {
+        if (workers) for (const each of workers) void each.terminate();
+        workers = null;
+      });
       worker.unref();
       return worker;
     });

@@ -73,9 +73,11 @@ function solveOn(worker: Worker, matrix: Float64Array, side: number): Promise<Fl
       finish();
       reject(error);
     };
+    const onExit = () => onError(new Error('eigenvalue thread exited'));
     const finish = () => {
       worker.off('message', onMessage);
       worker.off('error', onError);
+      worker.off('exit', onExit);
       const left = (pending.get(worker) ?? 1) - 1;
       pending.set(worker, left);
       if (left === 0) worker.unref();
@@ -84,6 +86,7 @@ function solveOn(worker: Worker, matrix: Float64Array, side: number): Promise<Fl
     worker.ref();
     worker.on('message', onMessage);
     worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage({ id, matrix, side });
   });
 }

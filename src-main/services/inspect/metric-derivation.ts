@@ -1,4 +1,5 @@
 import { callInputSchemas } from '@shared/api/schemas';
+import { AppFailure } from '@shared/errors';
 import { INSPECT_METRICS, type SnapshotSummary } from '@shared/inspect';
 import { toSeries, type MetricPoint } from '@shared/metrics';
 import type { RunStore } from '../../storage/store';
@@ -69,11 +70,13 @@ export class InspectMetricDerivation {
         this.precomputeOverview(snapshot);
       })
       .catch((error: unknown) => {
-        // A deleted run or snapshot, a shut-down host: the next catch-up tries again.
-        this.seen.delete(snapshot.id);
-        if (!this.store.database.open || !this.store.runs.summary(snapshot.runId)) return;
+        const interrupted =
+          error instanceof AppFailure && (error.code === 'unavailable' || error.code === 'not-found');
+        // A shut-down host or a deleted snapshot: a later catch-up tries again. A derivation that
+        // failed (a bug) is said once and not retried by this host on every listing.
+        if (interrupted) this.seen.delete(snapshot.id);
+        if (interrupted || !this.store.database.open || !this.store.runs.summary(snapshot.runId)) return;
         const message = error instanceof Error ? error.message : String(error);
-        if (/shut/.test(message)) return;
         console.error(
           `Inspector: the metrics of snapshot ${snapshot.id} (run ${snapshot.runId}) failed: ${message}`,
         );

@@ -69,3 +69,10 @@ export function pickSnapshot(store: RunStore, runId: number, stepText: string | 
     `Run ${runId} has no snapshot at step ${step}; the nearest is step ${nearest.step} (snapshots at steps ${shown.join(', ')})`,
   );
 }
+
+/** `--minus STEP` (this run) or `--minus RUN:STEP`: the snapshot subtracted. */
+export function pickMinus(store: RunStore, runId: number, text: string): SnapshotSummary {
+  const match = /^(?:(\d+):)?(\d+)$/.exec(text.trim());
+  if (!match) throw new UsageError(`--minus takes STEP or RUN:STEP (e.g. 0, or 7:1200), not "${text}"`);
+  return pickSnapshot(store, match[1] === undefined ? runId : Number(match[1]), match[2]);
+}

@@ -18,7 +18,8 @@ export async function exactRegion(
   input: MatrixInput,
   onTile: (done: number, total: number) => void,
 ): Promise<{ cells: MatrixCells; values: Float32Array }> {
-  const region = checkMatrixRequest(input, snapshot, undefined);
+  const minus = input.minusSnapshotId === undefined ? undefined : computer.summaryOf(input.minusSnapshotId);
+  const region = checkMatrixRequest(input, snapshot, minus);
   const [r0, r1] = region.rows;
   const [c0, c1] = region.cols;
   const rows = r1 - r0;
@@ -58,7 +59,7 @@ export async function exactRegion(
     order: input.order,
     reduce: input.reduce,
     maskDiagonal: input.maskDiagonal,
-    minusSnapshotId: null,
+    minusSnapshotId: input.minusSnapshotId ?? null,
     d: snapshot.d,
     region,
     cellRows: 1,

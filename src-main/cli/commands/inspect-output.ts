@@ -59,7 +59,8 @@ function describe(output: InspectOutput, snapshot: SnapshotSummary): { shape: nu
         : `${cells.rows} x ${cells.cols} cells of ${cells.cellRows} x ${cells.cellCols} entries (${cells.reduce === 'rms' ? 'root mean square' : 'largest |value|'})`;
       const region = `rows [${cells.region.rows.join(', ')}) x columns [${cells.region.cols.join(', ')})`;
       const range = `values ${formatTick(cells.min)} .. ${formatTick(cells.max)}`;
-      const extra = `${cells.order} order${cells.maskDiagonal ? ', diagonal masked' : ''}`;
+      const minus = cells.minusSnapshotId === null ? '' : `, minus snapshot ${cells.minusSnapshotId}`;
+      const extra = `${cells.order} order${cells.maskDiagonal ? ', diagonal masked' : ''}${minus}`;
       return {
         shape: [cells.rows, cells.cols],
         text: `${where}: ${MATRIX_VIEW_LABELS[cells.view]}, ${region}, ${how}, ${extra}; ${range}`,
@@ -140,7 +141,7 @@ export async function writeInspectOutput(
   const scale = pngScale(output);
   const title =
     output.kind === 'matrix'
-      ? `${MATRIX_VIEW_LABELS[output.cells.view]}, step ${snapshot.step}, rows ${output.cells.region.rows.join('-')}, cols ${output.cells.region.cols.join('-')}`
+      ? `${MATRIX_VIEW_LABELS[output.cells.view]}${output.cells.minusSnapshotId === null ? '' : ' (difference)'}, step ${snapshot.step}, rows ${output.cells.region.rows.join('-')}, cols ${output.cells.region.cols.join('-')}`
       : `block-pair contributions (b = ${output.summary.blockSize}), step ${snapshot.step}`;
   const layout = await writeHeatmapPng(path, { rows: shape[0]!, cols: shape[1]!, values }, scale, title);
   return {

@@ -16,7 +16,7 @@ import { matrixKey, pairKey, spectrumKey, summaryKey } from '../../services/insp
 import { RunStore } from '../../storage/store';
 import { ProgressBar } from '../format';
 import { parseRunId, UsageError, type CliCommand, type CliContext } from '../command';
-import { choice, parsePair, parseRegion, pickSnapshot } from './inspect-args';
+import { choice, parsePair, parseRegion, pickMinus, pickSnapshot } from './inspect-args';
 import { exactRegion } from './inspect-exact';
 import { outputFormat, writeInspectOutput, type InspectOutput } from './inspect-output';
 
@@ -53,6 +53,9 @@ it), .csv or a .png heatmap (with its colour bar), chosen by the extension of FI
   --cells N             at most N cells per side (default and most ${INSPECT_LIMITS.maxCells}); a region that fits is exact
   --exact               every entry of the region, however large (computed in exact 512 x 512
                         tiles; at most 8192 x 8192 values), instead of an overview
+  --minus [RUN:]STEP    the difference to the snapshot of STEP (of run RUN, default this one),
+                        in this snapshot's order: e.g. how C changed between two steps, or BT
+                        against sBT at the same step (same d)
   --mask-diagonal       leave the diagonal (i = j) out (NaN where nothing else is in a cell)
   --pair G,H            with --view summary: the summary vector of block pair (G, H)
   --summary-view cov1|cov2  the VICReg family's summaries are per view (default cov1)
@@ -71,6 +74,8 @@ interface InspectOptions {
   summaryView: 'cov1' | 'cov2';
   backbone: boolean;
   exact: boolean;
+  /** Show this snapshot minus that one. */
+  minus: SnapshotSummary | undefined;
 }
 
 /** Computes the view (in this process: a command waits for it anyway) as the array to write. */
@@ -116,6 +121,7 @@ async function computeOutput(
     maskDiagonal: options.maskDiagonal,
     maxCells: options.cells,
     ...(options.region ? { region: options.region } : {}),
+    ...(options.minus ? { minusSnapshotId: options.minus.id } : {}),
   };
   const region = options.region ?? {
     rows: [0, snapshot.d] as [number, number],
@@ -165,6 +171,7 @@ export const inspectCommand: CliCommand = {
         'summary-view': { type: 'string' },
         backbone: { type: 'boolean', default: false },
         exact: { type: 'boolean', default: false },
+        minus: { type: 'string' },
         out: { type: 'string' },
         db: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -196,6 +203,7 @@ export const inspectCommand: CliCommand = {
       summaryView: choice(values['summary-view'], ['cov1', 'cov2'] as const, '--summary-view', 'cov1'),
       backbone: values.backbone,
       exact: values.exact,
+      minus: undefined,
     };
     const matrixOnly = {
       '--region': values.region,
@@ -203,6 +211,7 @@ export const inspectCommand: CliCommand = {
       '--reduce': values.reduce,
       '--cells': values.cells,
       '--exact': values.exact ? 'yes' : undefined,
+      '--minus': values.minus,
     };
     const isMatrix = view !== 'summary' && view !== 'spectrum';
     for (const [flag, given] of Object.entries(matrixOnly))
@@ -223,6 +232,7 @@ export const inspectCommand: CliCommand = {
     const store = RunStore.open(resolveDatabasePath(values.db), { access: 'read' });
     try {
       const snapshot = pickSnapshot(store, runId, values.step);
+      options.minus = values.minus === undefined ? undefined : pickMinus(store, runId, values.minus);
       const computer = new InspectComputer(store);
       const output = await computeOutput(computer, snapshot, options, context);
       const written = await writeInspectOutput(values.out, format, output, snapshot);

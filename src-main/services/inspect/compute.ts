@@ -244,7 +244,7 @@ export class InspectComputer {
     return answer;
   }
 
-  private summaryOf(snapshotId: number): SnapshotSummary {
+  summaryOf(snapshotId: number): SnapshotSummary {
     const summary = this.loaded.get(snapshotId)?.summary ?? this.store.snapshots.summary(snapshotId);
     if (!summary) throw new AppFailure('not-found', `Snapshot ${snapshotId} does not exist`);
     return summary;

@@ -221,6 +221,34 @@ describe('inspect (real process, real database file)', () => {
     ).toMatch(/--exact writes every entry: leave out --cells/);
   });
 
+  it('with --minus writes the difference to another step, and a PNG on a symmetric scale', async () => {
+    const { folder, db } = setup();
+    const out = join(folder, 'diff.csv');
+    const args = ['inspect', '1', '--view', 'cross', '--minus', '0', '--region', '0:20,60:80', '--db', db];
+    let result = cli([...args, '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/exact values, original order, minus snapshot 1;/);
+    const now = referenceMatrix(snapshotOfStep10(), 'cross');
+    const before = referenceMatrix(
+      syntheticSnapshot({ n: N, d: D, featureDim: 12, permutation: true, seed: 5 }),
+      'cross',
+    );
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(',').map(Number));
+    for (let i = 0; i < 20; i++)
+      for (let j = 0; j < 20; j++)
+        expect(rows[i]![j]!).toBeCloseTo(now[i * D + 60 + j]! - before[i * D + 60 + j]!, 4);
+    result = cli([...args, '--out', join(folder, 'diff.png')]);
+    expect(result.code, result.stderr).toBe(0);
+    const limit = Math.max(...rows.flat().map(Math.abs));
+    const legend = /Colour scale: blue (\S+) \.\. white 0 \.\. red (\S+) /.exec(result.stdout)!;
+    expect(Number(legend[2])).toBeCloseTo(limit, 2);
+    expect(Number(legend[1])).toBe(-Number(legend[2]));
+    expect(cli([...args, '--minus', '3:0', '--out', out]).stderr).toMatch(/Run 3 does not exist/);
+  });
+
   it('says what is wrong: a region past d, a step without a snapshot, an unknown view', () => {
     const { folder, db } = setup();
     const out = join(folder, 'x.npy');

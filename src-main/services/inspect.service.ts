@@ -46,8 +46,6 @@ export interface InspectServiceOptions {
 
 export interface InspectService {
   handlers: InspectCalls;
-  /** Derives the metrics of the run's snapshots that have none (tests, imports). */
-  catchUp(runId: number): Promise<void>;
   /** Waits a little for metrics of snapshots stored meanwhile, then ends the compute thread. */
   close(): Promise<void>;
 }
@@ -161,7 +159,6 @@ export function createInspectService(options: InspectServiceOptions): InspectSer
 
   return {
     handlers,
-    catchUp: (runId) => metrics.catchUp(runId),
     close: async () => {
       clearTimeout(catchUpTimer);
       unsubscribe();

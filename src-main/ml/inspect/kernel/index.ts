@@ -90,6 +90,8 @@ export interface GramReducerOptions {
   fma?: boolean;
   /** Compute half of a symmetric request and mirror it (default true). */
   symmetry?: boolean;
+  /** Rows per band (whole cells; default BAND_TARGET_ROWS), for benchmarks. */
+  bandRows?: number;
 }
 
 export interface GramReducer {
@@ -129,7 +131,7 @@ export function createGramReducer(options: GramReducerOptions = {}): GramReducer
     if (threads > 0) pool ??= WorkerPool.start(threads);
     let workers = pool ? await pool : null;
     const slots = Math.max(1, workers?.size ?? 1);
-    const plan = planRequest(request, slots, options.symmetry !== false);
+    const plan = planRequest(request, slots, options.symmetry !== false, options.bandRows);
     const fmaModule = options.fma === false ? null : compiled(plan.paddedN, true);
     const module = fmaModule ?? compiled(plan.paddedN, false);
     if (!module || !wasm) throw new Error('gramReduce: WebAssembly SIMD is not available');

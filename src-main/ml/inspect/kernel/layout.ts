@@ -38,8 +38,12 @@ export interface Plan {
   penaltyAt: number;
 }
 
-/** Rows a band aims at: enough to reuse each right chunk from L2 many times. */
-const BAND_TARGET_ROWS = 64;
+/**
+ * Rows a band aims at: each band streams all the right rows once (64 MiB at n = 512,
+ * d = 32768, more than L3), so taller bands mean less memory traffic; 128 rows keep the band's
+ * left rows, a right chunk and the scratch (256 + 256 + 64 KiB) inside a 1 MiB L2.
+ */
+export const BAND_TARGET_ROWS = 128;
 
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
@@ -48,7 +52,12 @@ function checkRange([start, end]: [number, number], limit: number, what: string)
     throw new RangeError(`gramReduce: ${what} [${start}, ${end}) is not inside [0, ${limit})`);
 }
 
-export function planRequest(request: ReduceRequest, threads: number, useSymmetry = true): Plan {
+export function planRequest(
+  request: ReduceRequest,
+  threads: number,
+  useSymmetry = true,
+  bandTargetRows = BAND_TARGET_ROWS,
+): Plan {
   const { left, right, cellRows, cellCols } = request;
   if (left.n !== right.n) throw new RangeError('gramReduce: left and right factors differ in n');
   if (left.data.length < left.rows * left.n || right.data.length < right.rows * right.n)
@@ -62,7 +71,7 @@ export function planRequest(request: ReduceRequest, threads: number, useSymmetry
   const paddedN = paddedLength(left.n);
   const cellRowsCount = Math.ceil(rows / cellRows);
   const cellColsCount = Math.ceil(cols / cellCols);
-  const cellsPerBand = Math.max(1, Math.ceil(BAND_TARGET_ROWS / cellRows));
+  const cellsPerBand = Math.max(1, Math.ceil(bandTargetRows / cellRows));
   const bands: Band[] = [];
   for (let cell = 0; cell < cellRowsCount; cell += cellsPerBand) {
     const start = cell * cellRows;

@@ -150,6 +150,13 @@ async function computeOutput(
   return { kind: 'matrix', cells, values: decodeFloat32Fast(cells.values) };
 }
 
+/** Whether a matrix came from the view cache (an overview the app or an earlier command derived). */
+function cacheOf(output: InspectOutput): { cached?: boolean; computeMs?: number } {
+  return output.kind === 'matrix'
+    ? { cached: output.cells.cached, computeMs: Math.round(output.cells.computeMs) }
+    : {};
+}
+
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   summary:
@@ -238,7 +245,7 @@ export const inspectCommand: CliCommand = {
       const written = await writeInspectOutput(values.out, format, output, snapshot);
       if (values.json)
         context.stdout.write(
-          `${JSON.stringify({ runId, snapshotId: snapshot.id, step: snapshot.step, ...written })}\n`,
+          `${JSON.stringify({ runId, snapshotId: snapshot.id, step: snapshot.step, ...cacheOf(output), ...written })}\n`,
         );
       else {
         context.stdout.write(`${written.description}\n`);

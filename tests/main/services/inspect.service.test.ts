@@ -6,6 +6,7 @@ import { decodeFloat32, INSPECT_METRICS, type MatrixCells, type SnapshotSummary 
 import type { Result } from '@shared/errors';
 import { storeSyntheticRun, syntheticSnapshot } from '../../../src-main/cli/commands/bench-inspect-data';
 import type { Workbench } from '../../../src-main/services/workbench';
+import { RunStore } from '../../../src-main/storage/store';
 import { referenceCells, referenceMatrix } from '../../helpers/inspect-reference';
 import { useTempDir } from '../../helpers/temp-dir';
 import { testWorkbench } from '../../helpers/workbench';
@@ -257,5 +258,26 @@ describe('inspector service (real SQLite file, real compute thread)', () => {
     expect(workbench.store.metrics.series(run.runId, INSPECT_METRICS.collapsedFeatures).steps).toEqual([
       0, 50, 90,
     ]);
+  });
+
+  it('a long-lived host catches up the metrics of snapshots stored before it opened, unasked', async () => {
+    const path = join(tempDir(), 'older.sqlite');
+    const store = RunStore.open(path);
+    const { runId } = storeSyntheticRun(store, {
+      n: 32,
+      d: 48,
+      steps: [0, 5],
+      loss: { name: 'fft-vicreg', blockSize: 16 },
+    });
+    store.close();
+    const workbench = workbenchOn(path);
+    const started = Date.now();
+    await vi.waitFor(
+      () =>
+        expect(workbench.store.metrics.series(runId, INSPECT_METRICS.offDiagonalExact).steps).toEqual([0, 5]),
+      { timeout: 30_000, interval: 200 },
+    );
+    // Shortly after start, not at once (the app's first screens come first).
+    expect(Date.now() - started).toBeGreaterThan(4000);
   });
 });

@@ -125,6 +125,15 @@ describe('inspect (real process, real database file)', () => {
       for (let b = 0; b < 16; b++) expect(rows[a]![b]!).toBeCloseTo(reference.values[a * 16 + b]!, 4);
   });
 
+  it('keeps a whole-matrix overview in the database file and reads it back the next time', () => {
+    const { folder, db } = setup();
+    const args = ['inspect', '1', '--view', 'cov2', '--reduce', 'rms', '--cells', '20', '--db', db, '--json'];
+    const first = JSON.parse(cli([...args, '--out', join(folder, 'a.npy')]).stdout);
+    const second = JSON.parse(cli([...args, '--out', join(folder, 'b.npy')]).stdout);
+    expect([first.cached, second.cached]).toEqual([false, true]);
+    expect(readFileSync(join(folder, 'b.npy'))).toEqual(readFileSync(join(folder, 'a.npy')));
+  });
+
   it('writes a .png heatmap of the right size with the colour scale in its legend line', async () => {
     const { folder, db } = setup();
     const out = join(folder, 'cross.png');

@@ -127,6 +127,7 @@ export function createGramReducer(options: GramReducerOptions = {}): GramReducer
   };
 
   const execute = async (request: ReduceRequest): Promise<ReduceResult> => {
+    clearTimeout(release); // a queued request may start after the previous one scheduled a release
     if (request.signal?.aborted) throw Object.assign(new Error('gramReduce aborted'), { name: 'AbortError' });
     if (threads > 0) pool ??= WorkerPool.start(threads);
     let workers = pool ? await pool : null;

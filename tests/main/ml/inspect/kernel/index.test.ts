@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   createGramReducer,
   disposeGramReduce,
@@ -181,6 +181,26 @@ describe('gramReduce requests', () => {
       onProgress: () => controller.abort(),
     });
     await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('drops its memory when idle and sets the threads up again for the next request', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const reducer = createGramReducer({ threads: 2 });
+    try {
+      const request: ReduceRequest = {
+        ...{ left: n37.a, right: n37.b, rows: [0, 203], cols: [0, 203], cellRows: 10, cellCols: 10 },
+        ...{ maskDiagonal: false, penalty: { q: 1 } },
+      };
+      const first = await reducer.reduce(request);
+      vi.advanceTimersByTime(60_000);
+      const second = await reducer.reduce(request);
+      expect(reducer.used.threads).toBe(2);
+      expect(second).toEqual(first);
+      expectMatches(second, request);
+    } finally {
+      vi.useRealTimers();
+      await reducer.dispose();
+    }
   });
 
   it('rejects regions outside the factors and mismatched n', async () => {

@@ -71,7 +71,12 @@ export function createInspectService(options: InspectServiceOptions): InspectSer
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   const memory = new MemoryCache<unknown>(options.memoryCacheBytes ?? 64 * 2 ** 20, sizeOfAnswer);
-  const metrics = new InspectMetricDerivation(store, events, client);
+  const metrics = new InspectMetricDerivation(
+    store,
+    events,
+    client,
+    () => supervisor.activeRunIds.length > 0,
+  );
   const captures = new CaptureJobs(
     store,
     events,
@@ -162,6 +167,7 @@ export function createInspectService(options: InspectServiceOptions): InspectSer
     close: async () => {
       clearTimeout(catchUpTimer);
       unsubscribe();
+      metrics.stop();
       await metrics.settle(SETTLE_ON_CLOSE_MS);
       await client.close();
     },

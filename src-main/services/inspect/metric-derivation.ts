@@ -7,6 +7,8 @@ import type { EventBus } from '../event-bus';
 import type { InspectComputeClient } from './compute-client';
 import { matrixKey, resolveRegion } from './view-keys';
 
+const IDLE_CHECK_MS = 2000;
+
 /**
  * The `inspect/*` metric series (INSPECT_METRICS): derived in the compute thread from every
  * stored snapshot, written at the snapshot's step like the worker's metrics, and announced with
@@ -20,11 +22,35 @@ export class InspectMetricDerivation {
   /** Derivations of snapshots this host stored: a host that closes waits for them. */
   private readonly live = new Set<Promise<void>>();
 
+  /** Overviews waiting for this host's training to end (they would slow it down). */
+  private readonly deferred: SnapshotSummary[] = [];
+  private resumeTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly store: RunStore,
     private readonly events: EventBus,
     private readonly client: InspectComputeClient,
+    /** Whether this host trains now: its workers need the cores more than a cache does. */
+    private readonly isTraining: () => boolean = () => false,
   ) {}
+
+  /** Stops waiting to start deferred overviews (the host closes). */
+  stop(): void {
+    clearInterval(this.resumeTimer);
+    this.deferred.length = 0;
+  }
+
+  /** Looks now and then whether this host's training has ended, then starts the deferred overviews. */
+  private waitForIdle(): void {
+    if (this.resumeTimer) return;
+    this.resumeTimer = setInterval(() => {
+      if (this.isTraining()) return;
+      clearInterval(this.resumeTimer);
+      this.resumeTimer = undefined;
+      for (const snapshot of this.deferred.splice(0)) this.precomputeOverview(snapshot);
+    }, IDLE_CHECK_MS);
+    this.resumeTimer.unref();
+  }
 
   /** A snapshot was just stored (training or a capture job). */
   onSnapshot(snapshot: SnapshotSummary): void {
@@ -86,9 +112,16 @@ export class InspectMetricDerivation {
   /**
    * The Inspect tab's first picture of a snapshot (the whole cross-correlation, original order)
    * is derived in the background too and kept in snapshot_views, so opening and scrubbing
-   * through steps reads it back instead of waiting seconds at large d.
+   * through steps reads it back instead of waiting seconds at large d. Not while this host
+   * trains: on two cores it would take seconds of CPU from every epoch (the metrics, which the
+   * charts show live, still go at once).
    */
   private precomputeOverview(snapshot: SnapshotSummary): void {
+    if (this.isTraining()) {
+      this.deferred.push(snapshot);
+      this.waitForIdle();
+      return;
+    }
     const input = callInputSchemas['inspect:matrix'].parse({ snapshotId: snapshot.id });
     const key = matrixKey(input, resolveRegion(input, snapshot.d));
     this.client.compute(key, { kind: 'matrix', ...input }, { priority: 'background' }).catch(() => undefined);

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventPayloads } from '@shared/api/contract';
-import { INSPECT_METRICS, type CaptureJob, type SnapshotSummary } from '@shared/inspect';
+import { callInputSchemas } from '@shared/api/schemas';
+import { INSPECT_METRICS, type CaptureJob, type MatrixCells, type SnapshotSummary } from '@shared/inspect';
 import type { Result } from '@shared/errors';
 import type { RunSummary } from '@shared/runs';
+import { matrixKey, resolveRegion } from '../../../src-main/services/inspect/view-keys';
 import type { Workbench } from '../../../src-main/services/workbench';
 import { useTempDir } from '../../helpers/temp-dir';
 import { hasStatus, testWorkbench, tinyConfig, waitForRun } from '../../helpers/workbench';
@@ -51,6 +53,24 @@ describe('inspector end to end: training snapshots, their metrics, a snapshot of
 
     // The run is completed before its worker process has exited and left the run.
     await vi.waitFor(() => expect(workbench!.supervisor.isBusy(run.id)).toBe(false), { timeout: 30_000 });
+    // Once the host trains no more, each snapshot's default overview is derived into the view cache.
+    const defaultKey = (snapshot: SnapshotSummary) => {
+      const input = callInputSchemas['inspect:matrix'].parse({ snapshotId: snapshot.id });
+      return matrixKey(input, resolveRegion(input, snapshot.d));
+    };
+    await vi.waitFor(
+      () => {
+        for (const snapshot of snapshots)
+          expect(workbench!.store.snapshots.view(snapshot.id, defaultKey(snapshot))).toBeDefined();
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    expect(
+      value<MatrixCells>(await workbench.dispatch('inspect:matrix', { snapshotId: snapshots[0]!.id })),
+    ).toMatchObject({
+      cached: true,
+      rows: 64,
+    });
     const job = value<CaptureJob>(await workbench.dispatch('inspect:capture', { runId: run.id }));
     expect(job).toMatchObject({ runId: run.id, status: 'running', snapshotId: null });
     // One worker per run: a second job waits until the first has finished.

@@ -32,6 +32,7 @@ describe('bench inspect (real process, small sizes)', () => {
       'summaryMs',
       'pairMs',
       'spectrumMs',
+      'metricsMs',
     ])
       expect(standard[figure], figure).toBeGreaterThan(0);
     // A cache hit costs far less than computing.

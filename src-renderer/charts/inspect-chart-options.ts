@@ -30,7 +30,14 @@ function stepMark(step: number): LineSeriesOption['markLine'] {
  */
 export function buildInspectSeriesOption(
   series: readonly MetricSeries[],
-  options: { labels: Record<string, string>; step: number | null; axisTitle: string; logScale?: boolean },
+  options: {
+    labels: Record<string, string>;
+    step: number | null;
+    axisTitle: string;
+    logScale?: boolean;
+    /** Colours by metric name (the same quantity keeps its colour across the tab's charts). */
+    colors?: Record<string, string>;
+  },
 ): InspectChartOption {
   const base = buildMetricChartOption(series, {
     points: true,
@@ -43,9 +50,11 @@ export function buildInspectSeriesOption(
     ...base,
     dataZoom: [],
     grid: { ...(base.grid as object), bottom: 26 },
-    series: lines.map((line, index) =>
-      index === 0 && options.step !== null ? { ...line, markLine: stepMark(options.step) } : line,
-    ),
+    series: lines.map((line, index) => ({
+      ...line,
+      ...(options.colors?.[String(line.id)] ? { color: options.colors[String(line.id)] } : {}),
+      ...(index === 0 && options.step !== null ? { markLine: stepMark(options.step) } : {}),
+    })),
   } as InspectChartOption;
 }
 
@@ -68,7 +77,7 @@ export function buildSummaryVectorOption(
   return {
     animation: false,
     textStyle: { fontFamily: 'system-ui, sans-serif' },
-    grid: { left: 8, right: 12, top: 16, bottom: 30, containLabel: true },
+    grid: { left: 8, right: 12, top: 28, bottom: 30, containLabel: true },
     tooltip: {
       trigger: 'axis',
       confine: true,
@@ -126,6 +135,15 @@ export function buildSummaryVectorOption(
   };
 }
 
+/**
+ * Eigenvalues above rounding noise: at most n - 1 are nonzero, and the rest come out of float64
+ * as 1e-20 or so, which would stretch a log axis over ten empty decades.
+ */
+export function significant(eigenvalues: readonly number[]): number[] {
+  const largest = Math.max(0, ...eigenvalues);
+  return eigenvalues.filter((value) => value > largest * 1e-10);
+}
+
 /** Eigenvalue against rank on log-log axes, for Z and the backbone (zero eigenvalues left out). */
 export function buildScreeOption(spectrum: SpectrumView): InspectChartOption {
   const parts = [
@@ -138,7 +156,7 @@ export function buildScreeOption(spectrum: SpectrumView): InspectChartOption {
     animation: false,
     textStyle: { fontFamily: 'system-ui, sans-serif' },
     grid: { left: 8, right: 16, top: 28, bottom: 30, containLabel: true },
-    legend: { top: 0, left: 0, icon: 'roundRect', itemWidth: 12, itemHeight: 4, textStyle: AXIS_TEXT },
+    legend: { top: 0, right: 0, icon: 'roundRect', itemWidth: 12, itemHeight: 4, textStyle: AXIS_TEXT },
     tooltip: {
       trigger: 'item',
       confine: true,
@@ -150,6 +168,7 @@ export function buildScreeOption(spectrum: SpectrumView): InspectChartOption {
     },
     xAxis: {
       type: 'log',
+      max: 'dataMax',
       name: 'rank',
       nameLocation: 'middle',
       nameGap: 22,
@@ -172,9 +191,7 @@ export function buildScreeOption(spectrum: SpectrumView): InspectChartOption {
       showSymbol: false,
       lineStyle: { width: 1.5 },
       emphasis: { disabled: true },
-      data: part.eigenvalues
-        .map((value, index) => [index + 1, value] as [number, number])
-        .filter(([, value]) => value > 0),
+      data: significant(part.eigenvalues).map((value, index) => [index + 1, value] as [number, number]),
     })),
   };
 }
@@ -194,7 +211,7 @@ export function buildStdHistogramOption(spectrum: SpectrumView): InspectChartOpt
     animation: false,
     textStyle: { fontFamily: 'system-ui, sans-serif' },
     grid: { left: 8, right: 16, top: 28, bottom: 30, containLabel: true },
-    legend: { top: 0, left: 0, icon: 'roundRect', itemWidth: 12, itemHeight: 4, textStyle: AXIS_TEXT },
+    legend: { top: 0, right: 0, icon: 'roundRect', itemWidth: 12, itemHeight: 4, textStyle: AXIS_TEXT },
     tooltip: {
       trigger: 'item',
       confine: true,
@@ -228,7 +245,7 @@ export function buildStdHistogramOption(spectrum: SpectrumView): InspectChartOpt
         name,
         color,
         step: 'middle',
-        symbolSize: 3,
+        showSymbol: false,
         lineStyle: { width: 1.5 },
         areaStyle: { opacity: 0.12 },
         emphasis: { disabled: true },

@@ -3,6 +3,7 @@ import { blockGridLines, wrappedDiagonalRuns } from '../domain/inspect-diagonal'
 import { colorBarTicks, colorOf, scaleRange, type ColorScale } from '../domain/inspect-image';
 import { imagePlacement, integerTicks, matrixToScreen, type Viewport } from '../domain/inspect-viewport';
 import { formatValue } from '../domain/format';
+import type { HeatmapLayout } from './inspect-heatmap-layout';
 
 /**
  * One heatmap figure on one canvas, as a paper figure would have it: title, the matrix image,
@@ -15,26 +16,6 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const TEXT = '#1c2128';
 const MUTED = '#5f6b7a';
 const FRAME = '#8b95a3';
-const MARGIN = { left: 50, right: 84, top: 30, bottom: 42 } as const;
-
-export interface HeatmapLayout {
-  width: number;
-  height: number;
-  plot: { x: number; y: number; size: number };
-  bar: { x: number; y: number; width: number; height: number };
-}
-
-/** The figure's layout for a canvas `width` CSS pixels wide: a square plot, the colour bar beside it. */
-export function heatmapLayout(width: number): HeatmapLayout {
-  const size = Math.max(60, Math.floor(width - MARGIN.left - MARGIN.right));
-  return {
-    width,
-    height: size + MARGIN.top + MARGIN.bottom,
-    plot: { x: MARGIN.left, y: MARGIN.top, size },
-    bar: { x: MARGIN.left + size + 16, y: MARGIN.top, width: 12, height: size },
-  };
-}
-
 /** A wrapped diagonal to highlight: lag `lag` of the b x b block whose top-left entry is `origin`. */
 export interface DiagonalHighlight {
   origin: [number, number];
@@ -51,6 +32,7 @@ export interface HeatmapFrame {
   /** A small canvas holding the scale's colours top (high) to bottom (low). */
   barImage: CanvasImageSource | null;
   title: string;
+  subtitle: string;
   barLabel: string;
   axisLabel: string;
   /** Draw the block grid of this b (permuted order). */
@@ -190,7 +172,7 @@ function drawColorBar(context: CanvasRenderingContext2D, frame: HeatmapFrame): v
   }
   context.stroke();
   context.save();
-  context.translate(bar.x + bar.width + 62, bar.y + bar.height / 2);
+  context.translate(bar.x + bar.width + 52, bar.y + bar.height / 2);
   context.rotate(Math.PI / 2);
   context.textAlign = 'center';
   context.fillText(frame.barLabel, 0, 0);
@@ -207,7 +189,10 @@ export function drawHeatmap(context: CanvasRenderingContext2D, frame: HeatmapFra
   context.font = `600 12.5px ${FONT}`;
   context.textAlign = 'left';
   context.textBaseline = 'alphabetic';
-  context.fillText(frame.title, plot.x, 18, layout.width - plot.x - 4);
+  context.fillText(frame.title, plot.x, 16, layout.width - plot.x - 4);
+  context.fillStyle = MUTED;
+  context.font = `11.5px ${FONT}`;
+  context.fillText(frame.subtitle, plot.x, 33, layout.width - plot.x - 4);
   context.fillStyle = '#eef0f3';
   context.fillRect(plot.x, plot.y, plot.size, plot.size);
   context.save();

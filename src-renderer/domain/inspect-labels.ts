@@ -18,18 +18,23 @@ const SHORT_NAMES: Readonly<Record<MatrixView, string>> = {
   cov2: 'covariance K² (view 2)',
 };
 
-/** A figure's title: what a reader of the picture needs (run, step, matrix, order). */
+/**
+ * A figure's title in two lines, what a reader of the picture needs: which run at which step
+ * (minus which, for a difference), then which matrix in which order.
+ */
 export function heatmapTitle(parts: {
   runName: string;
   step: number;
   view: MatrixView;
   ordering: InspectOrdering;
   minus?: { runName: string; step: number } | null;
-}): string {
-  const what = parts.minus
-    ? `${SHORT_NAMES[parts.view]}: step ${parts.step} − ${parts.minus.runName === parts.runName ? '' : `${parts.minus.runName} `}step ${parts.minus.step}`
-    : `step ${parts.step} · ${SHORT_NAMES[parts.view]}`;
-  return `${parts.runName} · ${what} · ${INSPECT_ORDERING_LABELS[parts.ordering]} order`;
+}): { title: string; subtitle: string } {
+  const { minus } = parts;
+  const title = minus
+    ? `${parts.runName} step ${parts.step} − ${minus.runName === parts.runName ? '' : `${minus.runName} `}step ${minus.step}`
+    : `${parts.runName} · step ${parts.step}`;
+  const subtitle = `${minus ? 'difference of ' : ''}${SHORT_NAMES[parts.view]} · ${INSPECT_ORDERING_LABELS[parts.ordering]} order`;
+  return { title, subtitle };
 }
 
 /** The colour bar's title: the entry it colours, and how an overview cell summarises entries. */

@@ -177,12 +177,10 @@ describe('useInspectSelection', () => {
 
 describe('useInspectCapture', () => {
   it('starts a job and follows its events to the end', async () => {
-    const transport = new FakeTransport()
-      .reply('inspect:jobs', [])
-      .handle('inspect:capture', (input) => ({
-        ok: true,
-        value: captureJob({ checkpointStep: input.checkpointStep ?? 80 }),
-      }));
+    const transport = new FakeTransport().reply('inspect:jobs', []).handle('inspect:capture', (input) => ({
+      ok: true,
+      value: captureJob({ checkpointStep: input.checkpointStep ?? 80 }),
+    }));
     const capture = inScope(() => useInspectCapture(1, { api: createApiClient(transport) }));
     await settle();
     await capture.start(40);

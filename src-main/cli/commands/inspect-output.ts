@@ -114,6 +114,8 @@ export async function writeInspectOutput(
   format: OutputFormat,
   output: InspectOutput,
   snapshot: SnapshotSummary,
+  /** Draw the loss's block grid (every this many features) over a matrix PNG. */
+  gridEvery?: number,
 ): Promise<Written> {
   const { shape, text } = describe(output, snapshot);
   const values =
@@ -143,7 +145,22 @@ export async function writeInspectOutput(
     output.kind === 'matrix'
       ? `${MATRIX_VIEW_LABELS[output.cells.view]}${output.cells.minusSnapshotId === null ? '' : ' (difference)'}, step ${snapshot.step}, rows ${output.cells.region.rows.join('-')}, cols ${output.cells.region.cols.join('-')}`
       : `block-pair contributions (b = ${output.summary.blockSize}), step ${snapshot.step}`;
-  const layout = await writeHeatmapPng(path, { rows: shape[0]!, cols: shape[1]!, values }, scale, title);
+  const grid =
+    gridEvery !== undefined && output.kind === 'matrix'
+      ? {
+          every: gridEvery,
+          rowStart: output.cells.region.rows[0],
+          colStart: output.cells.region.cols[0],
+          cell: output.cells.cellRows,
+        }
+      : undefined;
+  const layout = await writeHeatmapPng(
+    path,
+    { rows: shape[0]!, cols: shape[1]!, values },
+    scale,
+    title,
+    grid,
+  );
   return {
     format,
     shape,

@@ -64,11 +64,40 @@ export function formatTick(value: number): string {
 const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * Lines between the loss's blocks of `every` features, over a picture of rows [r0, ...) and
+ * columns [c0, ...) in cells of `cell` entries: what the relaxed loss groups, in its order.
+ */
+export interface BlockGrid {
+  every: number;
+  rowStart: number;
+  colStart: number;
+  cell: number;
+}
+
+function gridLines(grid: BlockGrid, layout: HeatmapLayout, rows: number, cols: number): string {
+  const { every, rowStart, colStart, cell } = grid;
+  const { left, top, scale: px } = layout;
+  const lines: string[] = [];
+  const right = left + cols * px;
+  const bottom = top + rows * px;
+  for (let m = Math.ceil((rowStart + 1) / every) * every; m < rowStart + rows * cell; m += every) {
+    const y = top + ((m - rowStart) * px) / cell;
+    lines.push(`<line x1="${left}" y1="${y}" x2="${right}" y2="${y}"/>`);
+  }
+  for (let m = Math.ceil((colStart + 1) / every) * every; m < colStart + cols * cell; m += every) {
+    const x = left + ((m - colStart) * px) / cell;
+    lines.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}"/>`);
+  }
+  return `<g stroke="#303030" stroke-opacity="0.55" stroke-width="0.8">${lines.join('')}</g>`;
+}
+
 export async function writeHeatmapPng(
   path: string,
   matrix: { rows: number; cols: number; values: Float32Array },
   scale: HeatmapScale,
   title: string,
+  grid?: BlockGrid,
 ): Promise<HeatmapLayout> {
   const { rows, cols, values } = matrix;
   const layout = heatmapLayout(rows, cols);
@@ -101,11 +130,14 @@ export async function writeHeatmapPng(
     })
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    ${grid ? gridLines(grid, layout, rows, cols) : ''}
     <g font-family="sans-serif" font-size="11" fill="#222">${ticks}
     <text x="${left}" y="${MARGIN + 12}" font-size="12">${escapeXml(title)}</text></g></svg>`;
-  await sharp(pixels, { raw: { width, height, channels: 3 } })
+  // The composite comes out with an alpha channel (all opaque): a second pass writes plain RGB.
+  const composed = await sharp(pixels, { raw: { width, height, channels: 3 } })
     .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
     .png()
-    .toFile(path);
+    .toBuffer();
+  await sharp(composed).removeAlpha().png().toFile(path);
   return layout;
 }

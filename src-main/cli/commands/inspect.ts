@@ -56,6 +56,8 @@ it), .csv or a .png heatmap (with its colour bar), chosen by the extension of FI
   --minus [RUN:]STEP    the difference to the snapshot of STEP (of run RUN, default this one),
                         in this snapshot's order: e.g. how C changed between two steps, or BT
                         against sBT at the same step (same d)
+  --grid                in a .png, lines between the relaxed loss's blocks of b features (with
+                        --order permuted: the blocks the loss works on at that step)
   --mask-diagonal       leave the diagonal (i = j) out (NaN where nothing else is in a cell)
   --pair G,H            with --view summary: the summary vector of block pair (G, H)
   --summary-view cov1|cov2  the VICReg family's summaries are per view (default cov1)
@@ -150,6 +152,16 @@ async function computeOutput(
   return { kind: 'matrix', cells, values: decodeFloat32Fast(cells.values) };
 }
 
+/** The run's block size b, for --grid; the exact losses have no blocks to draw. */
+function blockSizeOf(computer: InspectComputer, snapshot: SnapshotSummary): number {
+  const loss = computer.lossOf(snapshot.runId);
+  if (loss.name !== 'fft-bt' && loss.name !== 'fft-vicreg')
+    throw new UsageError(
+      `--grid draws the relaxed loss's blocks; run ${snapshot.runId}'s loss ${loss.name} has none`,
+    );
+  return loss.blockSize ?? snapshot.d;
+}
+
 /** Whether a matrix came from the view cache (an overview the app or an earlier command derived). */
 function cacheOf(output: InspectOutput): { cached?: boolean; computeMs?: number } {
   return output.kind === 'matrix'
@@ -178,6 +190,7 @@ export const inspectCommand: CliCommand = {
         'summary-view': { type: 'string' },
         backbone: { type: 'boolean', default: false },
         exact: { type: 'boolean', default: false },
+        grid: { type: 'boolean', default: false },
         minus: { type: 'string' },
         out: { type: 'string' },
         db: { type: 'string' },
@@ -226,6 +239,8 @@ export const inspectCommand: CliCommand = {
         throw new UsageError(
           `${flag} applies to the matrix views (corr, cov, cross), not --view ${values.view}`,
         );
+    if (values.grid && (format !== 'png' || !isMatrix))
+      throw new UsageError('--grid draws on a .png of a matrix view (corr, cov, cross)');
     if (options.exact && values.cells !== undefined)
       throw new UsageError('--exact writes every entry: leave out --cells');
     if (options.pair && view !== 'summary') throw new UsageError('--pair applies to --view summary only');
@@ -241,8 +256,9 @@ export const inspectCommand: CliCommand = {
       const snapshot = pickSnapshot(store, runId, values.step);
       options.minus = values.minus === undefined ? undefined : pickMinus(store, runId, values.minus);
       const computer = new InspectComputer(store);
+      const gridEvery = values.grid ? blockSizeOf(computer, snapshot) : undefined;
       const output = await computeOutput(computer, snapshot, options, context);
-      const written = await writeInspectOutput(values.out, format, output, snapshot);
+      const written = await writeInspectOutput(values.out, format, output, snapshot, gridEvery);
       if (values.json)
         context.stdout.write(
           `${JSON.stringify({ runId, snapshotId: snapshot.id, step: snapshot.step, ...cacheOf(output), ...written })}\n`,

@@ -153,7 +153,7 @@ describe('inspect (real process, real database file)', () => {
     expect(result.stdout).toMatch(/Colour scale: blue -1 \.\. white 0 \.\. red 1/);
     const layout = heatmapLayout(64, 64);
     const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
-    expect([info.width, info.height]).toEqual([layout.width, layout.height]);
+    expect([info.width, info.height, info.channels]).toEqual([layout.width, layout.height, 3]);
     // The top-left cell is C[0][0] in the diverging map (the centre of its square of pixels).
     const reference = referenceMatrix(snapshotOfStep10(), 'cross');
     const x = layout.left + Math.floor(layout.scale / 2);
@@ -161,6 +161,34 @@ describe('inspect (real process, real database file)', () => {
     const offset = (y * info.width + x) * info.channels;
     const expected = divergingColor(reference[0]!, 1);
     for (let c = 0; c < 3; c++) expect(Math.abs(data[offset + c]! - expected[c]!)).toBeLessThanOrEqual(1);
+
+    // --grid draws the loss's blocks (b = 16): a line across the picture at feature 16, nothing else moves.
+    const gridded = join(folder, 'grid.png');
+    const withGrid = cli([
+      'inspect',
+      '1',
+      '--view',
+      'cross',
+      '--region',
+      '0:64,0:64',
+      '--grid',
+      '--out',
+      gridded,
+      '--db',
+      db,
+    ]);
+    expect(withGrid.code, withGrid.stderr).toBe(0);
+    const grid = await sharp(gridded).raw().toBuffer({ resolveWithObject: true });
+    const pixel = (buffer: Buffer, px: number, py: number) => {
+      const at = (py * info.width + px) * info.channels;
+      return Array.from(buffer.subarray(at, at + 3));
+    };
+    const lineY = layout.top + 16 * layout.scale;
+    expect(pixel(grid.data, x, lineY)).not.toEqual(pixel(data, x, lineY));
+    expect(pixel(grid.data, x, y)).toEqual(pixel(data, x, y));
+    expect(
+      cli(['inspect', '1', '--view', 'cross', '--grid', '--out', join(folder, 'x.npy'), '--db', db]).stderr,
+    ).toMatch(/--grid draws on a .png of a matrix view/);
   });
 
   it('writes the summary map, a pair vector and the spectrum', () => {

@@ -42,6 +42,11 @@ export interface InspectServiceOptions {
   catchUpAfterMs?: number;
   /** Budget of answers kept in memory (bytes of their JSON). */
   memoryCacheBytes?: number;
+  /**
+   * How long closing waits for the metrics of snapshots stored meanwhile: a CLI command's only
+   * chance to write them; the app and serve mode catch up at their next start instead.
+   */
+  settleOnCloseMs?: number;
 }
 
 export interface InspectService {
@@ -49,9 +54,6 @@ export interface InspectService {
   /** Waits a little for metrics of snapshots stored meanwhile, then ends the compute thread. */
   close(): Promise<void>;
 }
-
-/** A closing host waits this long for the metrics of snapshots its runs just stored. */
-const SETTLE_ON_CLOSE_MS = 30_000;
 
 const sizeOfAnswer = (answer: unknown): number => {
   const text = answer as { values?: string; contributions?: string; r?: string };
@@ -168,7 +170,7 @@ export function createInspectService(options: InspectServiceOptions): InspectSer
       clearTimeout(catchUpTimer);
       unsubscribe();
       metrics.stop();
-      await metrics.settle(SETTLE_ON_CLOSE_MS);
+      await metrics.settle(options.settleOnCloseMs ?? 30_000);
       await client.close();
     },
   };

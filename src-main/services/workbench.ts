@@ -76,8 +76,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     supervisor,
     workerEntry: options.inspectWorkerEntry,
     ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
-    // The app and serve mode catch up inspector metrics of older or imported snapshots; a CLI command does not linger.
-    ...(options.host === 'cli' ? {} : { catchUpAfterMs: 5000 }),
+    // The app and serve mode catch up inspector metrics of older or imported snapshots (and of
+    // those a quick quit left); a CLI command does not linger, but writes its own runs' before it exits.
+    ...(options.host === 'cli'
+      ? { settleOnCloseMs: 30_000 }
+      : { catchUpAfterMs: 5000, settleOnCloseMs: 2000 }),
   });
   const handlers: CallHandlers = {
     ...createRunHandlers(store, supervisor, events),

@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { divergingColor } from '@shared/colormap';
+import { INSPECT_METRICS } from '@shared/inspect';
 import { storeSyntheticRun, syntheticSnapshot } from '../../../../src-main/cli/commands/bench-inspect-data';
 import { heatmapLayout } from '../../../../src-main/cli/commands/inspect-png';
 import { RunStore } from '../../../../src-main/storage/store';
 import { referenceCells, referenceMatrix } from '../../../helpers/inspect-reference';
 import { useTempDir } from '../../../helpers/temp-dir';
+import { tinyConfig } from '../../../helpers/workbench';
 import { cli } from '../run-cli';
 
 const N = 48;
@@ -284,6 +286,44 @@ describe('inspect (real process, real database file)', () => {
     expect(Number(legend[2])).toBeCloseTo(limit, 2);
     expect(Number(legend[1])).toBe(-Number(legend[2]));
     expect(cli([...args, '--minus', '3:0', '--out', out]).stderr).toMatch(/Run 3 does not exist/);
+  });
+
+  it('a run trained from the command line has its inspect/* metrics when train exits', () => {
+    const folder = tempDir();
+    const db = join(folder, 'trained.sqlite');
+    const config = join(folder, 'run.json');
+    writeFileSync(
+      config,
+      JSON.stringify(
+        tinyConfig({
+          // Large enough that deriving the last snapshot's metrics outlasts the worker's exit.
+          model: {
+            backbone: 'mlp',
+            backboneHiddenDim: 64,
+            featureDim: 32,
+            projectorHiddenDim: 64,
+            projectorOutputDim: 2048,
+          },
+          loss: { name: 'fft-bt', blockSize: 128 },
+          inspect: { probeImages: 512 },
+        }),
+      ),
+    );
+    const result = cli(['train', '--config', config, '--db', db, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const store = RunStore.open(db, { access: 'read' });
+    try {
+      const steps = store.snapshots.list(1).map((snapshot) => snapshot.step);
+      expect(steps.length).toBeGreaterThanOrEqual(2);
+      for (const name of [
+        INSPECT_METRICS.offDiagonalExact,
+        INSPECT_METRICS.offDiagonalRelaxed,
+        INSPECT_METRICS.rankMeZ,
+      ])
+        expect(store.metrics.series(1, name).steps).toEqual(steps);
+    } finally {
+      store.close();
+    }
   });
 
   it('says what is wrong: a region past d, a step without a snapshot, an unknown view', () => {

@@ -138,7 +138,7 @@ export function createInspectService(options: InspectServiceOptions): InspectSer
         key,
         { kind: 'matrix', ...input, region },
         {
-          slot: matrixSlot(input, region, summary.d),
+          ...matrixSlot(input, region, summary),
           onProgress: progressTo(input.snapshotId, key),
         },
       );

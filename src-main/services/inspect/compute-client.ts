@@ -14,8 +14,10 @@ export type Priority = 'interactive' | 'background';
 export interface ComputeOptions {
   /** Interactive requests (a view someone waits for) go before background ones (metrics). */
   priority?: Priority;
-  /** A newer request of the same slot replaces a queued older one (see matrixSlot). */
+  /** Newer requests of the same slot replace queued older ones (see matrixSlot)... */
   slot?: string;
+  /** ...beyond this many queued (default 1). */
+  slotKeep?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -91,7 +93,7 @@ export class InspectComputeClient {
         resolve: resolve as (value: unknown) => void,
         reject,
       };
-      if (job.slot !== undefined) this.supersede(job.slot);
+      if (job.slot !== undefined) this.supersede(job.slot, (options.slotKeep ?? 1) - 1);
       this.byKey.set(identity, job);
       this.queue.push(job);
       if (job.priority === 'interactive') this.preemptBackground();
@@ -120,10 +122,12 @@ export class InspectComputeClient {
     if (worker) await worker.terminate();
   }
 
-  private supersede(slot: string): void {
+  /** Leaves the newest `keep` queued jobs of the slot, rejects the older ones. */
+  private supersede(slot: string, keep: number): void {
+    let kept = 0;
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const job = this.queue[i]!;
-      if (job.slot !== slot) continue;
+      if (job.slot !== slot || kept++ < keep) continue;
       this.queue.splice(i, 1);
       this.settle(job, () =>
         job.reject(new AppFailure('conflict', 'Superseded by a newer request for the same view')),

@@ -63,14 +63,23 @@ export function matrixKey(input: MatrixInput, region: MatrixRegion): string {
 }
 
 /**
- * Requests whose newer copy makes an older, still queued one pointless: the same picture of the
- * same snapshot with another region (panning). The whole-matrix overview has a slot of its own,
- * since a viewer keeps it under its zoomed tiles.
+ * Requests whose newer copies make older, still queued ones pointless, and how many of them stay
+ * queued: zoomed regions of one snapshot's picture (panning: the newest only), and whole-matrix
+ * overviews of one run's snapshots in one picture (scrubbing or playing through steps: the two
+ * newest, since side by side shows two steps of a run at once).
  */
-export function matrixSlot(input: MatrixInput, region: MatrixRegion, d: number): string {
+export function matrixSlot(
+  input: MatrixInput,
+  region: MatrixRegion,
+  snapshot: Pick<SnapshotSummary, 'runId' | 'd'>,
+): { slot: string; slotKeep: number } {
+  const { d } = snapshot;
   const whole = region.rows[0] === 0 && region.rows[1] === d && region.cols[0] === 0 && region.cols[1] === d;
-  const { snapshotId, view, order, reduce, maskDiagonal, minusSnapshotId } = input;
-  return `matrix:${snapshotId}:${view}:${order}:${reduce}:${maskDiagonal}:${minusSnapshotId ?? '-'}:${whole ? 'whole' : 'zoom'}`;
+  const { snapshotId, view, order, reduce, maskDiagonal, minusSnapshotId, maxCells } = input;
+  const picture = `${view}:${order}:${reduce}:${maskDiagonal}:${minusSnapshotId ?? '-'}`;
+  return whole
+    ? { slot: `overview:run${snapshot.runId}:${picture}:${maxCells}`, slotKeep: 2 }
+    : { slot: `zoom:${snapshotId}:${picture}`, slotKeep: 1 };
 }
 
 /** Only whole-matrix overviews are kept in the database: tiles are quick to recompute and many. */

@@ -217,6 +217,26 @@ describe('inspector service (real SQLite file, real compute thread)', () => {
     expect(newer).toMatchObject({ ok: true, value: { rows: 50, cols: 50, region: { rows: [100, 150] } } });
   });
 
+  it('playing through steps keeps the two newest queued overviews of a run, so side by side still gets both', async () => {
+    const { workbench } = setup();
+    const { snapshotIds } = storeSyntheticRun(workbench.store, {
+      n: 32,
+      d: 200,
+      seed: 5,
+      steps: [0, 1, 2, 3],
+    });
+    const busy = workbench.dispatch('inspect:spectrum', { snapshotId: snapshotIds[0]! });
+    const overview = (snapshotId: number) =>
+      workbench.dispatch('inspect:matrix', { snapshotId, view: 'corr1' });
+    const results = await Promise.all([busy, ...snapshotIds.slice(1).map(overview)]);
+    expect(results.map((result) => (result.ok ? 'ok' : result.error.code))).toEqual([
+      'ok',
+      'conflict',
+      'ok',
+      'ok',
+    ]);
+  });
+
   it('derives the inspect/* metrics when a snapshot is stored, and for snapshots stored before', async () => {
     const { workbench, run } = setup();
     // Stored before (no event): listing the run's snapshots catches them up.

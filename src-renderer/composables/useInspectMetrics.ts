@@ -3,14 +3,15 @@ import type { AppError } from '@shared/errors';
 import { INSPECT_METRICS } from '@shared/inspect';
 import type { MetricSeries } from '@shared/metrics';
 import { useApi, type ApiClient } from '../api/client';
+import { mergeSeriesList } from '../domain/metric-series';
 import { useApiEvent, useReconnect } from './useApiEvent';
 
 const NAMES = Object.values(INSPECT_METRICS);
 
 /**
- * The run's `inspect/*` series (relaxation gap, RankMe, collapsed features), refetched when a
- * snapshot of the run is stored, since they are written with it. Only these few names are asked
- * for, not every metric of the run.
+ * The run's `inspect/*` series (relaxation gap, RankMe, collapsed features): fetched once (only
+ * these few names, not every metric of the run), then extended by the `run:metrics` events the
+ * main side pushes once it has derived a new snapshot's measurements.
  */
 export function useInspectMetrics(runId: MaybeRefOrGetter<number | null>, options: { api?: ApiClient } = {}) {
   const api = options.api ?? useApi();
@@ -47,9 +48,11 @@ export function useInspectMetrics(runId: MaybeRefOrGetter<number | null>, option
     { immediate: true },
   );
   useApiEvent(
-    'run:snapshot',
-    (snapshot) => {
-      if (snapshot.runId === toValue(runId)) void refresh();
+    'run:metrics',
+    (event) => {
+      if (event.runId !== toValue(runId)) return;
+      const ours = event.series.filter((item) => NAMES.includes(item.name));
+      if (ours.length > 0) series.value = mergeSeriesList(series.value, ours);
     },
     api,
   );

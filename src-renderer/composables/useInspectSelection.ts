@@ -5,12 +5,29 @@ import { nearestStep, type InspectState } from '../domain/inspect-state';
 import { useApiCall } from './useApiCall';
 import { useInspectSnapshots } from './useInspectSnapshots';
 
-function atStep(snapshots: readonly SnapshotSummary[], step: number | null): SnapshotSummary | null {
+/** The snapshot nearest `step`; of two at that step, the one named by `id`, else the first. */
+export function atStep(
+  snapshots: readonly SnapshotSummary[],
+  step: number | null,
+  id: number | null = null,
+): SnapshotSummary | null {
   const found = nearestStep(
     snapshots.map((item) => item.step),
     step,
   );
-  return snapshots.find((item) => item.step === found) ?? null;
+  const candidates = snapshots.filter((item) => item.step === found);
+  return candidates.find((item) => item.id === id) ?? candidates[0] ?? null;
+}
+
+/** The URL's choice of snapshot `index` of the list: its step, and its id when the step has two. */
+export function stepChoice(
+  snapshots: readonly SnapshotSummary[],
+  index: number,
+): { step: number; snapshotId: number | null } | null {
+  const chosen = snapshots[index];
+  if (!chosen) return null;
+  const shared = snapshots.some((item) => item.step === chosen.step && item.id !== chosen.id);
+  return { step: chosen.step, snapshotId: shared ? chosen.id : null };
 }
 
 /**
@@ -40,7 +57,9 @@ export function useInspectSelection(
     },
   );
 
-  const snapshot = computed(() => atStep(own.snapshots.value, toValue(state).step));
+  const snapshot = computed(() =>
+    atStep(own.snapshots.value, toValue(state).step, toValue(state).snapshotId),
+  );
   const index = computed(() => (snapshot.value ? own.snapshots.value.indexOf(snapshot.value) : -1));
   /** The snapshots the other side picks from. */
   const otherSnapshots = computed(() =>

@@ -6,8 +6,9 @@ import { useApiEvent, useReconnect } from './useApiEvent';
 
 /**
  * A run's snapshots, oldest step first: fetched when the run changes and kept current by
- * `run:snapshot` events while it trains (or a capture job stores one). A snapshot of a step
- * already listed replaces it. A null run id lists nothing.
+ * `run:snapshot` events while it trains (or a capture job stores one). A step may have two, one
+ * taken in training and one computed from that step's checkpoint; a new one of the same step and
+ * source (a restarted run) replaces the old. A null run id lists nothing.
  */
 export function useInspectSnapshots(
   runId: MaybeRefOrGetter<number | null>,
@@ -50,7 +51,10 @@ export function useInspectSnapshots(
     'run:snapshot',
     (snapshot) => {
       if (snapshot.runId !== toValue(runId)) return;
-      const others = snapshots.value.filter((item) => item.step !== snapshot.step && item.id !== snapshot.id);
+      const others = snapshots.value.filter(
+        (item) =>
+          item.id !== snapshot.id && !(item.step === snapshot.step && item.source === snapshot.source),
+      );
       snapshots.value = [...others, snapshot].sort((a, b) => a.step - b.step || a.id - b.id);
     },
     api,

@@ -22,6 +22,8 @@ export const INSPECT_ORDERING_LABELS: Readonly<Record<InspectOrdering, string>> 
 export interface InspectState {
   /** The snapshot's step; null: the newest. */
   step: number | null;
+  /** Which snapshot of that step, when a run has two (one taken in training, one from its checkpoint). */
+  snapshotId: number | null;
   view: MatrixView;
   ordering: InspectOrdering;
   reduce: OverviewReduction;
@@ -40,6 +42,7 @@ export interface InspectState {
 
 export const DEFAULT_INSPECT_STATE: InspectState = {
   step: null,
+  snapshotId: null,
   view: 'cross',
   ordering: 'original',
   reduce: 'extreme',
@@ -92,6 +95,7 @@ export function parseInspectQuery(query: Record<string, QueryValue>): InspectSta
   const withStep = count(query.withStep);
   return {
     step: count(query.step),
+    snapshotId: count(query.snapshot) || null,
     view: oneOf(query.view, MATRIX_VIEWS, 'cross'),
     ordering: oneOf(query.order, INSPECT_ORDERINGS, 'original'),
     reduce: oneOf(query.reduce, OVERVIEW_REDUCTIONS, 'extreme'),
@@ -108,6 +112,7 @@ export function parseInspectQuery(query: Record<string, QueryValue>): InspectSta
 export function toInspectQuery(state: InspectState): Record<string, string> {
   const query: Record<string, string> = {};
   if (state.step !== null) query.step = String(state.step);
+  if (state.step !== null && state.snapshotId !== null) query.snapshot = String(state.snapshotId);
   if (state.view !== 'cross') query.view = state.view;
   if (state.ordering !== 'original') query.order = state.ordering;
   if (state.reduce !== 'extreme') query.reduce = state.reduce;

@@ -7,8 +7,9 @@ import { createApiClient } from '../../src-renderer/api/client';
 import { DEFAULT_INSPECT_STATE, type InspectState } from '../../src-renderer/domain/inspect-state';
 import { useInspectCapture } from '../../src-renderer/composables/useInspectCapture';
 import { useInspectMatrix } from '../../src-renderer/composables/useInspectMatrix';
+import { useInspectMetrics } from '../../src-renderer/composables/useInspectMetrics';
 import { useInspectPlayback } from '../../src-renderer/composables/useInspectPlayback';
-import { useInspectSelection } from '../../src-renderer/composables/useInspectSelection';
+import { atStep, stepChoice, useInspectSelection } from '../../src-renderer/composables/useInspectSelection';
 import { useInspectSnapshots } from '../../src-renderer/composables/useInspectSnapshots';
 import { useEffectScopes } from './effect-scopes';
 import { FakeTransport, settle } from './fake-transport';
@@ -24,13 +25,34 @@ describe('useInspectSnapshots', () => {
     expect(snapshots.value.map((item) => item.step)).toEqual([0, 20]);
     transport.emit('run:snapshot', snapshotAt(1, 40));
     transport.emit('run:snapshot', snapshotAt(2, 60));
-    // A snapshot of a step already listed (a restarted run) replaces it.
+    // A snapshot of a step already listed (a restarted run) replaces it; one from that step's
+    // checkpoint goes beside it.
     transport.emit('run:snapshot', snapshotAt(1, 20, { id: 99, bytes: 1 }));
+    transport.emit('run:snapshot', snapshotAt(1, 40, { id: 7, source: 'checkpoint' }));
     expect(snapshots.value.map((item) => [item.step, item.id])).toEqual([
       [0, 1000],
       [20, 99],
+      [40, 7],
       [40, 1040],
     ]);
+  });
+});
+
+describe('choosing among two snapshots of one step', () => {
+  const list = [snapshotAt(1, 0), snapshotAt(1, 40, { id: 7, source: 'checkpoint' }), snapshotAt(1, 40)];
+
+  it('names the snapshot by id in the URL only when its step has two', () => {
+    expect(stepChoice(list, 0)).toEqual({ step: 0, snapshotId: null });
+    expect(stepChoice(list, 1)).toEqual({ step: 40, snapshotId: 7 });
+    expect(stepChoice(list, 2)).toEqual({ step: 40, snapshotId: 1040 });
+    expect(stepChoice(list, 3)).toBeNull();
+  });
+
+  it('finds the one named, else the first of the step', () => {
+    expect(atStep(list, 40, 1040)?.id).toBe(1040);
+    expect(atStep(list, 40, null)?.id).toBe(7);
+    expect(atStep(list, 39, 1040)?.id).toBe(1040);
+    expect(atStep(list, 1, 1040)?.id).toBe(1000);
   });
 });
 
@@ -193,5 +215,35 @@ describe('useInspectCapture', () => {
     expect(capture.running.value).toHaveLength(0);
     expect(capture.jobs.value).toHaveLength(1);
     expect(capture.latest.value?.snapshotId).toBe(12);
+  });
+});
+
+describe('useInspectMetrics', () => {
+  it('fetches the inspect/* series and adds the points pushed for the run', async () => {
+    const transport = new FakeTransport().handle('metrics:series', ({ names }) => ({
+      ok: true,
+      value: names.includes('inspect/rankMeZ') ? [{ name: 'inspect/rankMeZ', steps: [0], values: [10] }] : [],
+    }));
+    const metrics = inScope(() => useInspectMetrics(3, { api: createApiClient(transport) }));
+    await settle();
+    expect(metrics.byName('inspect/rankMeZ').values).toEqual([10]);
+    transport.emit('run:metrics', {
+      runId: 3,
+      series: [
+        { name: 'inspect/rankMeZ', steps: [8], values: [12] },
+        { name: 'loss', steps: [8], values: [1] },
+      ],
+    });
+    transport.emit('run:metrics', {
+      runId: 4,
+      series: [{ name: 'inspect/rankMeZ', steps: [9], values: [1] }],
+    });
+    expect(metrics.byName('inspect/rankMeZ')).toEqual({
+      name: 'inspect/rankMeZ',
+      steps: [0, 8],
+      values: [10, 12],
+    });
+    expect(metrics.series.value.map((item) => item.name)).toEqual(['inspect/rankMeZ']);
+    expect(metrics.byName('inspect/collapsedFeatures').steps).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ describe('the Inspect tab URL', () => {
     const state = parseInspectQuery(query);
     expect(state).toEqual<InspectState>({
       step: 120,
+      snapshotId: null,
       view: 'corr1',
       ordering: 'permuted',
       reduce: 'rms',
@@ -67,6 +68,14 @@ describe('the Inspect tab URL', () => {
       }),
     ).toEqual(DEFAULT_INSPECT_STATE);
     expect(parseInspectQuery({ step: ['12', '13'] }).step).toBe(12);
+    expect(parseInspectQuery({ step: '12', snapshot: '0' }).snapshotId).toBeNull();
+  });
+
+  it('keeps which snapshot of a step, with its step only', () => {
+    const state = { ...DEFAULT_INSPECT_STATE, step: 40, snapshotId: 7 };
+    expect(toInspectQuery(state)).toEqual({ step: '40', snapshot: '7' });
+    expect(parseInspectQuery({ step: '40', snapshot: '7' })).toEqual(state);
+    expect(toInspectQuery({ ...state, step: null })).toEqual({});
   });
 
   it('asks the API for the permuted order under both permuted orderings', () => {

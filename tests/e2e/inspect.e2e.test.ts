@@ -14,14 +14,14 @@ import { hasStatus, testWorkbench, tinyConfig, waitForRun } from '../helpers/wor
 const D = 1024;
 const BLOCK = 64;
 
-function inspectConfig(name: string, loss: RunConfigInput['loss']): RunConfigInput {
+function inspectConfig(name: string, loss: RunConfigInput['loss'], snapshots = true): RunConfigInput {
   const base = tinyConfig();
   return tinyConfig({
     name,
     loss,
     model: { ...base.model!, projectorOutputDim: D },
     training: { epochs: 1, batchSize: 64, maxSteps: 16 },
-    inspect: { everySteps: 8, probeImages: 128 },
+    inspect: { enabled: snapshots, everySteps: 8, probeImages: 128 },
   });
 }
 
@@ -44,6 +44,7 @@ describe('the Inspect tab in Debian Chromium against serve mode', () => {
   let pageErrors: string[] = [];
   let relaxed: number;
   let exact: number;
+  let plain: number;
 
   beforeAll(async () => {
     folder = e2eFolder('inspect-');
@@ -52,7 +53,11 @@ describe('the Inspect tab in Debian Chromium against serve mode', () => {
     await page.setViewportSize({ width: 1440, height: 1000 });
     relaxed = await train(workbench, inspectConfig('sBT b=64', { name: 'fft-bt', blockSize: BLOCK }));
     exact = await train(workbench, inspectConfig('BT', { name: 'bt' }));
-  }, 420_000);
+    plain = await train(
+      workbench,
+      inspectConfig('sBT without snapshots', { name: 'fft-bt', blockSize: BLOCK }, false),
+    );
+  }, 600_000);
 
   afterAll(() => closeE2e({ context, host, workbench, folder }));
 
@@ -247,6 +252,25 @@ describe('the Inspect tab in Debian Chromium against serve mode', () => {
     }
     await page.getByTestId('inspect-matrix-panel').scrollIntoViewIfNeeded();
     await shot('inspect-side-by-side.png');
+  });
+
+  it('computes a snapshot from the checkpoint of a run trained without snapshots', async () => {
+    await page.goto(`${host.url}#/runs/${plain}/inspect`);
+    await expect
+      .poll(() => page.getByTestId('empty-state').textContent(), { timeout: 15_000 })
+      .toContain('trained without snapshots');
+    await page.getByTestId('inspect-capture-start').click();
+    await expect
+      .poll(() => page.getByTestId('inspect-capture-job').getAttribute('data-status'), { timeout: 120_000 })
+      .toBe('completed');
+    await expect.poll(() => heatmap().getAttribute('data-region'), { timeout: 60_000 }).toBe(`0-${D}x0-${D}`);
+    expect(await page.getByTestId('inspect-scrubber').textContent()).toContain('from checkpoint');
+    await expect.poll(() => page.getByTestId('inspect-contributions').count(), { timeout: 60_000 }).toBe(1);
+    // Its measurements arrive once the main side has derived them.
+    await expect
+      .poll(() => page.getByTestId('inspect-rankme-chart').getAttribute('data-points'), { timeout: 60_000 })
+      .not.toBe('0');
+    await shot('inspect-from-checkpoint.png');
     expect(pageErrors).toEqual([]);
   });
 });

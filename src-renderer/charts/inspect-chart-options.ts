@@ -144,14 +144,29 @@ export function significant(eigenvalues: readonly number[]): number[] {
   return eigenvalues.filter((value) => value > largest * 1e-10);
 }
 
-/** Eigenvalue against rank on log-log axes, for Z and the backbone (zero eigenvalues left out). */
-export function buildScreeOption(spectrum: SpectrumView): InspectChartOption {
-  const parts = [
+/** Z's and the backbone's parts of a spectrum, each with its name and colour. */
+function spectrumParts(spectrum: SpectrumView) {
+  return [
     { name: 'Z (projector)', part: spectrum.z, color: PART_COLORS.z },
     ...(spectrum.backbone
       ? [{ name: 'backbone', part: spectrum.backbone, color: PART_COLORS.backbone }]
       : []),
   ];
+}
+
+/**
+ * A spectrum chart: one line per part over a log x axis, the legend top right, a tooltip line
+ * per point from `describe(series name, x, y)`.
+ */
+function spectrumChart(options: {
+  lines: { name: string; color: string; data: [number, number][]; step?: boolean }[];
+  xName: string;
+  yName: string;
+  logY: boolean;
+  /** End the x axis at the last point (ranks), not at the next power of ten. */
+  xToData?: boolean;
+  describe: (name: string, x: number, y: number) => string;
+}): InspectChartOption {
   return {
     animation: false,
     textStyle: { fontFamily: 'system-ui, sans-serif' },
@@ -162,38 +177,55 @@ export function buildScreeOption(spectrum: SpectrumView): InspectChartOption {
       confine: true,
       formatter: (params: unknown) => {
         const item = params as { seriesName: string; value: [number, number] };
-        return `${item.seriesName}<br>λ${item.value[0]} = ${formatMetric(item.value[1])}`;
+        return options.describe(item.seriesName, item.value[0], item.value[1]);
       },
       textStyle: { fontSize: 12 },
     },
     xAxis: {
       type: 'log',
-      max: 'dataMax',
-      name: 'rank',
+      ...(options.xToData ? { max: 'dataMax' as const } : {}),
+      name: options.xName,
       nameLocation: 'middle',
       nameGap: 22,
       nameTextStyle: NAME_TEXT,
       axisLine: AXIS_LINE,
-      axisLabel: AXIS_TEXT,
+      axisLabel: { ...AXIS_TEXT, formatter: (value: number) => formatMetric(value) },
       splitLine: { show: false },
     },
     yAxis: {
-      type: 'log',
-      name: 'eigenvalue',
+      type: options.logY ? 'log' : 'value',
+      name: options.yName,
       nameTextStyle: NAME_TEXT,
       axisLabel: { ...AXIS_TEXT, formatter: (value: number) => formatMetric(value) },
       splitLine: SPLIT_LINE,
     },
-    series: parts.map(({ name, part, color }) => ({
+    series: options.lines.map(({ name, color, data, step }) => ({
       type: 'line',
       name,
       color,
       showSymbol: false,
       lineStyle: { width: 1.5 },
       emphasis: { disabled: true },
-      data: significant(part.eigenvalues).map((value, index) => [index + 1, value] as [number, number]),
+      ...(step ? { step: 'middle' as const, areaStyle: { opacity: 0.12 } } : {}),
+      data,
     })),
   };
+}
+
+/** Eigenvalue against rank on log-log axes, for Z and the backbone (zero eigenvalues left out). */
+export function buildScreeOption(spectrum: SpectrumView): InspectChartOption {
+  return spectrumChart({
+    lines: spectrumParts(spectrum).map(({ name, part, color }) => ({
+      name,
+      color,
+      data: significant(part.eigenvalues).map((value, index) => [index + 1, value] as [number, number]),
+    })),
+    xName: 'rank',
+    yName: 'eigenvalue',
+    logY: true,
+    xToData: true,
+    describe: (name, rank, value) => `${name}<br>λ${rank} = ${formatMetric(value)}`,
+  });
 }
 
 /**
@@ -201,61 +233,20 @@ export function buildScreeOption(spectrum: SpectrumView): InspectChartOption {
  * log-spaced bins, drawn as a step line on a log axis so parts with different bins share it.
  */
 export function buildStdHistogramOption(spectrum: SpectrumView): InspectChartOption {
-  const parts = [
-    { name: 'Z (projector)', part: spectrum.z, color: PART_COLORS.z },
-    ...(spectrum.backbone
-      ? [{ name: 'backbone', part: spectrum.backbone, color: PART_COLORS.backbone }]
-      : []),
-  ];
-  return {
-    animation: false,
-    textStyle: { fontFamily: 'system-ui, sans-serif' },
-    grid: { left: 8, right: 16, top: 28, bottom: 30, containLabel: true },
-    legend: { top: 0, right: 0, icon: 'roundRect', itemWidth: 12, itemHeight: 4, textStyle: AXIS_TEXT },
-    tooltip: {
-      trigger: 'item',
-      confine: true,
-      formatter: (params: unknown) => {
-        const item = params as { seriesName: string; value: [number, number] };
-        return `${item.seriesName}<br>std ≈ ${formatMetric(item.value[0])}: ${item.value[1]} features`;
-      },
-      textStyle: { fontSize: 12 },
-    },
-    xAxis: {
-      type: 'log',
-      name: 'feature standard deviation',
-      nameLocation: 'middle',
-      nameGap: 22,
-      nameTextStyle: NAME_TEXT,
-      axisLine: AXIS_LINE,
-      axisLabel: { ...AXIS_TEXT, formatter: (value: number) => formatMetric(value) },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: 'value',
-      name: 'features',
-      nameTextStyle: NAME_TEXT,
-      axisLabel: AXIS_TEXT,
-      splitLine: SPLIT_LINE,
-    },
-    series: parts.map(({ name, part, color }) => {
+  return spectrumChart({
+    lines: spectrumParts(spectrum).map(({ name, part, color }) => {
       const { edges, counts } = part.stdHistogram;
-      return {
-        type: 'line',
-        name,
-        color,
-        step: 'middle',
-        showSymbol: false,
-        lineStyle: { width: 1.5 },
-        areaStyle: { opacity: 0.12 },
-        emphasis: { disabled: true },
-        data: counts
-          .map(
-            (count, index) =>
-              [Math.sqrt((edges[index] ?? 0) * (edges[index + 1] ?? 0)), count] as [number, number],
-          )
-          .filter(([centre]) => centre > 0),
-      };
+      const data = counts
+        .map(
+          (count, index) =>
+            [Math.sqrt((edges[index] ?? 0) * (edges[index + 1] ?? 0)), count] as [number, number],
+        )
+        .filter(([centre]) => centre > 0);
+      return { name, color, data, step: true };
     }),
-  };
+    xName: 'feature standard deviation',
+    yName: 'features',
+    logY: false,
+    describe: (name, std, count) => `${name}<br>std ≈ ${formatMetric(std)}: ${count} features`,
+  });
 }

@@ -67,7 +67,9 @@ function rectOf(frame: HeatmapFrame, region: MatrixRegion) {
 function drawGrid(context: CanvasRenderingContext2D, frame: HeatmapFrame, blockSize: number): void {
   const { plot } = frame.layout;
   const { viewport } = frame;
-  context.strokeStyle = 'rgba(28, 33, 40, 0.55)';
+  // Dark lines over the pale middle of the diverging scale, light ones over dark viridis.
+  context.strokeStyle =
+    frame.scale?.kind === 'sequential' ? 'rgba(255, 255, 255, 0.7)' : 'rgba(28, 33, 40, 0.55)';
   context.lineWidth = 1;
   context.beginPath();
   for (const col of blockGridLines(blockSize, viewport.cols[0], viewport.cols[1])) {

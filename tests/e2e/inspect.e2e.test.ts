@@ -202,7 +202,23 @@ describe('the Inspect tab in Debian Chromium against serve mode', () => {
     await expect.poll(() => query().get('order')).toBe('blocks');
     await expect.poll(() => heatmap().getAttribute('data-loading'), { timeout: 60_000 }).toBe('false');
     expect(await page.getByTestId('inspect-block-size').textContent()).toBe(String(BLOCK));
+    await page.getByTestId('inspect-mask').check();
+    await expect.poll(() => query().get('mask')).toBe('1');
+    await expect.poll(() => heatmap().getAttribute('data-loading'), { timeout: 60_000 }).toBe('false');
     await shot('inspect-blocks.png');
+    // VICReg's covariance as RMS cells: a sequential scale from 0, limited by the data.
+    await page.getByTestId('inspect-view').selectOption('cov1');
+    await page.getByTestId('inspect-reduce').selectOption('rms');
+    await expect.poll(() => query().get('reduce')).toBe('rms');
+    await expect
+      .poll(() => heatmap().getAttribute('data-scale'), { timeout: 60_000 })
+      .toMatch(/^sequential 0\.\.[\d.e+-]+$/);
+    await expect.poll(() => heatmap().getAttribute('data-loading'), { timeout: 60_000 }).toBe('false');
+    await shot('inspect-cov-rms.png');
+    await page.getByTestId('inspect-view').selectOption('cross');
+    await page.getByTestId('inspect-reduce').selectOption('extreme');
+    await page.getByTestId('inspect-mask').uncheck();
+    await expect.poll(() => query().get('mask')).toBeNull();
   });
 
   it('opens a block pair and highlights the wrapped diagonal of a hovered lag', async () => {

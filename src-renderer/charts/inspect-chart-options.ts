@@ -13,13 +13,15 @@ const NAME_TEXT = { color: '#5f6b7a', fontSize: 11 };
 export const PART_COLORS = { z: '#2563eb', backbone: '#c2410c' } as const;
 
 /** A dashed vertical line at the step the heatmap shows. */
-function stepMark(step: number): LineSeriesOption['markLine'] {
+function stepMark(step: number, lastStep: number): LineSeriesOption['markLine'] {
+  // The label goes on the side with room: right of a line in the first half, left of one later.
+  const position = step <= lastStep / 2 ? 'insideEndBottom' : 'insideEndTop';
   return {
     symbol: 'none',
     silent: true,
     animation: false,
     lineStyle: { color: '#1c2128', type: 'dashed', width: 1 },
-    label: { formatter: `step ${step}`, color: '#1c2128', fontSize: 10, position: 'insideEndTop' },
+    label: { formatter: `step ${step}`, color: '#1c2128', fontSize: 10, position },
     data: [{ xAxis: step }],
   };
 }
@@ -46,6 +48,7 @@ export function buildInspectSeriesOption(
     logScale: options.logScale ?? false,
   });
   const lines = (base.series ?? []) as LineSeriesOption[];
+  const lastStep = Math.max(0, ...series.map((item) => item.steps[item.steps.length - 1] ?? 0));
   return {
     ...base,
     dataZoom: [],
@@ -53,7 +56,7 @@ export function buildInspectSeriesOption(
     series: lines.map((line, index) => ({
       ...line,
       ...(options.colors?.[String(line.id)] ? { color: options.colors[String(line.id)] } : {}),
-      ...(index === 0 && options.step !== null ? { markLine: stepMark(options.step) } : {}),
+      ...(index === 0 && options.step !== null ? { markLine: stepMark(options.step, lastStep) } : {}),
     })),
   } as InspectChartOption;
 }

@@ -21,9 +21,11 @@ export interface ProbeOutputs {
 
 /**
  * The projector's activations may take this many bytes per tensor before its forward goes in
- * chunks (a training-mode forward keeps ~8 such tensors alive: 1 GiB in all).
+ * chunks. A forward in a tidy keeps ~10 such tensors alive until it ends, and the wasm heap never
+ * shrinks (4 GiB at most, which large-d runs already come near): about 320 MiB at most. At n =
+ * 512 it covers d <= 16384.
  */
-const PROJECTOR_TENSOR_BYTES = 128 * 2 ** 20;
+const PROJECTOR_TENSOR_BYTES = 32 * 2 ** 20;
 
 /** Views of a probe batch up to this size (each) are made once and kept (see `ProbeBatch.views`). */
 const VIEW_CACHE_BYTES = 32 * 2 ** 20;

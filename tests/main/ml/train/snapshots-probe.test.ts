@@ -90,8 +90,9 @@ describe('the probe batch', () => {
     const wide = runConfigSchema.parse(
       tinyConfig({ model: { backbone: 'mlp', projectorHiddenDim: 32768, projectorOutputDim: 32768 } }),
     );
-    expect(probeChunks(wide, 2048)).toEqual({ backbone: 256, projector: 256 });
-    expect(probeChunks(wide, 512)).toEqual({ backbone: 256, projector: 512 });
+    expect(probeChunks(wide, 512)).toEqual({ backbone: 256, projector: 256 });
+    expect(probeChunks(wide, 256)).toEqual({ backbone: 256, projector: 256 });
+    expect(probeChunks(wide, 200)).toEqual({ backbone: 200, projector: 200 });
     // In chunks, the MLP backbone (no batch norm) gives the same features as at once.
     const mlp = runConfigSchema.parse(tinyConfig({ dataset: { source: 'embedded', trainLimit: 512 } }));
     const setup = createTrainingSetup(mlp, data);

@@ -13,6 +13,7 @@ import {
   trainingSection,
   type SectionContext,
 } from './run-config-sections';
+import { inspectSection } from './run-config-inspect-section';
 import {
   isAugmentationPreset,
   isBackbone,
@@ -79,6 +80,7 @@ export function buildSections(
     trainingSection(),
     evaluationSection(context),
     checkpointSection(),
+    inspectSection(context),
   ];
 }
 

@@ -293,7 +293,20 @@ describe('the New-run form model', () => {
       'optimizer.excludeBiasAndNorm',
       'evaluation.onlineProbe',
       'checkpoint.keepBest',
+      'inspect.enabled',
+      'inspect.backbone',
     ]);
+  });
+
+  it('hides the snapshot schedule while snapshots are off, and keeps it in the stored view', () => {
+    const off = { ...schemaDefaultValues(), 'inspect.enabled': false };
+    const paths = fieldsOf(off).map((field) => field.path);
+    expect(paths).toContain('inspect.enabled');
+    expect(paths).not.toContain('inspect.everyEpochs');
+    expect(fieldsOf(schemaDefaultValues()).map((field) => field.path)).toContain('inspect.probeImages');
+    const { config, fields } = validateFormValues(off, fieldsOf(off));
+    expect(fields).toEqual({});
+    expect(config?.inspect).toMatchObject({ enabled: false, everyEpochs: 1, probeImages: 512 });
   });
 
   it('loads every preset as a valid form under a fresh name', () => {

@@ -1,7 +1,8 @@
 import { lossTermMetric, METRIC } from '@shared/metrics';
 import type { LogLevel } from '@shared/runs';
 import type { CheckpointContents } from '../checkpoint/format';
-import type { SnapshotReport } from './snapshots';
+import type { SnapshotDtype, SnapshotSource } from '@shared/inspect';
+import type { SnapshotData } from '../inspect/snapshot-data';
 
 /** What one training step reports (scalars only, ready to be stored). */
 export interface StepReport {
@@ -85,4 +86,16 @@ export function stepMetrics(report: StepReport): [name: string, value: number][]
     [METRIC.rssBytes, report.memory.rssBytes],
     [METRIC.tensors, report.memory.tensors],
   ];
+}
+
+/** A decorrelation snapshot the trainer took (see snapshots.ts). */
+export interface SnapshotReport {
+  step: number;
+  epoch: number;
+  source: SnapshotSource;
+  dtype: SnapshotDtype;
+  probeSeed: number;
+  data: SnapshotData;
+  /** Time spent taking it (views, forward, read-back), in ms. */
+  computeMs: number;
 }

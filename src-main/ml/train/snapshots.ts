@@ -2,23 +2,12 @@ import type { RunConfig } from '@shared/config/run-config';
 import { INSPECT_LIMITS, type SnapshotDtype, type SnapshotSource } from '@shared/inspect';
 import type { SnapshotData } from '../inspect/snapshot-data';
 import { peekStepPermutation } from './loop-step';
-import type { TrainerHooks } from './reports';
+import type { SnapshotReport, TrainerHooks } from './reports';
 import type { TrainingSetup } from './setup';
 import { forwardProbe, ProbeBatch, probeChunks } from './snapshots-probe';
 import type { LoopState } from './state';
 
 /** One decorrelation-inspector snapshot, as the trainer hands it over (issue 12). */
-export interface SnapshotReport {
-  step: number;
-  epoch: number;
-  source: SnapshotSource;
-  dtype: SnapshotDtype;
-  probeSeed: number;
-  data: SnapshotData;
-  /** Time spent taking it (views, forward, read-back), in ms. */
-  computeMs: number;
-}
-
 /** Whether the inspect schedule (every N epochs, every N steps) takes a snapshot at `step`. */
 export function isSnapshotStep(config: RunConfig, step: number, stepsPerEpoch: number): boolean {
   const { enabled, everySteps, everyEpochs } = config.inspect;
@@ -156,3 +145,5 @@ export class LoopSnapshots {
     return `Snapshots: ${this.count} in ${Math.round(this.totalMs)} ms, ${share.toFixed(2)}% of ${Math.round(segmentMs)} ms`;
   }
 }
+
+export type { SnapshotReport } from './reports';

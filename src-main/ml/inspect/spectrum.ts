@@ -178,8 +178,20 @@ export async function spectrumOf(x: Float32Array, n: number, width: number): Pro
   return finish(part.stds, width, eigenvalues!, plain!);
 }
 
-/** Both parts' four eigenvalue problems are solved together, on both cores. */
+/** Spectra already computed per snapshot (the metrics derivation and the panel both need one). */
+const computed = new WeakMap<SnapshotData, SnapshotSpectrum>();
+
+/** The snapshot's spectrum, computed once (callers only read it). */
 export async function spectrum(data: SnapshotData): Promise<SnapshotSpectrum> {
+  const known = computed.get(data);
+  if (known) return known;
+  const result = await computeSpectrum(data);
+  computed.set(data, result);
+  return result;
+}
+
+/** Both parts' four eigenvalue problems are solved together, on both cores. */
+async function computeSpectrum(data: SnapshotData): Promise<SnapshotSpectrum> {
   const z = await prepare(data.z1, data.n, data.d);
   const h = data.h1 && data.featureDim > 0 ? await prepare(data.h1, data.n, data.featureDim) : null;
   const solved = await eigenvaluesOfEach([...z.problems, ...(h ? h.problems : [])]);

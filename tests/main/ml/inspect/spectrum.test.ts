@@ -125,6 +125,23 @@ describe('symmetric eigenvalues (Householder + implicit QL)', () => {
     },
   );
 
+  it('rows with nothing left of the diagonal (skipped reflections between fused steps)', () => {
+    // B dense, spread over every other index of a side-2k matrix whose other rows are diagonal only:
+    // its eigenvalues are B's and those diagonal entries
+    const k = 12;
+    const b = randomSymmetric(k);
+    const m = 2 * k;
+    const a = new Float64Array(m * m);
+    for (let i = 0; i < k; i++) {
+      a[2 * i * m + 2 * i] = 10 + i;
+      for (let j = 0; j < k; j++) a[(2 * i + 1) * m + 2 * j + 1] = b[i * k + j]!;
+    }
+    const expected = [...symmetricEigenvalues(b.slice(), k), ...Array.from({ length: k }, (_, i) => 10 + i)];
+    expected.sort((x, y) => y - x);
+    const actual = symmetricEigenvalues(a, m);
+    expected.forEach((value, index) => expect(actual[index]).toBeCloseTo(value, 11));
+  });
+
   it('repeated and zero eigenvalues (a rank-deficient Gram)', () => {
     // X X^T with X 6 x 2: eigenvalues of X^T X, then four zeros
     const x = [1, 0, 0, 1, 1, 1, 2, -1, 0, 3, -1, 0];

@@ -1,6 +1,6 @@
 import { COLLAPSED_STD_FRACTION } from '@shared/inspect';
 import { viewStats } from '../losses/relaxed/columns';
-import { eigenvaluesOfEach } from './eigen-pool';
+import { eigenvaluesOfEach, startEigenThreads } from './eigen-pool';
 import { symmetricGram } from './gram';
 import type { SnapshotData } from './snapshot-data';
 
@@ -192,6 +192,8 @@ export async function spectrum(data: SnapshotData): Promise<SnapshotSpectrum> {
 
 /** Both parts' four eigenvalue problems are solved together, on both cores. */
 async function computeSpectrum(data: SnapshotData): Promise<SnapshotSpectrum> {
+  // the threads start and warm up while the Grams are formed
+  startEigenThreads(Math.min(data.n, data.d));
   const z = await prepare(data.z1, data.n, data.d);
   const h = data.h1 && data.featureDim > 0 ? await prepare(data.h1, data.n, data.featureDim) : null;
   const solved = await eigenvaluesOfEach([...z.problems, ...(h ? h.problems : [])]);

@@ -8,8 +8,17 @@ import type { FunctionBuilder, Local } from './emitter';
  * entry is a dot product of two contiguous rows. The kernel keeps ROWS x COLS f32x4
  * accumulators in registers and walks k four lanes at a time, with the row offsets as constant
  * load offsets (the module is built per paddedN); the lanes are summed once per entry by a
- * 4 x 4 shuffle-add. Measured on the 2-core EPYC (GFLOP/s per core, min of 12): 3 x 4 unrolled
- * twice 28, 3 x 4 x 4 / 4 x 2 x 4 / 2 x 4 x 4 / 6 x 2 x 2 about 26, 2 x 8 x 2 23.
+ * 4 x 4 shuffle-add (a lone accumulator by two adds).
+ *
+ * TurboFan hoists all of a loop body's loads to its top and sinks the multiply-adds after
+ * them, so every loaded vector and every accumulator is live at once; x64 gives wasm 15 XMM
+ * registers (xmm15 is scratch), so rows x cols + rows + cols must stay <= 15 or accumulators
+ * spill to the stack on every step (seen in --print-wasm-code). Hence 3 x 3, not unrolled;
+ * mul + add needs one more register for the product, so the plain kernel is 2 x 4.
+ * Measured side by side on the shared 2-core EPYC (GFLOP/s per core, CPU time, median of 7,
+ * d = 2048): 3 x 3 x 1 22-23, 2 x 4 x 1 / 4 x 2 x 1 21-23, 3 x 4 x 2 (spills) 18, 4 x 3 x 2
+ * 19.5, 3 x 3 x 2 18, 4 x 3 x 4 18, 2 x 3 x 2 14; chunks of 96-384 and bands of 256 no better.
+ * Plain: 2 x 4 x 1 / 4 x 2 x 1 21, 3 x 4 x 2 18, 3 x 3 x 1 (spills) 15.
  * With `fma`, the multiply-add is f32x4.relaxed_madd (one vfmadd on x64), else mul + add.
  */
 
@@ -17,16 +26,20 @@ export interface MicroShape {
   rows: number;
   cols: number;
   unroll: number;
+  /** Columns per chunk (default CHUNK; the callers' scratch must hold it). */
+  chunk?: number;
 }
 
-export const MICRO_SHAPE: MicroShape = { rows: 3, cols: 4, unroll: 2 };
+export const MICRO_SHAPE: MicroShape = { rows: 3, cols: 3, unroll: 1 };
+/** The shape of the kernel without FMA (mul + add). */
+export const MICRO_SHAPE_PLAIN: MicroShape = { rows: 2, cols: 4, unroll: 1 };
 /** Padding the callers leave after the factors and the scratch, enough for any shape tried. */
 export const MICRO_PAD = 8;
 /**
- * Columns per chunk: the chunk's right rows (CHUNK x paddedN floats, 256 KiB at n = 512) stay
- * in L2 while every row block of the band passes over them.
+ * Columns per chunk (a multiple of the shape's cols): the chunk's right rows (CHUNK x paddedN
+ * floats, 240 KiB at n = 512) stay in L2 while every row block of the band passes over them.
  */
-export const CHUNK = 128;
+export const CHUNK = 120;
 
 /** Lanes of two f32x4 vectors (0-3 the first, 4-7 the second) as an i8x16.shuffle immediate. */
 function lanes(...picks: number[]): number[] {
@@ -62,12 +75,12 @@ export function microKernelEmitter(
   shape: MicroShape,
 ): (inputs: ChunkInputs) => void {
   const { rows: MICRO_ROWS, cols: MICRO_COLS, unroll: UNROLL } = shape;
-  if (MICRO_COLS % 4 !== 0 || CHUNK % MICRO_COLS !== 0)
-    throw new RangeError('micro-kernel: cols must be a multiple of 4 dividing CHUNK');
+  const chunk = shape.chunk ?? CHUNK;
+  if (chunk % MICRO_COLS !== 0) throw new RangeError('micro-kernel: cols must divide the chunk');
   if (paddedN % (4 * UNROLL) !== 0)
     throw new RangeError('micro-kernel: n not a multiple of the unrolled step');
   const rowBytes = paddedN * 4;
-  const strideBytes = CHUNK * 4;
+  const strideBytes = chunk * 4;
   const [colBlocks, rowBlocks, rb, cb, a, b, end, out] = f.locals('i32', 8);
   const accumulators = Array.from({ length: MICRO_ROWS }, () => f.locals('v128', MICRO_COLS) as Local[]);
   const lefts = f.locals('v128', MICRO_ROWS) as Local[];
@@ -142,7 +155,7 @@ export function microKernelEmitter(
                 .get(scratch)
                 .add()
                 .set(out);
-              for (let c = 0; c < MICRO_COLS; c += 4) {
+              for (let c = 0; c + 4 <= MICRO_COLS; c += 4) {
                 // four accumulators' lane sums at once: interleave, add, take halves, add
                 const [p, q, r2, t] = accumulators[r]!.slice(c, c + 4) as [Local, Local, Local, Local];
                 f.get(p)
@@ -168,6 +181,23 @@ export function microKernelEmitter(
                   .simd(0x0d, ...lanes(2, 3, 6, 7))
                   .vadd()
                   .v128Store(c * 4);
+              }
+              for (let c = MICRO_COLS - (MICRO_COLS % 4); c < MICRO_COLS; c++) {
+                // a lone accumulator: add the halves, then the two lanes left
+                const acc = accumulators[r]![c]!;
+                f.get(acc)
+                  .get(acc)
+                  .get(acc)
+                  .simd(0x0d, ...lanes(2, 3, 2, 3))
+                  .vadd()
+                  .set(pair);
+                f.get(out)
+                  .get(pair)
+                  .extractLane(0)
+                  .get(pair)
+                  .extractLane(1)
+                  .raw(0x92)
+                  .f32Store(c * 4);
               }
             }
           },

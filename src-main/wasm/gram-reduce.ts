@@ -1,7 +1,13 @@
 import { buildModule, FunctionBuilder, i32Params, type Local } from './emitter';
-import { CHUNK, MICRO_SHAPE, microKernelEmitter, type MicroShape } from './gram-micro-kernel';
+import {
+  CHUNK,
+  MICRO_SHAPE,
+  MICRO_SHAPE_PLAIN,
+  microKernelEmitter,
+  type MicroShape,
+} from './gram-micro-kernel';
 
-export { CHUNK, MICRO_PAD, MICRO_SHAPE, type MicroShape } from './gram-micro-kernel';
+export { CHUNK, MICRO_PAD, MICRO_SHAPE, MICRO_SHAPE_PLAIN, type MicroShape } from './gram-micro-kernel';
 
 /**
  * The inspector's fused "GEMM + reduce" kernel (issue 12): one band of rows of M = L R^T,
@@ -53,7 +59,8 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
   const [left, right, colStart, colEnd, bandStart, bandRows, cellRows, cellCols, cellColsCount, ...rest] =
     f.paramList();
   const [scratch, extreme, squares, penalty, mask, diagonal] = rest;
-  const strideBytes = CHUNK * 4;
+  const chunk = shape.chunk ?? CHUNK;
+  const strideBytes = chunk * 4;
   const [j0, width] = f.locals('i32', 2);
   const [x, i, cellBase, jd, s, e, cell, j, at, lo, hi] = f.locals('i32', 11);
   const [v, best, bestAbs, absolute, stored] = f.locals('f32', 5);
@@ -186,12 +193,12 @@ function bandFunction(paddedN: number, fma: boolean, shape: MicroShape): Functio
   f.raw(0x02, 0x40, 0x03, 0x40);
   f.get(j0).get(colEnd).raw(0x4e, 0x0d, 1);
   f.get(colEnd).get(j0).sub().set(width);
-  f.i32(CHUNK).set(hi);
+  f.i32(chunk).set(hi);
   min(f, width, hi);
   f.set(width);
   gemmChunk({ left, right, bandStart, bandRows, j0, width, scratch });
   reduceChunk();
-  f.get(j0).i32(CHUNK).add().set(j0);
+  f.get(j0).i32(chunk).add().set(j0);
   f.raw(0x0c, 0, 0x0b, 0x0b);
   // penalty[0] += rowSq, penalty[1] += rowAb
   f.get(penalty).get(penalty).raw(0x2b, 3, 0).get(rowSq).raw(0xa0, 0x39, 3, 0);
@@ -206,6 +213,10 @@ export function paddedLength(n: number): number {
 }
 
 /** The module's bytes for factors of padded length `paddedN`, on a shared memory. */
-export function gramReduceModule(paddedN: number, fma: boolean, shape = MICRO_SHAPE): Uint8Array {
+export function gramReduceModule(
+  paddedN: number,
+  fma: boolean,
+  shape = fma ? MICRO_SHAPE : MICRO_SHAPE_PLAIN,
+): Uint8Array {
   return buildModule([bandFunction(paddedN, fma, shape)], 1, 65536);
 }

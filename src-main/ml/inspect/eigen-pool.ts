@@ -17,15 +17,6 @@ const workerCode = () => `
 const { parentPort } = require('node:worker_threads');
 const tridiagonalize = ${tridiagonalize.toString()};
 const tridiagonalEigenvalues = ${tridiagonalEigenvalues.toString()};
-// warm the solver up to optimised code before the first real problem (a cold first 512-wide
-// solve takes about twice as long as a warm one)
-for (let round = 0; round < 4; round++) {
-  const side = 64;
-  const matrix = new Float64Array(side * side);
-  for (let i = 0; i < side; i++)
-    for (let j = 0; j <= i; j++) matrix[i * side + j] = Math.cos(7 * i + 3 * j) + (i === j ? 1 : 0);
-  tridiagonalize(matrix, side, new Float64Array(side), new Float64Array(side));
-}
 parentPort.on('message', ({ id, matrix, side }) => {
   try {
     const diagonal = new Float64Array(side);
@@ -122,7 +113,7 @@ export async function eigenvaluesOfEach(
 }
 
 /**
- * Starts the threads (and their warm-up) ahead of problems of this side, e.g. while the Grams
+ * Starts the threads ahead of problems of this side (their start-up overlaps), e.g. while the Grams
  * are formed; nothing happens for small sides or when the threads run already or cannot start.
  */
 export function startEigenThreads(side: number): void {

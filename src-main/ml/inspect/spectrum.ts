@@ -192,7 +192,7 @@ export async function spectrum(data: SnapshotData): Promise<SnapshotSpectrum> {
 
 /** Both parts' four eigenvalue problems are solved together, on both cores. */
 async function computeSpectrum(data: SnapshotData): Promise<SnapshotSpectrum> {
-  // the threads start and warm up while the Grams are formed
+  // the threads start up while the Grams are formed
   startEigenThreads(Math.min(data.n, data.d));
   const z = await prepare(data.z1, data.n, data.d);
   const h = data.h1 && data.featureDim > 0 ? await prepare(data.h1, data.n, data.featureDim) : null;

@@ -21,120 +21,58 @@ export function symmetricEigenvalues(a: Float64Array, m: number): Float64Array {
 /**
  * Householder reduction A -> Q^T A Q = tridiagonal(diagonal, off), off[i] coupling i - 1 and i
  * (off[0] = 0). Works on the lower triangle, row by row, so every inner loop is contiguous.
- * Each step's rank-2 update is fused with the next step's product A u: one pass over the
- * triangle per step instead of two (the triangle of a 512-wide matrix does not stay in L2).
- * The product's row sums are split in two chains (they would bound the loop by the latency of
- * dependent additions), so the rounding differs from a plain loop in the last bits only.
- * Self-contained (no module-level helpers): eigen-pool.ts runs its source text in threads.
  */
 export function tridiagonalize(a: Float64Array, m: number, diagonal: Float64Array, off: Float64Array): void {
-  let u = new Float64Array(m);
-  let p = new Float64Array(m);
-  let nextU = new Float64Array(m);
-  let nextP = new Float64Array(m);
-  /**
-   * The Householder vector of row i (into `target`, k <= i - 1) and off[i]; returns h, or 0
-   * when nothing is left to annihilate (the step is skipped).
-   */
-  const reflect = (i: number, target: Float64Array): number => {
+  const u = new Float64Array(m);
+  const p = new Float64Array(m);
+  for (let i = m - 1; i >= 1; i--) {
     const l = i - 1;
     const rowI = i * m;
     let scale = 0;
     for (let k = 0; k <= l; k++) scale += Math.abs(a[rowI + k]!);
     if (l === 0 || scale === 0) {
+      // nothing to annihilate left of the subdiagonal entry
       off[i] = a[rowI + l]!;
-      return 0;
+      continue;
     }
     let h = 0;
     for (let k = 0; k <= l; k++) {
       const value = a[rowI + k]! / scale;
-      target[k] = value;
+      u[k] = value;
       h += value * value;
     }
-    const f = target[l]!;
+    const f = u[l]!;
     const g = f >= 0 ? -Math.sqrt(h) : Math.sqrt(h);
     off[i] = scale * g;
-    target[l] = f - g;
-    return h - f * g;
-  };
-  // h of step i when its u and p = A u were prepared by the previous step's pass, else -1
-  let prepared = -1;
-  for (let i = m - 1; i >= 1; i--) {
-    const l = i - 1;
-    let h = prepared;
-    prepared = -1;
-    if (h < 0) {
-      h = reflect(i, u);
-      if (h === 0) continue;
-      // p = A u with A the leading (l + 1) x (l + 1) block, from its lower triangle
-      p.fill(0, 0, l + 1);
-      for (let j = 0; j <= l; j++) {
-        const row = j * m;
-        const uj = u[j]!;
-        let sum = 0;
-        for (let k = 0; k < j; k++) {
-          const value = a[row + k]!;
-          sum += value * u[k]!;
-          p[k]! += value * uj;
-        }
-        p[j]! += sum + a[row + j]! * uj;
+    h -= f * g;
+    u[l] = f - g;
+    // p = A u / h with A the leading (l + 1) x (l + 1) block, from its lower triangle
+    p.fill(0, 0, l + 1);
+    for (let j = 0; j <= l; j++) {
+      const row = j * m;
+      const uj = u[j]!;
+      let sum = 0;
+      for (let k = 0; k < j; k++) {
+        const value = a[row + k]!;
+        sum += value * u[k]!;
+        p[k]! += value * uj;
       }
-    } else if (h === 0) continue;
+      p[j]! += sum + a[row + j]! * uj;
+    }
     let dot = 0;
     for (let j = 0; j <= l; j++) {
       p[j]! /= h;
       dot += u[j]! * p[j]!;
     }
     const half = dot / (h + h);
-    // q = p - half u; A -= u q^T + q u^T (lower triangle), row l first: it gives the next u
+    // q = p - half u; A -= u q^T + q u^T (lower triangle)
     for (let j = 0; j <= l; j++) p[j]! -= half * u[j]!;
-    const rowL = l * m;
-    for (let k = 0; k <= l; k++) a[rowL + k]! -= u[l]! * p[k]! + p[l]! * u[k]!;
-    const nextH = l >= 1 ? reflect(l, nextU) : 0;
-    if (nextH === 0) {
-      for (let j = 0; j < l; j++) {
-        const row = j * m;
-        const uj = u[j]!;
-        const qj = p[j]!;
-        for (let k = 0; k <= j; k++) a[row + k]! -= uj * p[k]! + qj * u[k]!;
-      }
-      prepared = 0;
-      continue;
-    }
-    // rows 0..l-1: update, and accumulate the next step's product with the updated values
-    nextP.fill(0, 0, l);
-    for (let j = 0; j < l; j++) {
+    for (let j = 0; j <= l; j++) {
       const row = j * m;
       const uj = u[j]!;
       const qj = p[j]!;
-      const vj = nextU[j]!;
-      // two partial sums: one chain of dependent additions would bound the loop by their latency
-      let even = 0;
-      let odd = 0;
-      let k = 0;
-      for (; k + 1 < j; k += 2) {
-        const first = a[row + k]! - (uj * p[k]! + qj * u[k]!);
-        const second = a[row + k + 1]! - (uj * p[k + 1]! + qj * u[k + 1]!);
-        a[row + k] = first;
-        a[row + k + 1] = second;
-        even += first * nextU[k]!;
-        odd += second * nextU[k + 1]!;
-        nextP[k]! += first * vj;
-        nextP[k + 1]! += second * vj;
-      }
-      for (; k < j; k++) {
-        const value = a[row + k]! - (uj * p[k]! + qj * u[k]!);
-        a[row + k] = value;
-        even += value * nextU[k]!;
-        nextP[k]! += value * vj;
-      }
-      const value = a[row + j]! - (uj * p[j]! + qj * u[j]!);
-      a[row + j] = value;
-      nextP[j]! += even + odd + value * vj;
+      for (let k = 0; k <= j; k++) a[row + k]! -= uj * p[k]! + qj * u[k]!;
     }
-    prepared = nextH;
-    [u, nextU] = [nextU, u];
-    [p, nextP] = [nextP, p];
   }
   off[0] = 0;
   for (let i = 0; i < m; i++) diagonal[i] = a[i * m + i]!;

@@ -94,7 +94,8 @@ export function formatValue(
 
 /** A result value by its name's unit: `durationMs` as a duration, counts as integers, others as metrics. */
 export function formatResult(name: string, value: number): string {
-  if (/Ms$/.test(name)) return formatDuration(value);
+  // Sub-second times (e.g. the loss's lossMs) would round to "0s".
+  if (/Ms$/.test(name)) return value < 1000 ? `${Number(value.toPrecision(3))} ms` : formatDuration(value);
   if (Number.isInteger(value) && Math.abs(value) < 1e9) return String(value);
   return formatMetric(value);
 }

@@ -99,6 +99,7 @@ export function runLoss(
 
 const RESULT_LABELS: Record<string, string> = {
   finalProbeTop1: 'Online probe top-1',
+  lossMs: 'Loss fwd + bwd',
 };
 
 /**

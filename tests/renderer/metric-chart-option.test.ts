@@ -161,6 +161,7 @@ describe('number formatting', () => {
     expect(formatMetric(null)).toBe('NaN');
     expect(formatMetric(undefined)).toBe('—');
     expect(formatResult('durationMs', 5273)).toBe('5s');
+    expect(formatResult('lossMs', 8.773058)).toBe('8.77 ms');
     expect(formatResult('steps', 32)).toBe('32');
   });
 });

@@ -101,6 +101,13 @@ export async function followRun(
       context.stdout.write(
         `Run ${runId} ${summary.status} in ${formatDuration(durationMs)} on ${detail.backend} (${detail.device}); final loss ${formatNumber(metrics[METRIC.loss])}${knn}\n`,
       );
+      const snapshots = workbench.store.snapshots.list(runId);
+      if (snapshots.length > 0) {
+        const mib = snapshots.reduce((sum, snapshot) => sum + snapshot.bytes, 0) / 2 ** 20;
+        context.stdout.write(
+          `${snapshots.length} decorrelation snapshots (${mib.toFixed(1)} MiB): the run's Inspect tab (npm start), or npm run cli -- inspect ${runId} --view cross --out C.png\n`,
+        );
+      }
     }
     return summary.status === 'completed' ? 0 : summary.status === 'stopped' ? 130 : 1;
   } finally {

@@ -9,7 +9,7 @@ describe('a store write that fails while a run trains', () => {
   const tempDir = useTempDir();
   const workbenchAt = useWorkbenches();
 
-  it('fails that run with the reason (SQLITE_FULL on metrics), kills its worker, and the host goes on', async () => {
+  it('fails that run with the reason (SQLITE_FULL on whichever write comes first), kills its worker, and the host goes on', async () => {
     const workbench = workbenchAt(join(tempDir(), 'full.sqlite'));
     const run = await workbench.handlers['runs:create']({ config: longConfig(), start: true });
     await waitForRun(workbench, run.id, hasProgress(2));
@@ -21,7 +21,7 @@ describe('a store write that fails while a run trains', () => {
     const failed = await waitForRun(workbench, run.id, hasStatus('failed', 'completed', 'stopped'), 30_000);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(
-      /The run's (metrics|log lines|progress) could not be stored \(SQLITE_FULL: database or disk is full\); the run was ended/,
+      /The run's (metrics|log lines|progress|snapshot) could not be stored \(SQLITE_FULL: database or disk is full\); the run was ended/,
     );
     await expect.poll(() => workbench.supervisor.isRunning(run.id)).toBe(false);
     expect(() => process.kill(worker, 0)).toThrow(); // the worker is gone

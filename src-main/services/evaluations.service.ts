@@ -2,10 +2,10 @@ import type { CallHandlers } from '@shared/api/contract';
 import { lossFamilyOf } from '@shared/config/augmentation-rule';
 import { AppFailure } from '@shared/errors';
 import type { EvaluationSettings } from '@shared/runs';
-import { decodeCheckpoint } from '../ml/checkpoint/format';
 import type { RunStore } from '../storage/store';
 import type { EventBus } from './event-bus';
 import type { Supervisor } from './supervisor';
+import { usableCheckpoint } from './usable-checkpoint';
 
 /**
  * The linear-evaluation defaults of the spec (section 9): SGD with momentum 0.9, 100 epochs,
@@ -41,22 +41,7 @@ export function createEvaluationHandlers(
           `Run ${runId} is busy (${activity}); try again when it has finished`,
         );
       }
-      const good = store.checkpoints.latestGood(
-        runId,
-        (data) => decodeCheckpoint(data),
-        (info, reason) =>
-          store.logs.append(runId, 'warn', `Skipping the checkpoint of step ${info.step}: ${reason}`),
-        checkpointStep,
-      );
-      if (!good || (checkpointStep !== undefined && good.info.step !== checkpointStep)) {
-        const steps = store.checkpoints.list(runId).map((info) => info.step);
-        throw new AppFailure(
-          checkpointStep === undefined ? 'conflict' : 'not-found',
-          checkpointStep === undefined
-            ? `Run ${runId} has no usable checkpoint to evaluate`
-            : `Run ${runId} has no usable checkpoint at step ${checkpointStep} (checkpoints: ${steps.join(', ') || 'none'})`,
-        );
-      }
+      const good = usableCheckpoint(store, runId, checkpointStep, 'to evaluate');
       const full = { ...defaultEvaluationSettings(run.lossName), ...settings };
       const evaluation = store.evaluations.create(runId, kind, good.info.step, kind === 'linear' ? full : {});
       supervisor.enqueue(runId, {

@@ -2,23 +2,11 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SavedComparison } from '@shared/compare';
-import type { RunConfigInput } from '@shared/config/run-config';
 import type { RunSummary } from '@shared/runs';
 import type { ServeHost } from '../../src-main/host/http/serve-host';
 import type { Workbench } from '../../src-main/services/workbench';
 import { closeE2e, e2eFolder, SCREENSHOTS, serveInBrowser } from '../helpers/browser';
-import { hasStatus, testWorkbench, tinyConfig, waitForRun } from '../helpers/workbench';
-
-/** Trains one run to completion (one after another: two cores are shared by everything). */
-async function train(workbench: Workbench, config: RunConfigInput): Promise<number> {
-  const result = await workbench.dispatch('runs:create', { config, start: true });
-  if (!result.ok) throw new Error(result.error.message);
-  const runId = (result.value as RunSummary).id;
-  expect((await waitForRun(workbench, runId, hasStatus('completed', 'failed'), 120_000)).status).toBe(
-    'completed',
-  );
-  return runId;
-}
+import { testWorkbench, tinyConfig, trainToCompletion as train } from '../helpers/workbench';
 
 describe('the Compare page in Debian Chromium against serve mode', () => {
   let folder: string;

@@ -3,12 +3,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '@shared/config/run-config';
 import type { SnapshotSummary } from '@shared/inspect';
-import type { RunSummary } from '@shared/runs';
 import type { ServeHost } from '../../src-main/host/http/serve-host';
 import type { Workbench } from '../../src-main/services/workbench';
 import { HEATMAP_MARGIN } from '../../src-renderer/charts/inspect-heatmap-layout';
 import { closeE2e, e2eFolder, SCREENSHOTS, serveInBrowser } from '../helpers/browser';
-import { hasStatus, testWorkbench, tinyConfig, waitForRun } from '../helpers/workbench';
+import { testWorkbench, tinyConfig, trainToCompletion as train } from '../helpers/workbench';
 
 /** d = 1024 so the whole matrix is an overview (512 x 512 cells of 2 x 2) and a zoom is exact. */
 const D = 1024;
@@ -23,16 +22,6 @@ function inspectConfig(name: string, loss: RunConfigInput['loss'], snapshots = t
     training: { epochs: 1, batchSize: 64, maxSteps: 16 },
     inspect: { enabled: snapshots, everySteps: 8, probeImages: 128 },
   });
-}
-
-async function train(workbench: Workbench, config: RunConfigInput): Promise<number> {
-  const result = await workbench.dispatch('runs:create', { config, start: true });
-  if (!result.ok) throw new Error(result.error.message);
-  const runId = (result.value as RunSummary).id;
-  expect((await waitForRun(workbench, runId, hasStatus('completed', 'failed'), 180_000)).status).toBe(
-    'completed',
-  );
-  return runId;
 }
 
 describe('the Inspect tab in Debian Chromium against serve mode', () => {

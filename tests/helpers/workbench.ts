@@ -98,3 +98,20 @@ export const hasStatus =
 
 export const hasProgress = (steps: number) => (summary: RunSummary) =>
   (summary.progress?.step ?? 0) >= steps && summary.status === 'running';
+
+/**
+ * Trains one run through the API to its end and returns its id; throws unless it completed.
+ * One run after another: two cores are shared by everything.
+ */
+export async function trainToCompletion(
+  workbench: Workbench,
+  config: RunConfigInput,
+  timeoutMs = 180_000,
+): Promise<number> {
+  const result = await workbench.dispatch('runs:create', { config, start: true });
+  if (!result.ok) throw new Error(result.error.message);
+  const runId = (result.value as RunSummary).id;
+  const ended = await waitForRun(workbench, runId, hasStatus('completed', 'failed'), timeoutMs);
+  if (ended.status !== 'completed') throw new Error(`Run ${runId} ${ended.status}: ${ended.error ?? ''}`);
+  return runId;
+}

@@ -1,9 +1,9 @@
 import { AppFailure } from '@shared/errors';
 import type { CaptureJob } from '@shared/inspect';
-import { decodeCheckpoint } from '../../ml/checkpoint/format';
 import type { RunStore } from '../../storage/store';
 import type { CaptureListener } from '../capture-run';
 import type { EventBus } from '../event-bus';
+import { usableCheckpoint } from '../usable-checkpoint';
 
 /** Starts a worker that takes a snapshot of a stored checkpoint (the supervisor's capture mode). */
 export type CaptureLauncher = (runId: number, checkpointId: number, listener: CaptureListener) => void;
@@ -46,22 +46,7 @@ export class CaptureJobs {
           : `Run ${runId} has a worker now (finishing, evaluating, or taking another snapshot); try again when it is done`,
       );
     }
-    const good = store.checkpoints.latestGood(
-      runId,
-      (data) => decodeCheckpoint(data),
-      (info, reason) =>
-        store.logs.append(runId, 'warn', `Skipping the checkpoint of step ${info.step}: ${reason}`),
-      checkpointStep,
-    );
-    if (!good || (checkpointStep !== undefined && good.info.step !== checkpointStep)) {
-      const steps = store.checkpoints.list(runId).map((info) => info.step);
-      throw new AppFailure(
-        checkpointStep === undefined ? 'conflict' : 'not-found',
-        checkpointStep === undefined
-          ? `Run ${runId} has no usable checkpoint to take a snapshot from`
-          : `Run ${runId} has no usable checkpoint at step ${checkpointStep} (checkpoints: ${steps.join(', ') || 'none'})`,
-      );
-    }
+    const good = usableCheckpoint(store, runId, checkpointStep, 'to take a snapshot from');
     const job: CaptureJob = {
       id: this.nextId++,
       runId,

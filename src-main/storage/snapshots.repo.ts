@@ -1,26 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import {
   INSPECT_LIMITS,
+  type SnapshotData,
   type SnapshotDtype,
   type SnapshotSource,
   type SnapshotSummary,
 } from '@shared/inspect';
 import { float16ToFloat32, float32ToFloat16 } from './float16';
-
-/**
- * A snapshot's numbers: the shape of `SnapshotData` (src-main/ml/inspect/snapshot-data.ts),
- * spelled out here because storage imports nothing of the ML core.
- */
-export interface SnapshotData {
-  n: number;
-  d: number;
-  featureDim: number;
-  z1: Float32Array;
-  z2: Float32Array;
-  h1: Float32Array | null;
-  h2: Float32Array | null;
-  permutation: Int32Array | null;
-}
 
 /** What a snapshot is stored with, besides its numbers. */
 export interface SnapshotInsert {

@@ -1,4 +1,4 @@
-import type { SnapshotData } from '../../src-main/storage/snapshots.repo';
+import type { SnapshotData } from '@shared/inspect';
 
 /** Deterministic snapshot numbers: values that float16 keeps exactly (multiples of 1/64 below 8). */
 export function fakeSnapshot(

@@ -55,16 +55,7 @@ export function viewColumns(data: SnapshotData, view: MatrixView): ViewColumns {
     if (n < 2) throw new Error('inspector: the covariance needs at least 2 probe images');
     const side = view === 'cov1' ? stats.z1 : stats.z2;
     const z = view === 'cov1' ? data.z1 : data.z2;
-    const scale = new Float64Array(d).fill(1 / Math.sqrt(n - 1));
-    return {
-      left: z,
-      right: z,
-      leftMean: side.mean,
-      leftScale: scale,
-      rightMean: side.mean,
-      rightScale: scale,
-      symmetric: true,
-    };
+    return ownColumns(z, side.mean, new Float64Array(d).fill(1 / Math.sqrt(n - 1)));
   }
   const scale1 = btScale(stats.z1, n);
   const scale2 = btScale(stats.z2, n);
@@ -82,13 +73,17 @@ export function viewColumns(data: SnapshotData, view: MatrixView): ViewColumns {
   const one = view === 'corr1';
   const side = one ? stats.z1 : stats.z2;
   const scale = one ? scale1 : scale2;
-  const z = one ? data.z1 : data.z2;
+  return ownColumns(one ? data.z1 : data.z2, side.mean, scale);
+}
+
+/** A view's own correlation or covariance: the same centred, scaled columns on both sides. */
+function ownColumns(z: Float32Array, mean: Float64Array, scale: Float64Array): ViewColumns {
   return {
     left: z,
     right: z,
-    leftMean: side.mean,
+    leftMean: mean,
     leftScale: scale,
-    rightMean: side.mean,
+    rightMean: mean,
     rightScale: scale,
     symmetric: true,
   };

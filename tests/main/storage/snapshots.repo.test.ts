@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConfigSchema } from '@shared/config/run-config';
-import type { SnapshotData } from '../../../src-main/storage/snapshots.repo';
+import type { SnapshotData } from '@shared/inspect';
 import { fakeSnapshot } from '../../helpers/fake-snapshot';
 import { RunStore } from '../../../src-main/storage/store';
 import { useTempDir } from '../../helpers/temp-dir';

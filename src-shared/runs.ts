@@ -1,3 +1,4 @@
+import type { GpuAdapterInfo } from './gpu';
 import type { RunConfig } from './config/run-config';
 
 /**
@@ -70,6 +71,8 @@ export interface RunDetail extends RunSummary {
   exitSignal: string | null;
   /** Why each backend that was not used was skipped, e.g. `tensorflow: tfjs-node-gpu is not installed`. */
   backendNotes: string[];
+  /** The WebGPU adapter the run trained on (backend webgpu), else null. */
+  adapter: GpuAdapterInfo | null;
   checkpoints: CheckpointInfo[];
 }
 

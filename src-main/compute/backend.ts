@@ -1,16 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice } from '@shared/config/run-config';
+import type { GpuAdapterInfo } from '@shared/gpu';
 import { guardHeapAllocations } from './heap-guard';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 import { clearTransposedWeights } from './wasm-kernels/large-weight-product';
 import { defaultWasmThreads } from './wasm-thread-count';
 import { useThreadedWasm } from './wasm-threads';
+import { startWebGpu } from './webgpu/setup';
 
 /** The backend a process computes with, and why the better ones were not used. */
 export interface BackendSelection {
-  name: 'tensorflow' | 'wasm' | 'cpu';
+  name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
   device: string;
+  /** The WebGPU adapter, when the backend is webgpu. */
+  adapter?: GpuAdapterInfo;
   /** One line per backend that was tried and skipped, e.g. `tensorflow: tfjs-node-gpu is not installed`. */
   skipped: string[];
 }
@@ -60,8 +64,8 @@ async function tryWasm(threads: number, skipped: string[]): Promise<NativeAttemp
 
 /**
  * Picks the compute backend once per process: tensorflow (tfjs-node-gpu, then tfjs-node) ->
- * wasm (on every core unless `wasmThreads` says otherwise) -> cpu. A forced choice uses that
- * backend or fails with the reason.
+ * webgpu (a hardware adapter; a software one only when forced) -> wasm (on every core unless
+ * `wasmThreads` says otherwise) -> cpu. A forced choice uses that backend or fails with the reason.
  */
 export async function selectBackend(
   choice: BackendChoice = 'auto',
@@ -76,6 +80,12 @@ export async function selectBackend(
     }
     if (choice === 'tensorflow')
       throw new Error(`The tensorflow backend is unavailable (${skipped.join('; ')})`);
+  }
+  if (choice === 'auto' || choice === 'webgpu') {
+    const attempt = await startWebGpu(choice === 'webgpu');
+    if (attempt.ok) return { name: 'webgpu', device: attempt.device, adapter: attempt.adapter, skipped };
+    if (choice === 'webgpu') throw new Error(`The webgpu backend is unavailable: ${attempt.reason}`);
+    skipped.push(`webgpu: ${attempt.reason}`);
   }
   const order: ('wasm' | 'cpu')[] =
     choice === 'cpu' ? ['cpu'] : choice === 'wasm' ? ['wasm'] : ['wasm', 'cpu'];

@@ -70,6 +70,21 @@ const COLUMN_RULES: Record<string, Record<string, z.ZodType>> = {
     backend: nullable(text(200)),
     device: nullable(text(1000)),
     backend_notes: jsonText(z.array(text(10_000)).max(100)),
+    // The WebGPU adapter (schema 7): a small object of names, a flag and limits.
+    adapter_json: nullable(
+      jsonText(
+        z.object({
+          vendor: text(200),
+          architecture: text(200),
+          device: text(200),
+          description: text(1000),
+          isFallback: z.boolean(),
+          api: z.enum(['Vulkan', 'Metal', 'D3D12']),
+          limits: z.record(text(100), z.number()),
+        }),
+        16 * 1024,
+      ),
+    ),
     error_text: nullable(text(1 << 20)),
     exit_code: nullable(z.number().int()),
     exit_signal: nullable(text(40)),

@@ -62,7 +62,7 @@ export function handleRunMessage(context: SupervisorContext, run: ActiveRun, msg
   const { runId } = run;
   switch (msg.type) {
     case 'started':
-      store.runs.setBackend(runId, msg.backend, msg.device, msg.backendNotes);
+      store.runs.setBackend(runId, msg.backend, msg.device, msg.backendNotes, msg.adapter ?? null);
       context.log(runId, 'info', `Backend ${msg.backend} (${msg.device})`);
       for (const note of msg.backendNotes) context.log(runId, 'info', `Skipped ${note}`);
       context.emitStatus(runId);

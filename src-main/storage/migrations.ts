@@ -257,6 +257,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    description: 'the WebGPU adapter a run trained on',
+    sql: `
+      -- JSON of GpuAdapterInfo (src-shared/gpu.ts) when the run used the webgpu backend, else NULL.
+      ALTER TABLE runs ADD COLUMN adapter_json TEXT;
+    `,
+  },
 ];
 
 /** Brings the database to the newest schema version, each migration in its own transaction. */

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RunConfig } from '@shared/config/run-config';
+import type { GpuAdapterInfo } from '@shared/gpu';
 import type { RunDetail, RunProgress, RunStatus, RunSummary } from '@shared/runs';
 import { prepareBucketInvalidation } from './metric-buckets.repo';
 
@@ -16,6 +17,7 @@ interface RunRow {
   backend: string | null;
   device: string | null;
   backend_notes: string;
+  adapter_json: string | null;
   error_text: string | null;
   exit_code: number | null;
   exit_signal: string | null;
@@ -46,7 +48,7 @@ export const SUMMARY_COLUMNS = `id, name, loss_name, json_extract(config_json, '
   error_text, progress_json, results_json, tags_json, notes, ${CHECKPOINT_STEP}`;
 
 /** A row of SUMMARY_COLUMNS. */
-export type RunSummaryRow = Omit<RunRow, 'config_json' | 'backend_notes' | 'exit_code' | 'exit_signal'>;
+export type RunSummaryRow = Omit<RunRow, 'config_json' | 'backend_notes' | 'adapter_json' | 'exit_code' | 'exit_signal'>;
 
 export function toSummary(row: RunSummaryRow): RunSummary {
   return {
@@ -107,6 +109,7 @@ export class RunsRepository {
       exitCode: row.exit_code,
       exitSignal: row.exit_signal,
       backendNotes: JSON.parse(row.backend_notes) as string[],
+      adapter: row.adapter_json ? (JSON.parse(row.adapter_json) as GpuAdapterInfo) : null,
     };
   }
 
@@ -141,10 +144,16 @@ export class RunsRepository {
       .run(code, signal, id);
   }
 
-  setBackend(id: number, backend: string, device: string, notes: readonly string[]): void {
+  setBackend(
+    id: number,
+    backend: string,
+    device: string,
+    notes: readonly string[],
+    adapter: GpuAdapterInfo | null = null,
+  ): void {
     this.database
-      .prepare('UPDATE runs SET backend = ?, device = ?, backend_notes = ? WHERE id = ?')
-      .run(backend, device, JSON.stringify(notes), id);
+      .prepare('UPDATE runs SET backend = ?, device = ?, backend_notes = ?, adapter_json = ? WHERE id = ?')
+      .run(backend, device, JSON.stringify(notes), adapter ? JSON.stringify(adapter) : null, id);
   }
 
   setProgress(id: number, progress: RunProgress): void {

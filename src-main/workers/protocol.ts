@@ -1,3 +1,4 @@
+import type { GpuAdapterInfo } from '@shared/gpu';
 import type { RunConfig } from '@shared/config/run-config';
 import type { SnapshotDtype, SnapshotSource } from '@shared/inspect';
 import type { MetricPoint } from '@shared/metrics';
@@ -44,7 +45,14 @@ export type SupervisorMessage =
   | { type: 'checkpoint-failed'; step: number; message: string };
 
 export type WorkerMessage =
-  | { type: 'started'; backend: string; device: string; backendNotes: string[] }
+  | {
+      type: 'started';
+      backend: string;
+      device: string;
+      backendNotes: string[];
+      /** The WebGPU adapter, when the backend is webgpu. */
+      adapter?: GpuAdapterInfo | null;
+    }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'metrics'; points: MetricPoint[] }
   | { type: 'log'; level: LogLevel; message: string }

@@ -119,6 +119,7 @@ async function run(message: Extract<SupervisorMessage, { type: 'start' }>): Prom
       backend: backend.name,
       device: backend.device,
       backendNotes: backend.skipped,
+      adapter: backend.adapter ?? null,
     });
     const data = await loadDataset(datasetSpecOf(config), resourcesDir, {
       onProgress: ({ done, total, stage }) => {

@@ -13,7 +13,7 @@ import { textField } from './text-field';
 export const LOSS_NAMES = ['bt', 'vicreg', 'fft-bt', 'fft-vicreg'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
-export const BACKEND_NAMES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_NAMES)[number];
 
 /** Loss weights and rates: finite (zod refuses Infinity) and below values that only overflow. */

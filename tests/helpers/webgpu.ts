@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
  * The loader reads VK_ICD_FILENAMES when Dawn starts, so setting it here, in the test process only,
  * is enough; worker processes spawned afterwards inherit it.
  */
-export const SWIFTSHADER_ICD = process.env.DECORBENCH_TEST_VULKAN_ICD ?? '/usr/lib/chromium/vk_swiftshader_icd.json';
+export const SWIFTSHADER_ICD =
+  process.env.DECORBENCH_TEST_VULKAN_ICD ?? '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export function useSoftwareVulkan(): void {
   if (!existsSync(SWIFTSHADER_ICD))

@@ -41,7 +41,8 @@ export async function findAdapters(gpu: GPU): Promise<FoundAdapter[]> {
     const adapter = await gpu.requestAdapter(options).catch(() => null);
     if (!adapter) continue;
     const info = describeAdapter(adapter);
-    const key = (item: GpuAdapterInfo) => `${item.vendor}|${item.device}|${item.description}|${item.isFallback}`;
+    const key = (item: GpuAdapterInfo) =>
+      `${item.vendor}|${item.device}|${item.description}|${item.isFallback}`;
     if (!found.some((other) => key(other.info) === key(info))) found.push({ adapter, info });
   }
   return found.sort((a, b) => Number(a.info.isFallback) - Number(b.info.isFallback));

@@ -34,12 +34,18 @@ export function loadDawn(): Promise<DawnLoad> {
     try {
       module = (await import(/* @vite-ignore */ 'webgpu' as string)) as DawnModule;
     } catch (error) {
-      return { ok: false, reason: explainLoadFailure(error instanceof Error ? error.message : String(error)) };
+      return {
+        ok: false,
+        reason: explainLoadFailure(error instanceof Error ? error.message : String(error)),
+      };
     }
     try {
       return { ok: true, module, gpu: module.create([]) };
     } catch (error) {
-      return { ok: false, reason: `Dawn could not start: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ok: false,
+        reason: `Dawn could not start: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   })();
   return loading;

@@ -17,12 +17,27 @@ export interface VulkanEnvironment {
   nvidiaCapabilities: string | undefined;
 }
 
-const LOADER_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64'];
-const MANIFEST_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d', '/usr/local/etc/vulkan/icd.d'];
+const LOADER_DIRS = [
+  '/usr/lib/x86_64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/usr/lib',
+  '/lib/x86_64-linux-gnu',
+  '/lib64',
+];
+const MANIFEST_DIRS = [
+  '/usr/share/vulkan/icd.d',
+  '/etc/vulkan/icd.d',
+  '/usr/local/share/vulkan/icd.d',
+  '/usr/local/etc/vulkan/icd.d',
+];
 
 function ldconfigHas(soname: string): string | null {
   try {
-    const listing = execFileSync('ldconfig', ['-p'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const listing = execFileSync('ldconfig', ['-p'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const line = listing.split('\n').find((entry) => entry.trim().startsWith(`${soname} `));
     return line ? (line.split('=> ')[1]?.trim() ?? null) : null;
   } catch {
@@ -41,13 +56,20 @@ function jsonFiles(dir: string): string[] {
 }
 
 /** Reads this machine's Vulkan set-up (files and environment only; nothing is loaded). */
-export function vulkanEnvironment(env: NodeJS.ProcessEnv = process.env, platform = process.platform): VulkanEnvironment {
+export function vulkanEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+): VulkanEnvironment {
   const libraryDirs = (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
   const loader =
-    [...libraryDirs, ...LOADER_DIRS].map((dir) => join(dir, 'libvulkan.so.1')).find((path) => existsSync(path)) ??
-    ldconfigHas('libvulkan.so.1');
+    [...libraryDirs, ...LOADER_DIRS]
+      .map((dir) => join(dir, 'libvulkan.so.1'))
+      .find((path) => existsSync(path)) ?? ldconfigHas('libvulkan.so.1');
   const manifestOverride = env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES || null;
-  const dataDirs = (env.XDG_DATA_DIRS ?? '').split(':').filter(Boolean).map((dir) => join(dir, 'vulkan', 'icd.d'));
+  const dataDirs = (env.XDG_DATA_DIRS ?? '')
+    .split(':')
+    .filter(Boolean)
+    .map((dir) => join(dir, 'vulkan', 'icd.d'));
   const manifests = manifestOverride
     ? manifestOverride.split(':').filter((path) => path && existsSync(path))
     : [...new Set([...MANIFEST_DIRS, ...dataDirs])].flatMap(jsonFiles);
@@ -73,12 +95,17 @@ export function whyNoAdapter(environment: VulkanEnvironment, softwareOnly = fals
     return ['Dawn found no D3D12 or Vulkan adapter: update the GPU driver (D3D12 needs Windows 10 or newer)'];
   const reasons: string[] = [];
   if (!environment.loader) {
-    reasons.push('no libvulkan.so.1: install the Vulkan loader (Debian/Ubuntu: apt install libvulkan1; Fedora: dnf install vulkan-loader)');
+    reasons.push(
+      'no libvulkan.so.1: install the Vulkan loader (Debian/Ubuntu: apt install libvulkan1; Fedora: dnf install vulkan-loader)',
+    );
   }
   const nvidiaRequested =
-    environment.nvidiaVisibleDevices !== undefined && !['void', 'none', ''].includes(environment.nvidiaVisibleDevices);
+    environment.nvidiaVisibleDevices !== undefined &&
+    !['void', 'none', ''].includes(environment.nvidiaVisibleDevices);
   if (nvidiaRequested) {
-    const capabilities = (environment.nvidiaCapabilities ?? 'compute,utility').split(',').map((item) => item.trim());
+    const capabilities = (environment.nvidiaCapabilities ?? 'compute,utility')
+      .split(',')
+      .map((item) => item.trim());
     if (!capabilities.includes('all') && !capabilities.includes('graphics'))
       reasons.push(
         `in a container the NVIDIA runtime mounts the Vulkan driver only with the graphics capability: NVIDIA_DRIVER_CAPABILITIES is "${environment.nvidiaCapabilities ?? '(unset: compute,utility)'}"; set it to "all" or add "graphics"`,
@@ -88,7 +115,7 @@ export function whyNoAdapter(environment: VulkanEnvironment, softwareOnly = fals
     reasons.push(
       environment.manifestOverride
         ? `VK_ICD_FILENAMES/VK_DRIVER_FILES names no existing driver manifest (${environment.manifestOverride})`
-        : 'no Vulkan driver manifest (ICD JSON in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d): install the GPU vendor\'s Vulkan driver (NVIDIA: the driver ships nvidia_icd.json; AMD/Intel: mesa-vulkan-drivers)',
+        : "no Vulkan driver manifest (ICD JSON in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d): install the GPU vendor's Vulkan driver (NVIDIA: the driver ships nvidia_icd.json; AMD/Intel: mesa-vulkan-drivers)",
     );
   } else if (reasons.length === 0 && environment.loader) {
     const names = environment.manifests.map((path) => path.split('/').pop()).join(', ');
@@ -99,6 +126,8 @@ export function whyNoAdapter(environment: VulkanEnvironment, softwareOnly = fals
     );
   }
   if (environment.inContainer && !nvidiaRequested && reasons.length > 0)
-    reasons.push('this is a container: the GPU device and its Vulkan driver must be passed in (e.g. docker run --gpus all -e NVIDIA_DRIVER_CAPABILITIES=all)');
+    reasons.push(
+      'this is a container: the GPU device and its Vulkan driver must be passed in (e.g. docker run --gpus all -e NVIDIA_DRIVER_CAPABILITIES=all)',
+    );
   return reasons;
 }

@@ -4,7 +4,8 @@ import { findAdapters } from './adapter';
 import { loadDawn } from './dawn';
 import { vulkanEnvironment, whyNoAdapter } from './diagnose';
 
-export type WebGpuStart = { ok: true; adapter: GpuAdapterInfo; device: string } | { ok: false; reason: string };
+export type WebGpuStart =
+  { ok: true; adapter: GpuAdapterInfo; device: string } | { ok: false; reason: string };
 
 /**
  * Puts tfjs's webgpu backend on Dawn: Dawn's globals and `navigator.gpu` first (the backend checks
@@ -26,7 +27,8 @@ export async function startWebGpu(allowFallback: boolean): Promise<WebGpuStart> 
     return { ok: false, reason: `${found}${reasons.join('; ')}` };
   }
   for (const [name, value] of Object.entries(dawn.module.globals)) {
-    if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+    if (!(name in globalThis))
+      Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
   }
   // tfjs asks navigator.gpu for an adapter: hand it the one checked above. Node >= 21 has its own
   // navigator (a getter), hence defineProperty rather than assignment.
@@ -48,10 +50,14 @@ export async function startWebGpu(allowFallback: boolean): Promise<WebGpuStart> 
     };
   }
   try {
-    if (!(await tf.setBackend('webgpu'))) return { ok: false, reason: 'the webgpu backend did not initialise' };
+    if (!(await tf.setBackend('webgpu')))
+      return { ok: false, reason: 'the webgpu backend did not initialise' };
     await tf.ready();
   } catch (error) {
-    return { ok: false, reason: `the webgpu backend failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      reason: `the webgpu backend failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   return { ok: true, adapter: chosen.info, device: adapterLabel(chosen.info) };
 }

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+
 /**
  * Loads Dawn's Node binding (npm `webgpu`, an optional dependency) once per process. It is
  * loaded by name so bundlers leave it alone, and only when a process asks for WebGPU: its
@@ -31,6 +33,10 @@ export function explainLoadFailure(message: string): string {
 export function loadDawn(): Promise<DawnLoad> {
   loading ??= (async (): Promise<DawnLoad> => {
     let module: DawnModule;
+    // Vulkan drivers probe for a Wayland display; without XDG_RUNTIME_DIR libwayland prints
+    // "error: XDG_RUNTIME_DIR is invalid" into every worker's log. A headless worker has no display
+    // to find either way, so point the probe at the temporary folder.
+    if (process.platform === 'linux' && !process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = tmpdir();
     try {
       module = (await import(/* @vite-ignore */ 'webgpu' as string)) as DawnModule;
     } catch (error) {

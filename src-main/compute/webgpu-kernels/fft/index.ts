@@ -1,31 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
+import { bluesteinFft } from './bluestein';
+import { stockhamRadices, type FftSign } from './plan';
+import { stockhamFft } from './stockham';
 
-// TEMPORARY (this session): an O(b^2) DFT by matrix product with the same contract, so the loss
-// work can start; the Stockham WGSL kernels replace the body of fftWebGpu.
-
-function dftMatrix(b: number, inverse: boolean): tf.Tensor2D {
-  // [2b, 2b] real form of the complex DFT, angles in float64
-  const m = new Float32Array(4 * b * b);
-  const sign = inverse ? 1 : -1;
-  for (let j = 0; j < b; j++)
-    for (let k = 0; k < b; k++) {
-      const angle = (sign * 2 * Math.PI * ((j * k) % b)) / b;
-      const c = Math.cos(angle);
-      const s = Math.sin(angle);
-      // y_k = sum_j x_j w_jk: [re_j, im_j] -> [re_k, im_k]
-      m[(2 * j) * 2 * b + 2 * k] = c;
-      m[(2 * j) * 2 * b + 2 * k + 1] = s;
-      m[(2 * j + 1) * 2 * b + 2 * k] = -s;
-      m[(2 * j + 1) * 2 * b + 2 * k + 1] = c;
-    }
-  return tf.tensor2d(m, [2 * b, 2 * b]);
-}
+/**
+ * The WebGPU FFT family: WGSL programs run through tfjs-backend-webgpu's runWebGPUProgram, with
+ * every constant computed in float64 on the host (plan.ts). Lengths whose prime factors are all
+ * 2, 3, 5, 7 take the mixed-radix Stockham passes (stockham.ts); any other length Bluestein's
+ * chirp-z over a power of two (bluestein.ts). Needs the webgpu backend to be the current one.
+ */
 
 /**
  * Complex FFT of length b along the second-to-last axis of `x` ([..., b, 2], float32, (re, im)
  * interleaved), unnormalised in both directions: forward y_k = sum_j x_j e^{-2 pi i jk / b},
  * inverse with e^{+...} and no 1/b. Differentiable: the gradient of each direction is the other
- * direction applied to dy (the DFT matrix's adjoint). Any b >= 1.
+ * direction applied to dy (the DFT matrix's adjoint). Any b >= 1; O(b log b) per row.
  */
 export function fftWebGpu(x: tf.Tensor, inverse: boolean): tf.Tensor {
   const op = tf.customGrad((input) => {
@@ -36,10 +25,17 @@ export function fftWebGpu(x: tf.Tensor, inverse: boolean): tf.Tensor {
 }
 
 function transform(x: tf.Tensor, inverse: boolean): tf.Tensor {
+  const shape = x.shape;
+  const b = shape[shape.length - 2];
+  if (x.dtype !== 'float32' || shape.length < 2 || shape[shape.length - 1] !== 2 || !b)
+    throw new Error(`fftWebGpu: x must be float32 of shape [..., b, 2] with b >= 1, got ${x.dtype} [${shape.join(', ')}]`);
+  if (tf.getBackend() !== 'webgpu')
+    throw new Error(`fftWebGpu: runs on the webgpu backend, the current one is ${tf.getBackend()}`);
+  if (b === 1 || x.size === 0) return x.clone();
+  const sign: FftSign = inverse ? 1 : -1;
   return tf.tidy(() => {
-    const shape = x.shape;
-    const b = shape[shape.length - 2]!;
-    const flat = x.reshape([-1, 2 * b]);
-    return tf.matMul(flat, dftMatrix(b, inverse)).reshape(shape);
+    const rows = x.reshape([-1, 2 * b]) as tf.Tensor2D;
+    const y = stockhamRadices(b) ? stockhamFft(rows, sign) : bluesteinFft(rows, sign);
+    return y.reshape(shape);
   });
 }

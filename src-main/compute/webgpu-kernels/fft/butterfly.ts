@@ -1,0 +1,88 @@
+import { unitRoot, type FftSign } from './plan';
+
+/**
+ * WGSL text of a radix-R butterfly, y_t = sum_r x_r exp(sign 2 pi i r t / R), on vec2<f32>
+ * values (re, im). Even radices split into two half-size DFTs (so 4 and 8 need no general
+ * multiply except by sqrt(1/2)); odd primes pair x_r with x_{R-r}, halving the multiplies. The
+ * constants are float64 values written as literals, with exact 0 / ±1 snapped by unitRoot, so a
+ * multiply by ±1 or ±i is a sign change or a swap.
+ */
+export interface Butterfly {
+  /** `let` statements, in order. */
+  lines: string[];
+  /** Variable names holding y_0 .. y_{R-1}. */
+  outputs: string[];
+}
+
+/** A WGSL float literal of a float64 value (WGSL rounds it to f32). */
+export function f32Literal(value: number): string {
+  if (value === 0) return '0.0';
+  const text = String(value);
+  return /[.e]/.test(text) ? text : `${text}.0`;
+}
+
+export function butterflyWgsl(radix: number, sign: FftSign, inputs: string[]): Butterfly {
+  if (inputs.length !== radix) throw new Error(`butterfly: ${radix} inputs needed`);
+  const lines: string[] = [];
+  let counter = 0;
+  const fresh = (expression: string): string => {
+    const name = `v${counter++}`;
+    lines.push(`let ${name} = ${expression};`);
+    return name;
+  };
+
+  // value * exp(sign 2 pi i t / n)
+  const rotate = (value: string, t: number, n: number): string => {
+    const [re, im] = unitRoot(t, n, sign);
+    if (im === 0) return re === 1 ? value : fresh(`-${value}`);
+    if (re === 0) return fresh(im === 1 ? `vec2<f32>(-${value}.y, ${value}.x)` : `vec2<f32>(${value}.y, -${value}.x)`);
+    return fresh(`cmul(${value}, vec2<f32>(${f32Literal(re)}, ${f32Literal(im)}))`);
+  };
+
+  const dft = (x: string[]): string[] => {
+    const n = x.length;
+    if (n === 1) return x;
+    if (n % 2 === 0) {
+      const even = dft(x.filter((_, i) => i % 2 === 0));
+      const odd = dft(x.filter((_, i) => i % 2 === 1));
+      const y: string[] = new Array<string>(n);
+      for (let t = 0; t < n / 2; t++) {
+        const turned = rotate(odd[t]!, t, n);
+        y[t] = fresh(`${even[t]} + ${turned}`);
+        y[t + n / 2] = fresh(`${even[t]} - ${turned}`);
+      }
+      return y;
+    }
+    return oddDft(x);
+  };
+
+  // odd n: y_t = x_0 + sum_r a_r cos(2 pi r t/n) + i sign sum_r b_r sin(2 pi r t/n),
+  // a_r = x_r + x_{n-r}, b_r = x_r - x_{n-r}; y_{n-t} flips the sine part
+  const oddDft = (x: string[]): string[] => {
+    const n = x.length;
+    const half = (n - 1) / 2;
+    const sums: string[] = [];
+    const differences: string[] = [];
+    for (let r = 1; r <= half; r++) {
+      sums.push(fresh(`${x[r]} + ${x[n - r]}`));
+      differences.push(fresh(`${x[r]} - ${x[n - r]}`));
+    }
+    const y: string[] = new Array<string>(n);
+    y[0] = fresh([x[0], ...sums].join(' + '));
+    for (let t = 1; t <= half; t++) {
+      const cosines = sums.map((a, i) => `${a} * ${f32Literal(unitRoot((i + 1) * t, n, 1)[0])}`);
+      const sines = differences.map((b, i) => `${b} * ${f32Literal(unitRoot((i + 1) * t, n, 1)[1])}`);
+      const real = fresh([x[0], ...cosines].join(' + '));
+      const imaginary = fresh(sines.join(' + '));
+      // i sign q = sign (-q.y, q.x)
+      const turned = fresh(
+        sign === 1 ? `vec2<f32>(-${imaginary}.y, ${imaginary}.x)` : `vec2<f32>(${imaginary}.y, -${imaginary}.x)`,
+      );
+      y[t] = fresh(`${real} + ${turned}`);
+      y[n - t] = fresh(`${real} - ${turned}`);
+    }
+    return y;
+  };
+
+  return { lines, outputs: dft(inputs) };
+}

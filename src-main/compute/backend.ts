@@ -8,6 +8,7 @@ import { clearTransposedWeights } from './wasm-kernels/large-weight-product';
 import { defaultWasmThreads } from './wasm-thread-count';
 import { useThreadedWasm } from './wasm-threads';
 import { startWebGpu } from './webgpu/setup';
+import { registerWebGpuRelaxedKernels } from './webgpu-kernels/pair-spectra/register';
 
 /** The backend a process computes with, and why the better ones were not used. */
 export interface BackendSelection {
@@ -83,7 +84,10 @@ export async function selectBackend(
   }
   if (choice === 'auto' || choice === 'webgpu') {
     const attempt = await startWebGpu(choice === 'webgpu');
-    if (attempt.ok) return { name: 'webgpu', device: attempt.device, adapter: attempt.adapter, skipped };
+    if (attempt.ok) {
+      registerWebGpuRelaxedKernels();
+      return { name: 'webgpu', device: attempt.device, adapter: attempt.adapter, skipped };
+    }
     if (choice === 'webgpu') throw new Error(`The webgpu backend is unavailable: ${attempt.reason}`);
     skipped.push(`webgpu: ${attempt.reason}`);
   }

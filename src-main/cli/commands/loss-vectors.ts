@@ -62,7 +62,7 @@ Options:
     const progress = new ProgressBar(context.stderr, 'loss-vectors');
     let result;
     try {
-      result = evaluateConformance(fixture, (done, total, id) => progress.update(done, total, id));
+      result = await evaluateConformance(fixture, (done, total, id) => progress.update(done, total, id));
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     } finally {

@@ -82,12 +82,13 @@ const COMPONENT_NAMES: Record<string, string> = {
 
 /**
  * Evaluates every result entry of every case of `fixture` (parsed JSON). Throws when the
- * file does not have the schema at all; a single bad entry only fails its row.
+ * file does not have the schema at all; a single bad entry only fails its row. Reads values
+ * back asynchronously: the webgpu backend has no synchronous download in Node.
  */
-export function evaluateConformance(
+export async function evaluateConformance(
   fixture: unknown,
   onProgress?: (done: number, total: number, entryId: string) => void,
-): ConformanceResult {
+): Promise<ConformanceResult> {
   const cases = parseCases(fixture);
   const total = cases.reduce((sum, item) => sum + item.results.length, 0);
   const rows: ConformanceRow[] = [];
@@ -97,7 +98,7 @@ export function evaluateConformance(
     const entries: ConformanceEntry[] = [];
     for (const result of item.results) {
       try {
-        const entry = evaluateEntry(item, result);
+        const entry = await evaluateEntry(item, result);
         entries.push(entry);
         rows.push(compare(item.id, result, entry));
       } catch (error) {
@@ -212,26 +213,44 @@ function entryConfig(
   }
 }
 
-function evaluateEntry(item: FixtureCase, result: FixtureResult): ConformanceEntry {
+async function evaluateEntry(item: FixtureCase, result: FixtureResult): Promise<ConformanceEntry> {
   const { config, permutation } = entryConfig(item, result);
   const loss = createLoss(config);
-  const components: Record<string, number> = {};
-  const [value, gradZ1, gradZ2] = tf.tidy(() => {
+  const names: string[] = [];
+  const outputs = tf.tidy(() => {
     const z1 = tf.tensor2d(item.z1, [item.n, item.d], 'float32');
     const z2 = tf.tensor2d(item.z2, [item.n, item.d], 'float32');
+    const terms: tf.Scalar[] = [];
     const { value: total, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => {
       const output = loss(a as tf.Tensor2D, b as tf.Tensor2D, { permutation });
-      for (const [name, term] of Object.entries(output.terms))
-        components[COMPONENT_NAMES[name] ?? name] = term.dataSync()[0]!;
+      for (const [name, term] of Object.entries(output.terms)) {
+        names.push(COMPONENT_NAMES[name] ?? name);
+        terms.push(tf.keep(term));
+      }
       return output.loss;
     })([z1, z2]);
-    return [
-      total.dataSync()[0]!,
-      grads[0]!.arraySync() as number[][],
-      grads[1]!.arraySync() as number[][],
-    ] as const;
+    return [total, grads[0]!, grads[1]!, ...terms];
   });
-  return { id: result.id, kind: result.kind, loss: value, components, grad_z1: gradZ1, grad_z2: gradZ2 };
+  try {
+    const [value, gradZ1, gradZ2, ...terms] = await Promise.all([
+      outputs[0]!.data(),
+      outputs[1]!.array() as Promise<number[][]>,
+      outputs[2]!.array() as Promise<number[][]>,
+      ...outputs.slice(3).map((term) => term.data()),
+    ]);
+    const components: Record<string, number> = {};
+    names.forEach((name, i) => (components[name] = (terms[i] as Float32Array)[0]!));
+    return {
+      id: result.id,
+      kind: result.kind,
+      loss: value[0]!,
+      components,
+      grad_z1: gradZ1,
+      grad_z2: gradZ2,
+    };
+  } finally {
+    tf.dispose(outputs);
+  }
 }
 
 function compare(caseId: string, reference: FixtureResult, ours: ConformanceEntry): ConformanceRow {

@@ -1,6 +1,8 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { checkFiniteNonNegative, checkFinitePositive, checkRelaxedArguments, checkViews } from './checks';
 import { relaxedBarlowKernel } from './relaxed/barlow-kernel';
+import { relaxedBarlowDevice } from './relaxed/device/barlow-device';
+import { relaxedDeviceKernels } from './relaxed/device/ops';
 import { hostLoss } from './relaxed/host-op';
 import type { LossOutput } from './types';
 
@@ -37,7 +39,9 @@ export function relaxedBarlowTwinsLoss(
   checkFiniteNonNegative(loss, 'lambda', lambda);
   checkFinitePositive(loss, 'scale', scale);
   const { q, blockSize, permutation } = checkRelaxedArguments(loss, d, options);
-  return hostLoss(z1, z2, (a, b) =>
-    relaxedBarlowKernel(a, b, rows, d, { lambda, scale, q, blockSize, permutation }),
-  );
+  const params = { lambda, scale, q, blockSize, permutation };
+  // on a backend with its own FFT and pair kernels (webgpu) the views never leave the device
+  const device = relaxedDeviceKernels(tf.getBackend());
+  if (device) return relaxedBarlowDevice(z1, z2, params, device);
+  return hostLoss(z1, z2, (a, b) => relaxedBarlowKernel(a, b, rows, d, params));
 }

@@ -1,5 +1,7 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { checkFiniteNonNegative, checkFinitePositive, checkRelaxedArguments, checkViews } from './checks';
+import { relaxedDeviceKernels } from './relaxed/device/ops';
+import { relaxedVicregDevice } from './relaxed/device/vicreg-device';
 import { hostLoss } from './relaxed/host-op';
 import { relaxedVicregKernel } from './relaxed/vicreg-kernel';
 import type { LossOutput } from './types';
@@ -45,7 +47,9 @@ export function relaxedVicregLoss(
   checkFiniteNonNegative(loss, 'covWeight', covWeight);
   checkFinitePositive(loss, 'scale', scale);
   const { q, blockSize, permutation } = checkRelaxedArguments(loss, d, options);
-  return hostLoss(z1, z2, (a, b) =>
-    relaxedVicregKernel(a, b, rows, d, { simWeight, varWeight, covWeight, scale, q, blockSize, permutation }),
-  );
+  const params = { simWeight, varWeight, covWeight, scale, q, blockSize, permutation };
+  // on a backend with its own FFT and pair kernels (webgpu) the views never leave the device
+  const device = relaxedDeviceKernels(tf.getBackend());
+  if (device) return relaxedVicregDevice(z1, z2, params, device);
+  return hostLoss(z1, z2, (a, b) => relaxedVicregKernel(a, b, rows, d, params));
 }

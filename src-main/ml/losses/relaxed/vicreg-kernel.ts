@@ -126,7 +126,7 @@ export function relaxedVicregKernel(
  * blocks averaged over P = G (G - 1) / 2 and doubled; r normalised by 1 / (N - 1) and by the
  * width beta_gh (b, or the unpadded last width when g or h is the last group).
  */
-function vicregPairWeights(layout: GroupLayout, rows: number): PairWeights {
+export function vicregPairWeights(layout: GroupLayout, rows: number): PairWeights {
   const G = layout.groups;
   const weight = new Float64Array(G * G);
   const norm = new Float64Array(G * G);

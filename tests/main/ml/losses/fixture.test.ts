@@ -11,8 +11,8 @@ describe.each(BACKENDS)('authors reference vectors on %s (float32)', (backend) =
   beforeAll(() => useBackend(backend));
   afterAll(() => useBackend('cpu'));
 
-  it('reproduces every entry: loss rel err <= 1e-4, gradients <= 1e-3 x max, components <= 1e-4', () => {
-    const result = evaluateConformance(fixture);
+  it('reproduces every entry: loss rel err <= 1e-4, gradients <= 1e-3 x max, components <= 1e-4', async () => {
+    const result = await evaluateConformance(fixture);
     const expectedEntries = fixture.cases.reduce((sum, item) => sum + item.results.length, 0);
     expect(result.rows).toHaveLength(expectedEntries);
     const failures = result.rows.filter((row) => !row.pass);
@@ -27,10 +27,10 @@ describe.each(BACKENDS)('authors reference vectors on %s (float32)', (backend) =
     );
   });
 
-  it('fails an entry whose reference value is off', () => {
+  it('fails an entry whose reference value is off', async () => {
     const tampered = structuredClone(fixture) as { cases: { results: { loss: number }[] }[] };
     tampered.cases[0]!.results[0]!.loss *= 1.01;
-    const result = evaluateConformance(tampered);
+    const result = await evaluateConformance(tampered);
     expect(result.passed).toBe(false);
     expect(result.rows.filter((row) => !row.pass)).toHaveLength(1);
   });

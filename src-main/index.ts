@@ -74,6 +74,7 @@ app.whenReady().then(() => {
     databasePath: join(app.getPath('userData'), 'decorbench.sqlite'),
     spawn: createUtilityProcessSpawner(utilityProcess, join(import.meta.dirname, 'train-worker.js')),
     inspectWorkerEntry: join(import.meta.dirname, 'inspect-worker.js'),
+    cliEntry: join(import.meta.dirname, 'cli.js'),
     resourcesDir,
     host: 'electron',
     appVersion: app.getVersion(),

@@ -12,6 +12,7 @@ import { doctorCommand } from './commands/doctor';
 import { downloadCommand } from './commands/download';
 import { evalKnnCommand, evalLinearCommand } from './commands/evaluate';
 import { exportCommand } from './commands/export';
+import { gpuProbeCommand } from './commands/gpu-probe';
 import { importCommand } from './commands/import';
 import { inspectCommand } from './commands/inspect';
 import { lossVectorsCommand } from './commands/loss-vectors';
@@ -41,6 +42,7 @@ const COMMANDS: CliCommand[] = [
   importCommand,
   inspectCommand,
   doctorCommand,
+  gpuProbeCommand,
   downloadCommand,
   augmentPreviewCommand,
   lossVectorsCommand,

@@ -20,6 +20,7 @@ export function createHeadlessWorkbench(options: HeadlessOptions): Workbench {
     databasePath: resolveDatabasePath(options.databasePath),
     spawn: createChildProcessSpawner(join(options.buildDir, 'train-worker.js')),
     inspectWorkerEntry: join(options.buildDir, 'inspect-worker.js'),
+    cliEntry: join(options.buildDir, 'cli.js'),
     resourcesDir: findResourcesDir(options.buildDir),
     host: options.host,
     appVersion: readAppVersion(options.buildDir),

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { arch, cpus, platform, totalmem } from 'node:os';
-import type { BackendInfo, SystemInfo } from '@shared/api/contract';
+import type { BackendInfo, SystemInfo, WebGpuReport } from '@shared/api/contract';
 import { defaultWasmThreads } from '../compute/wasm-thread-count';
+import { webGpuBackendInfo } from '../compute/webgpu/probe';
+import { probeWebGpuInChild } from '../compute/webgpu/probe-process';
 
 const resolver = createRequire(import.meta.url);
 
@@ -16,9 +18,10 @@ function installed(packageName: string): boolean {
 
 /**
  * What the training workers could use on this machine, found without loading any backend
- * (loading libtensorflow in the host process would cost seconds and memory).
+ * (loading libtensorflow in the host process would cost seconds and memory); WebGPU's entry
+ * comes from the child process's report.
  */
-export function probeBackends(): BackendInfo[] {
+export function probeBackends(webgpu: WebGpuReport): BackendInfo[] {
   const wasmThreads = defaultWasmThreads();
   const gpu = installed('@tensorflow/tfjs-node-gpu');
   const node = installed('@tensorflow/tfjs-node');
@@ -32,6 +35,7 @@ export function probeBackends(): BackendInfo[] {
           ? 'tfjs-node is installed (CPU)'
           : 'tfjs-node-gpu and tfjs-node are not installed',
     },
+    webGpuBackendInfo(webgpu),
     {
       name: 'wasm',
       available: installed('@tensorflow/tfjs-backend-wasm'),
@@ -46,9 +50,31 @@ export interface SystemContext {
   appVersion: string;
   databasePath: string;
   maxConcurrentRuns: number;
+  /** The WebGPU report (see `cachedWebGpuProbe`). */
+  webgpu: () => Promise<WebGpuReport>;
 }
 
-export function systemInfo(context: SystemContext): SystemInfo {
+/**
+ * The host's WebGPU report: probed in a child process (the built CLI's `gpu-probe --json`) on
+ * the first call, then the same answer for the host's life. Adapters do not come and go while an
+ * app runs, and a probe costs a process start and a Vulkan instance (about a second).
+ */
+export function cachedWebGpuProbe(
+  cliEntry: string | undefined,
+  timeoutMs?: number,
+): () => Promise<WebGpuReport> {
+  let report: Promise<WebGpuReport> | undefined;
+  return () =>
+    (report ??= cliEntry
+      ? probeWebGpuInChild({ cliEntry, timeoutMs })
+      : Promise.resolve({
+          adapters: [],
+          reasons: ['not probed: this host has no built command line to probe with'],
+        }));
+}
+
+export async function systemInfo(context: SystemContext): Promise<SystemInfo> {
+  const webgpu = await context.webgpu();
   return {
     appVersion: context.appVersion,
     host: context.host,
@@ -60,6 +86,7 @@ export function systemInfo(context: SystemContext): SystemInfo {
     electronVersion: process.versions.electron ?? null,
     databasePath: context.databasePath,
     maxConcurrentRuns: context.maxConcurrentRuns,
-    backends: probeBackends(),
+    backends: probeBackends(webgpu),
+    webgpu,
   };
 }

@@ -8,7 +8,7 @@ import { createEvaluationHandlers } from './evaluations.service';
 import { createInspectService } from './inspect.service';
 import { createRunHandlers } from './runs.service';
 import { isProcessAlive, Supervisor } from './supervisor';
-import { systemInfo } from './system.service';
+import { cachedWebGpuProbe, systemInfo } from './system.service';
 
 export interface WorkbenchOptions {
   databasePath: string;
@@ -26,6 +26,8 @@ export interface WorkbenchOptions {
   sqliteBinding?: string;
   /** The built inspector compute thread (inspect-worker.js beside train-worker.js). */
   inspectWorkerEntry?: string;
+  /** The built command line (cli.js beside them): system:info probes WebGPU with its `gpu-probe`. */
+  cliEntry?: string;
 }
 
 /** Everything a host (Electron, serve mode, CLI) needs, with no transport in it. */
@@ -82,6 +84,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       ? { settleOnCloseMs: 30_000 }
       : { catchUpAfterMs: 5000, settleOnCloseMs: 2000 }),
   });
+  const webgpu = cachedWebGpuProbe(options.cliEntry);
   const handlers: CallHandlers = {
     ...createRunHandlers(store, supervisor, events),
     ...createEvaluationHandlers(store, supervisor, events),
@@ -93,6 +96,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
         appVersion: options.appVersion ?? '0.0.0',
         databasePath: options.databasePath,
         maxConcurrentRuns: supervisor.concurrency,
+        webgpu,
       }),
   };
   return {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CompareRow, MetricRange, RunPage, SavedComparison } from '../compare';
 import type { Result } from '../errors';
+import type { GpuAdapterInfo } from '../gpu';
 import type {
   CaptureJob,
   InspectProgress,
@@ -27,6 +28,17 @@ export interface BackendInfo {
   detail: string;
 }
 
+/** What WebGPU (Dawn) finds on this machine: `doctor`, `gpu-probe` and the status bar show it. */
+export interface WebGpuReport {
+  /** Every adapter Dawn offers, hardware first; software ones (SwiftShader) are marked `isFallback`. */
+  adapters: GpuAdapterInfo[];
+  /**
+   * Why there is no hardware adapter, each with what to do (empty when there is one): auto
+   * selection never trains on a software adapter.
+   */
+  reasons: string[];
+}
+
 export interface SystemInfo {
   appVersion: string;
   host: 'electron' | 'serve' | 'cli';
@@ -38,7 +50,10 @@ export interface SystemInfo {
   electronVersion: string | null;
   databasePath: string;
   maxConcurrentRuns: number;
+  /** tensorflow, webgpu, wasm, cpu: webgpu's detail names the adapter auto would use, or why none. */
   backends: BackendInfo[];
+  /** Probed once per host in a short-lived child process (the host never loads Dawn itself). */
+  webgpu: WebGpuReport;
 }
 
 /** The output type of every call. */

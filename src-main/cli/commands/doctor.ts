@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../compute/backend';
 import { GPU_REQUIREMENTS, gpuChecks, machineChecks, type DoctorCheck } from '../../compute/doctor';
+import { probeWebGpu, webGpuBackendInfo } from '../../compute/webgpu/probe';
+import { webGpuChecks } from '../../compute/webgpu/probe-checks';
 import type { CliCommand } from '../command';
 
 /** Each check's mark says in a symbol and a word whether it passed; facts are not marked. */
@@ -23,21 +25,33 @@ function tally(checks: DoctorCheck[]): string {
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  summary: 'Report which compute backends this machine can use, and what the GPU path is missing',
+  summary: 'Report which compute backends this machine can use, and what the GPU paths are missing',
   usage: `Usage: npm run cli -- doctor [--json]
 
-Loads each backend the way a training worker would (tensorflow -> wasm -> cpu) and lists, for
-the GPU path, every library tfjs-node-gpu needs and whether it is present.`,
+Loads each backend the way a training worker would (tensorflow -> webgpu -> wasm -> cpu), lists
+every WebGPU adapter Dawn finds (and, without a hardware one, exactly why), and, for the
+tfjs-node-gpu path, every library it needs and whether it is present.`,
   async run(args, context) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
     const selection = await selectBackend('auto');
     const machine = machineChecks();
+    const webgpu = await probeWebGpu();
+    const webgpuBackend = webGpuBackendInfo(webgpu);
+    const adapterChecks = webGpuChecks(webgpu);
     const gpu = gpuChecks();
     const gpuReady = gpu.every((check) => check.status !== 'missing');
     if (values.json) {
-      context.stdout.write(`${JSON.stringify({ backend: selection, machine, gpu, gpuReady })}\n`);
+      const report = {
+        backend: selection,
+        machine,
+        webgpu: { ...webgpu, backend: webgpuBackend, checks: adapterChecks },
+        gpu,
+        gpuReady,
+      };
+      context.stdout.write(`${JSON.stringify(report)}\n`);
       return 0;
     }
+    const software = webgpu.adapters.some((adapter) => adapter.isFallback);
     context.stdout.write(
       [
         section('Machine', machine),
@@ -46,11 +60,20 @@ the GPU path, every library tfjs-node-gpu needs and whether it is present.`,
         `  ${MARK.ok}  ${selection.name} (${selection.device}): training runs here`,
         ...selection.skipped.map((reason) => `  ${MARK.missing}  ${reason}`),
         '',
+        section('GPU path (WebGPU)', adapterChecks),
+        '',
+        webgpuBackend.available
+          ? `WebGPU: auto selection trains on ${webgpuBackend.detail} (when tfjs-node-gpu does not load).`
+          : `WebGPU: no hardware adapter, so training uses ${selection.name}` +
+            `${software ? ' (a software adapter is never picked automatically; "backend": "webgpu" forces it)' : ''}.`,
+        '',
         section('GPU path (tfjs-node-gpu)', gpu),
         '',
-        gpuReady ? 'The GPU path looks complete.' : GPU_REQUIREMENTS,
+        gpuReady ? 'The tfjs-node-gpu path looks complete.' : GPU_REQUIREMENTS,
         '',
-        `Summary: training uses ${selection.name}; machine: ${tally(machine)}; GPU path: ${tally(gpu)}` +
+        `Summary: training uses ${selection.name}; machine: ${tally(machine)}; ` +
+          `WebGPU: ${webgpuBackend.available ? webgpuBackend.detail : 'no hardware adapter'}; ` +
+          `tfjs-node-gpu path: ${tally(gpu)}` +
           `${gpuReady ? '' : ' (it is optional: wasm and tfjs-node train on the CPU)'}.`,
         '',
       ].join('\n'),

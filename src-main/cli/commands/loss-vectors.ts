@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BACKEND_NAMES, type BackendChoice } from '@shared/config/run-config';
+import { AppFailure } from '@shared/errors';
 import { selectBackend } from '../../compute/backend';
 import {
   CONFORMANCE_TOLERANCES,
@@ -58,7 +59,14 @@ Options:
     } catch (error) {
       throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const selection = await selectBackend(backend);
+    let selection;
+    try {
+      selection = await selectBackend(backend);
+    } catch (error) {
+      // e.g. "The webgpu backend is unavailable: no adapter: ...": the reason, without a stack
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new AppFailure('unavailable', `loss-vectors: ${reason}`);
+    }
     const progress = new ProgressBar(context.stderr, 'loss-vectors');
     let result;
     try {

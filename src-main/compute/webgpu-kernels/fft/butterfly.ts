@@ -2,8 +2,8 @@ import { unitRoot, type FftSign } from './plan';
 
 /**
  * WGSL text of a radix-R butterfly, y_t = sum_r x_r exp(sign 2 pi i r t / R), on vec2<f32>
- * values (re, im). Even radices split into two half-size DFTs (so 4 and 8 need no general
- * multiply except by sqrt(1/2)); odd primes pair x_r with x_{R-r}, halving the multiplies. The
+ * values (re, im). Even radices (2, 4, 8, 16) split into two half-size DFTs, so 2 and 4 need no
+ * general multiply and 8 only two; odd primes pair x_r with x_{R-r}, halving the multiplies. The
  * constants are float64 values written as literals, with exact 0 / ±1 snapped by unitRoot, so a
  * multiply by ±1 or ±i is a sign change or a swap.
  */
@@ -35,7 +35,8 @@ export function butterflyWgsl(radix: number, sign: FftSign, inputs: string[]): B
   const rotate = (value: string, t: number, n: number): string => {
     const [re, im] = unitRoot(t, n, sign);
     if (im === 0) return re === 1 ? value : fresh(`-${value}`);
-    if (re === 0) return fresh(im === 1 ? `vec2<f32>(-${value}.y, ${value}.x)` : `vec2<f32>(${value}.y, -${value}.x)`);
+    if (re === 0)
+      return fresh(im === 1 ? `vec2<f32>(-${value}.y, ${value}.x)` : `vec2<f32>(${value}.y, -${value}.x)`);
     return fresh(`cmul(${value}, vec2<f32>(${f32Literal(re)}, ${f32Literal(im)}))`);
   };
 
@@ -76,7 +77,9 @@ export function butterflyWgsl(radix: number, sign: FftSign, inputs: string[]): B
       const imaginary = fresh(sines.join(' + '));
       // i sign q = sign (-q.y, q.x)
       const turned = fresh(
-        sign === 1 ? `vec2<f32>(-${imaginary}.y, ${imaginary}.x)` : `vec2<f32>(${imaginary}.y, -${imaginary}.x)`,
+        sign === 1
+          ? `vec2<f32>(-${imaginary}.y, ${imaginary}.x)`
+          : `vec2<f32>(${imaginary}.y, -${imaginary}.x)`,
       );
       y[t] = fresh(`${real} + ${turned}`);
       y[n - t] = fresh(`${real} - ${turned}`);

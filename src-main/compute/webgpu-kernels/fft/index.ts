@@ -28,7 +28,9 @@ function transform(x: tf.Tensor, inverse: boolean): tf.Tensor {
   const shape = x.shape;
   const b = shape[shape.length - 2];
   if (x.dtype !== 'float32' || shape.length < 2 || shape[shape.length - 1] !== 2 || !b)
-    throw new Error(`fftWebGpu: x must be float32 of shape [..., b, 2] with b >= 1, got ${x.dtype} [${shape.join(', ')}]`);
+    throw new Error(
+      `fftWebGpu: x must be float32 of shape [..., b, 2] with b >= 1, got ${x.dtype} [${shape.join(', ')}]`,
+    );
   if (tf.getBackend() !== 'webgpu')
     throw new Error(`fftWebGpu: runs on the webgpu backend, the current one is ${tf.getBackend()}`);
   if (b === 1 || x.size === 0) return x.clone();

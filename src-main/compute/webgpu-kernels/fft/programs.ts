@@ -33,7 +33,12 @@ interface ProgramUniform {
 
 /** The webgpu backend as seen from here; typed locally because the package is optional and lazy. */
 interface WebGpuBackend {
-  runWebGPUProgram(program: WebGpuProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: ProgramUniform[]): tf.TensorInfo;
+  runWebGPUProgram(
+    program: WebGpuProgram,
+    inputs: tf.TensorInfo[],
+    dtype: 'float32',
+    uniforms: ProgramUniform[],
+  ): tf.TensorInfo;
 }
 
 const COMPLEX_MULTIPLY = `
@@ -77,10 +82,12 @@ fn main(index : i32) {
   ${spec.body}
 }`,
   };
-  const uniforms: ProgramUniform[] = [spec.threads, ...names.map((name) => spec.uniforms[name]!)].map((value) => ({
-    type: 'int32',
-    data: [value],
-  }));
+  const uniforms: ProgramUniform[] = [spec.threads, ...names.map((name) => spec.uniforms[name]!)].map(
+    (value) => ({
+      type: 'int32',
+      data: [value],
+    }),
+  );
   const backend = tf.backend() as unknown as WebGpuBackend;
   const info = backend.runWebGPUProgram(program, inputs, 'float32', uniforms);
   return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor2D;
@@ -150,7 +157,15 @@ export function chirpPad(x: tf.Tensor2D, chirp: tf.Tensor, size: number): tf.Ten
   }
   result[index] = value;`;
   return run(
-    { key: 'bluestein_pad', inputs: ['X', 'C'], uniforms: { length, padded: size }, rows, columns: size, threads: rows * size, body },
+    {
+      key: 'bluestein_pad',
+      inputs: ['X', 'C'],
+      uniforms: { length, padded: size },
+      rows,
+      columns: size,
+      threads: rows * size,
+      body,
+    },
     [x, chirp],
   );
 }
@@ -163,7 +178,15 @@ export function spectrumProduct(a: tf.Tensor2D, h: tf.Tensor): tf.Tensor2D {
   let f = index - (index / uniforms.padded) * uniforms.padded;
   result[index] = cmul(A[index], H[f]);`;
   return run(
-    { key: 'bluestein_product', inputs: ['A', 'H'], uniforms: { padded: size }, rows, columns: size, threads: rows * size, body },
+    {
+      key: 'bluestein_product',
+      inputs: ['A', 'H'],
+      uniforms: { padded: size },
+      rows,
+      columns: size,
+      threads: rows * size,
+      body,
+    },
     [a, h],
   );
 }
@@ -177,7 +200,15 @@ export function chirpCrop(a: tf.Tensor2D, chirp: tf.Tensor, length: number): tf.
   let k = index - row * uniforms.length;
   result[index] = cmul(A[row * uniforms.padded + k], C[k]);`;
   return run(
-    { key: 'bluestein_crop', inputs: ['A', 'C'], uniforms: { length, padded: size }, rows, columns: length, threads: rows * length, body },
+    {
+      key: 'bluestein_crop',
+      inputs: ['A', 'C'],
+      uniforms: { length, padded: size },
+      rows,
+      columns: length,
+      threads: rows * length,
+      body,
+    },
     [a, chirp],
   );
 }

@@ -24,17 +24,22 @@ function evaluate(lines: string[], outputs: string[], inputs: number[][]): numbe
     return `const ${name} = [${component(expression!, 0)}, ${component(expression!, 1)}];`;
   });
   const names = inputs.map((_, r) => `x${r}`);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- test-only evaluation of generated text
-  const run = new Function(...names, `${body.join('\n')}\nreturn [${outputs.join(', ')}];`) as (...x: number[][]) => number[][];
+  const run = new Function(...names, `${body.join('\n')}\nreturn [${outputs.join(', ')}];`) as (
+    ...x: number[][]
+  ) => number[][];
   return run(...inputs);
 }
 
 describe('generated radix-R butterflies (float64, no GPU)', () => {
-  it.each([2, 3, 4, 5, 7, 8])('radix %i computes the DFT in both directions', (radix) => {
+  it.each([2, 3, 4, 5, 7, 8, 16])('radix %i computes the DFT in both directions', (radix) => {
     const x = randomValues(2 * radix, radix);
     const inputs = Array.from({ length: radix }, (_, r) => [x[2 * r]!, x[2 * r + 1]!]);
     for (const inverse of [false, true]) {
-      const { lines, outputs } = butterflyWgsl(radix, inverse ? 1 : -1, inputs.map((_, r) => `x${r}`));
+      const { lines, outputs } = butterflyWgsl(
+        radix,
+        inverse ? 1 : -1,
+        inputs.map((_, r) => `x${r}`),
+      );
       const expected = referenceDft(x, radix, inverse);
       const actual = evaluate(lines, outputs, inputs).flat();
       actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 14));
@@ -43,8 +48,18 @@ describe('generated radix-R butterflies (float64, no GPU)', () => {
 
   it('radices 2, 4 and 8 need no general multiply but by sqrt(1/2); literals are WGSL floats', () => {
     for (const radix of [2, 4])
-      expect(butterflyWgsl(radix, -1, Array.from({ length: radix }, (_, r) => `x${r}`)).lines.join()).not.toContain('cmul');
-    const eight = butterflyWgsl(8, -1, Array.from({ length: 8 }, (_, r) => `x${r}`)).lines.filter((line) => line.includes('cmul'));
+      expect(
+        butterflyWgsl(
+          radix,
+          -1,
+          Array.from({ length: radix }, (_, r) => `x${r}`),
+        ).lines.join(),
+      ).not.toContain('cmul');
+    const eight = butterflyWgsl(
+      8,
+      -1,
+      Array.from({ length: 8 }, (_, r) => `x${r}`),
+    ).lines.filter((line) => line.includes('cmul'));
     expect(eight).toHaveLength(2);
     expect(f32Literal(1)).toBe('1.0');
     expect(f32Literal(-0)).toBe('0.0');

@@ -62,7 +62,12 @@ describe('fftWebGpu on SwiftShader against a float64 DFT', () => {
         const weights = randomValues(2 * length * 2, 2);
         const w = tf.tensor3d(weights, [2, length, 2]);
         const grad = tf.grad((input: tf.Tensor) => fftWebGpu(input, inverse).mul(w).sum())(x);
-        const error = relativeError(await grad.data(), referenceDft(weights, length, !inverse), weights, length);
+        const error = relativeError(
+          await grad.data(),
+          referenceDft(weights, length, !inverse),
+          weights,
+          length,
+        );
         expect(error, `b = ${length}, ${inverse ? 'inverse' : 'forward'}`).toBeLessThan(bound(length));
         tf.dispose([x, w, grad]);
       }
@@ -88,7 +93,8 @@ describe('fftWebGpu on SwiftShader against a float64 DFT', () => {
       expect(y[at + 3]).toBeCloseTo(x[at + 1]! - x[at + 3]!, 6);
     }
     let worst = 0;
-    for (let at = 0; at < x.length; at += 4) worst = Math.max(worst, Math.abs(y[at + 2]! - (x[at]! - x[at + 2]!)));
+    for (let at = 0; at < x.length; at += 4)
+      worst = Math.max(worst, Math.abs(y[at + 2]! - (x[at]! - x[at + 2]!)));
     expect(worst).toBeLessThan(1e-6);
   });
 });

@@ -29,7 +29,13 @@ function simulateStockham(x: Float64Array, length: number, sign: FftSign): Float
             re += source[at]! * c - source[at + 1]! * s;
             im += source[at]! * s + source[at + 1]! * c;
           }
-          const w = t === 0 ? [1, 0] : [twiddles[2 * (twiddleOffset + q * (radix - 1) + t - 1)]!, twiddles[2 * (twiddleOffset + q * (radix - 1) + t - 1) + 1]!];
+          const w =
+            t === 0
+              ? [1, 0]
+              : [
+                  twiddles[2 * (twiddleOffset + q * (radix - 1) + t - 1)]!,
+                  twiddles[2 * (twiddleOffset + q * (radix - 1) + t - 1) + 1]!,
+                ];
           const out = 2 * (k + stride * (radix * q + t));
           target[out] = re * w[0]! - im * w[1]!;
           target[out + 1] = re * w[1]! + im * w[0]!;
@@ -71,11 +77,13 @@ const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
   Array.from(a).reduce((worst, value, i) => Math.max(worst, Math.abs(value - b[i]!)), 0);
 
 describe('WebGPU FFT plan (float64, no GPU)', () => {
-  it('factors lengths into radices 8, 4, 2, 3, 5, 7 and sends every other prime to Bluestein', () => {
+  it('factors lengths into radices 16, 8, 4, 2, 3, 5, 7 and sends every other prime to Bluestein', () => {
     expect(stockhamRadices(1)).toEqual([]);
-    expect(stockhamRadices(8192)).toEqual([8, 8, 8, 8, 2]);
-    expect(stockhamRadices(4096)).toEqual([8, 8, 8, 8]);
-    expect(stockhamRadices(2048)).toEqual([8, 8, 8, 4]);
+    expect(stockhamRadices(8192)).toEqual([16, 16, 16, 2]);
+    expect(stockhamRadices(4096)).toEqual([16, 16, 16]);
+    expect(stockhamRadices(32768)).toEqual([16, 16, 16, 8]);
+    expect(stockhamRadices(2048)).toEqual([16, 16, 8]);
+    expect(stockhamRadices(48)).toEqual([16, 3]);
     expect(stockhamRadices(360)).toEqual([8, 3, 3, 5]);
     expect(stockhamRadices(3000)).toEqual([8, 3, 5, 5, 5]);
     for (const length of [11, 13, 97, 2310, 4093, 4095]) expect(stockhamRadices(length)).toBeNull();
@@ -91,7 +99,12 @@ describe('WebGPU FFT plan (float64, no GPU)', () => {
     expect(unitRoot(3, 4, -1)).toEqual([0, 1]);
     expect(unitRoot(6, 12, 1)).toEqual([-1, 0]);
     expect(unitRoot(1, 4, 1)).toEqual([0, 1]);
-    for (const [n, d] of [[1, 3], [5, 17], [1234, 4093], [99, 8192]] as const) {
+    for (const [n, d] of [
+      [1, 3],
+      [5, 17],
+      [1234, 4093],
+      [99, 8192],
+    ] as const) {
       const [re, im] = unitRoot(n, d, -1);
       expect(unitRoot(n, d, 1)).toEqual([re, -im]);
       expect(unitRoot(d - n, d, -1)).toEqual([re, -im]);
@@ -101,19 +114,29 @@ describe('WebGPU FFT plan (float64, no GPU)', () => {
     }
   });
 
-  it.each([2, 3, 7, 8, 12, 40, 360, 1000, 4096])('Stockham index map and twiddles give the DFT of length %i', (length) => {
-    const x = Float64Array.from(randomValues(2 * length, length));
-    for (const sign of [-1, 1] as const)
-      expect(maxDifference(simulateStockham(x, length, sign), referenceDft(x, length, sign === 1))).toBeLessThan(1e-11);
-  });
+  it.each([2, 3, 7, 8, 12, 40, 96, 360, 1000, 4096])(
+    'Stockham index map and twiddles give the DFT of length %i',
+    (length) => {
+      const x = Float64Array.from(randomValues(2 * length, length));
+      for (const sign of [-1, 1] as const)
+        expect(
+          maxDifference(simulateStockham(x, length, sign), referenceDft(x, length, sign === 1)),
+        ).toBeLessThan(1e-11);
+    },
+  );
 
-  it.each([11, 13, 97, 2310, 4093])('Bluestein chirp and filter spectrum give the DFT of length %i', (length) => {
-    const x = Float64Array.from(randomValues(2 * length, length));
-    expect(bluesteinSize(length)).toBeGreaterThanOrEqual(2 * length - 1);
-    expect(bluesteinSize(length)).toBeLessThan(4 * length);
-    for (const sign of [-1, 1] as const)
-      expect(maxDifference(simulateBluestein(x, length, sign), referenceDft(x, length, sign === 1))).toBeLessThan(1e-10);
-  });
+  it.each([11, 13, 97, 2310, 4093])(
+    'Bluestein chirp and filter spectrum give the DFT of length %i',
+    (length) => {
+      const x = Float64Array.from(randomValues(2 * length, length));
+      expect(bluesteinSize(length)).toBeGreaterThanOrEqual(2 * length - 1);
+      expect(bluesteinSize(length)).toBeLessThan(4 * length);
+      for (const sign of [-1, 1] as const)
+        expect(
+          maxDifference(simulateBluestein(x, length, sign), referenceDft(x, length, sign === 1)),
+        ).toBeLessThan(1e-10);
+    },
+  );
 
   it('the chirp is reduced exactly: c_n = exp(sign pi i n^2 / b) even where n^2 pi / b is large', () => {
     const length = 4093;
@@ -123,6 +146,8 @@ describe('WebGPU FFT plan (float64, no GPU)', () => {
       expect(chirp[2 * n]).toBeCloseTo(Math.cos(angle), 14);
       expect(chirp[2 * n + 1]).toBeCloseTo(-Math.sin(angle), 14);
     }
-    expect(Array.from(bluesteinChirp(length, 1))).toEqual(Array.from(chirp).map((v, i) => (i % 2 ? -v : v) || 0));
+    expect(Array.from(bluesteinChirp(length, 1))).toEqual(
+      Array.from(chirp).map((v, i) => (i % 2 ? -v : v) || 0),
+    );
   });
 });

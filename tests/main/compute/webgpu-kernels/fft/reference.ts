@@ -28,7 +28,12 @@ export function referenceDft(x: Float32Array | Float64Array, b: number, inverse:
 }
 
 /** max |a - b| / (||x||_2 per row, at least 1): the error a float32 FFT makes is bounded by this. */
-export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>, input: ArrayLike<number>, b: number): number {
+export function relativeError(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  input: ArrayLike<number>,
+  b: number,
+): number {
   const rows = input.length / (2 * b);
   let worst = 0;
   for (let row = 0; row < rows; row++) {

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import type { BackendInfo, SystemInfo, WebGpuReport } from '@shared/api/contract';
+import { webGpuBackendInfo } from '@shared/gpu-report';
 import { defaultWasmThreads } from '../compute/wasm-thread-count';
-import { webGpuBackendInfo } from '../compute/webgpu/probe';
 import { probeWebGpuInChild } from '../compute/webgpu/probe-process';
 
 const resolver = createRequire(import.meta.url);

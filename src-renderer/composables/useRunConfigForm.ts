@@ -1,7 +1,8 @@
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, toValue, type MaybeRefOrGetter } from 'vue';
 import type { AppError } from '@shared/errors';
 import type { RunSummary } from '@shared/runs';
 import { useApi, type ApiClient } from '../api/client';
+import type { BackendFacts } from '../domain/gpu-status';
 import { buildSections, type ConfigSection } from '../domain/run-config-fields';
 import { lossResetNote } from '../domain/run-config-hints';
 import {
@@ -22,6 +23,8 @@ export interface UseRunConfigFormOptions {
   /** Starting values; default: the quickstart recipe (`DEFAULT_PRESET`) with the schema's defaults. */
   initial?: FormValues;
   api?: ApiClient;
+  /** What the host found (system:info), so the backend choice names the GPU; default none. */
+  backends?: MaybeRefOrGetter<BackendFacts | null>;
 }
 
 /**
@@ -41,7 +44,9 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
   const submitError = shallowRef<AppError | null>(null);
 
   /** The sections in page order; variant pickers and optimizer-specific fields follow the values. */
-  const sections = computed<ConfigSection[]>(() => buildSections(values.value));
+  const sections = computed<ConfigSection[]>(() =>
+    buildSections(values.value, { backends: toValue(options.backends) ?? null }),
+  );
   const fields = computed(() => sections.value.flatMap((section) => section.fields));
 
   const validation = computed(() => validateFormValues(values.value, fields.value));

@@ -1,4 +1,5 @@
 import { runConfigSchema } from '@shared/config/run-config';
+import type { BackendFacts } from './gpu-status';
 import type { ConfigSection, FormValue, FormValues } from './run-config-field-types';
 import {
   augmentationSection,
@@ -44,6 +45,8 @@ export interface BuildSectionsOptions {
    * settings), e.g. to label every path of a stored configuration. Default false.
    */
   all?: boolean;
+  /** What the host found, for the backend choices; default null (plain names). */
+  backends?: BackendFacts | null;
 }
 
 function pick<T>(value: FormValue, guard: (value: unknown) => value is T, fallback: T): T {
@@ -58,7 +61,7 @@ function pick<T>(value: FormValue, guard: (value: unknown) => value is T, fallba
  */
 export function buildSections(
   values: FormValues,
-  { all = false }: BuildSectionsOptions = {},
+  { all = false, backends = null }: BuildSectionsOptions = {},
 ): ConfigSection[] {
   const context: SectionContext = {
     values,
@@ -68,9 +71,10 @@ export function buildSections(
     backbone: pick(values['model.backbone'], isBackbone, DEFAULTS.model.backbone),
     optimizer: pick(values['optimizer.name'], isOptimizerName, DEFAULTS.optimizer.name),
     augmentation: pick(values['augmentation.preset'], isAugmentationPreset, DEFAULTS.augmentation.preset),
+    backends,
   };
   return [
-    runSection(),
+    runSection(context),
     dataSection(context),
     augmentationSection(context),
     modelSection(context),

@@ -1,6 +1,7 @@
 import { AUGMENTATION_PRESETS, BACKBONES, BACKEND_NAMES, OPTIMIZERS } from '@shared/config/run-config';
+import { backendHint, backendOptions, type BackendFacts } from './gpu-status';
 import { REFERENCE_BATCH_SIZE } from './run-config-form';
-import { choices, labelled, type ConfigSection, type FormValues } from './run-config-field-types';
+import { labelled, type ConfigSection, type FormValues } from './run-config-field-types';
 import { augmentationHint, learningRateHint } from './run-config-hints';
 import {
   DATASET_SOURCE_FIELD,
@@ -35,10 +36,13 @@ export interface SectionContext {
   backbone: BackboneName;
   optimizer: OptimizerName;
   augmentation: AugmentationPresetName;
+  /** What the host found (backends, WebGPU adapters); null until it answers. */
+  backends: BackendFacts | null;
 }
 
-/** The run itself: its name, seed and compute backend. */
-export function runSection(): ConfigSection {
+/** The run itself: its name, seed and compute backend (named with the GPU the host found). */
+export function runSection({ values, backends }: Pick<SectionContext, 'values' | 'backends'>): ConfigSection {
+  const backend = values.backend;
   return {
     id: 'run',
     title: 'Run',
@@ -49,8 +53,13 @@ export function runSection(): ConfigSection {
         path: 'backend',
         label: 'Backend',
         kind: 'select',
-        options: choices(BACKEND_NAMES),
-        hint: 'auto picks the fastest available',
+        // Wide: the choices name the GPU, e.g. "webgpu — NVIDIA H200 (Vulkan)".
+        wide: true,
+        options: backendOptions(backends),
+        hint: backendHint(
+          backends,
+          BACKEND_NAMES.find((name) => name === backend),
+        ),
       },
     ],
   };

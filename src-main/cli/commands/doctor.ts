@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../compute/backend';
 import { GPU_REQUIREMENTS, gpuChecks, machineChecks, type DoctorCheck } from '../../compute/doctor';
-import { probeWebGpu, webGpuBackendInfo } from '../../compute/webgpu/probe';
+import { webGpuBackendInfo } from '@shared/gpu-report';
+import { probeWebGpu } from '../../compute/webgpu/probe';
 import { webGpuChecks } from '../../compute/webgpu/probe-checks';
 import type { CliCommand } from '../command';
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { adapterLabel } from '@shared/gpu';
-import { probeWebGpu, webGpuBackendInfo } from '../../compute/webgpu/probe';
+import { webGpuBackendInfo } from '@shared/gpu-report';
+import { probeWebGpu } from '../../compute/webgpu/probe';
 import type { CliCommand } from '../command';
 
 export const gpuProbeCommand: CliCommand = {

@@ -1,5 +1,4 @@
-import type { BackendInfo, WebGpuReport } from '@shared/api/contract';
-import { adapterLabel } from '@shared/gpu';
+import type { WebGpuReport } from '@shared/api/contract';
 import { findAdapters } from './adapter';
 import { loadDawn } from './dawn';
 import { vulkanEnvironment, whyNoAdapter, type VulkanEnvironment } from './diagnose';
@@ -17,19 +16,4 @@ export async function probeWebGpu(
   const adapters = (await findAdapters(dawn.gpu)).map((found) => found.info);
   const hardware = adapters.some((adapter) => !adapter.isFallback);
   return { adapters, reasons: hardware ? [] : whyNoAdapter(environment(), adapters.length > 0) };
-}
-
-/**
- * The webgpu entry of the backend list: available with a hardware adapter (what auto would train
- * on), else the reason; a software adapter is named as usable only when forced.
- */
-export function webGpuBackendInfo(report: WebGpuReport): BackendInfo {
-  const hardware = report.adapters.find((adapter) => !adapter.isFallback);
-  if (hardware) return { name: 'webgpu', available: true, detail: adapterLabel(hardware) };
-  const software = report.adapters[0];
-  const found = software
-    ? `only a software adapter, ${adapterLabel(software)} (used only when "backend": "webgpu" is forced)`
-    : 'no adapter';
-  const why = report.reasons.join('; ');
-  return { name: 'webgpu', available: false, detail: why ? `${found}: ${why}` : found };
 }

@@ -5,6 +5,8 @@ export interface TestPackage {
   present: () => boolean;
 }
 export declare const TEST_PACKAGES: TestPackage[];
+/** Whether the dynamic linker finds `soname` (its cache, or the usual library folders). */
+export declare function hasSharedLibrary(soname: string): boolean;
 export declare function ensureTestPackages(options?: {
   packages?: TestPackage[];
   isRoot?: boolean;

@@ -2,7 +2,11 @@
 // Run by `npm test` before the build: the system packages the tests need. On Debian as root it
 // installs what is missing (apt-get), saying so; elsewhere it says what to install. It never
 // fails the test run itself: the tests that need a missing package fail or skip with their reason.
-//   chromium               the end-to-end tests drive Debian's Chromium (CHROMIUM_PATH overrides)
+//   chromium               the end-to-end tests drive Debian's Chromium (CHROMIUM_PATH overrides);
+//                          it also carries SwiftShader, the software Vulkan driver the WebGPU tests
+//                          run on (/usr/lib/chromium/vk_swiftshader_icd.json)
+//   libvulkan1             the Vulkan loader (libvulkan.so.1) Dawn opens for WebGPU; the WebGPU
+//                          tests point it at SwiftShader themselves (tests/helpers/webgpu.ts)
 //   python3-numpy          exports are also checked with numpy itself (skipped without it)
 //   dataset-fashion-mnist  the full dataset, read where installed (skipped without it)
 // DECORBENCH_SKIP_TEST_DEPS=1 skips the check (e.g. to run the tests without what they need).
@@ -10,12 +14,26 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
+/** Whether the dynamic linker finds `soname` (its cache, or the usual library folders). */
+export function hasSharedLibrary(soname) {
+  const cache = spawnSync('sh', ['-c', 'ldconfig -p 2>/dev/null || /sbin/ldconfig -p'], { encoding: 'utf8' });
+  if (cache.stdout?.split('\n').some((line) => line.trim().startsWith(`${soname} `))) return true;
+  return ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'].some((dir) =>
+    existsSync(`${dir}/${soname}`),
+  );
+}
+
 /** What the tests need, each with how to see whether it is there. */
 export const TEST_PACKAGES = [
   {
     name: 'chromium',
     why: 'the end-to-end tests in tests/e2e',
     present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+  },
+  {
+    name: 'libvulkan1',
+    why: 'the WebGPU tests (Dawn opens the Vulkan loader, libvulkan.so.1)',
+    present: () => hasSharedLibrary('libvulkan.so.1'),
   },
   {
     name: 'python3-numpy',

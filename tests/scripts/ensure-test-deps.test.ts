@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureTestPackages, TEST_PACKAGES, type TestPackage } from '../../scripts/ensure-test-deps.mjs';
+import {
+  ensureTestPackages,
+  hasSharedLibrary,
+  TEST_PACKAGES,
+  type TestPackage,
+} from '../../scripts/ensure-test-deps.mjs';
 import { useTempDir } from '../helpers/temp-dir';
 import { ROOT } from '../helpers/workbench';
 
@@ -91,6 +96,7 @@ describe('the system packages npm test installs first', () => {
     expect(log).toEqual([]);
     expect(TEST_PACKAGES.map((item) => item.name)).toEqual([
       'chromium',
+      'libvulkan1',
       'python3-numpy',
       'dataset-fashion-mnist',
     ]);
@@ -98,5 +104,10 @@ describe('the system packages npm test installs first', () => {
       spawnSync('cat', [join(ROOT, 'package.json')], { encoding: 'utf8' }).stdout,
     );
     expect(scripts.test).toMatch(/^node scripts\/ensure-test-deps\.mjs && /);
+  });
+
+  it('sees the Vulkan loader (libvulkan1) by its soname, as Dawn opens it', () => {
+    expect(hasSharedLibrary('libc.so.6')).toBe(true);
+    expect(hasSharedLibrary('libdecorbench-absent.so.1')).toBe(false);
   });
 });

@@ -27,8 +27,8 @@ export function relaxedBarlowDevice(
     const diagonal = columnMean(tf.mul(a1, a2));
     const onDiagonal = tf.sum(tf.square(tf.sub(diagonal, 1))) as tf.Scalar;
     const layout = groupLayout(d, blockSize);
-    const [x, y] = groupSpectra([a1, a2], layout, permutation, kernels);
-    const cross = kernels.pairSpectra(x!, y!, false);
+    const [x, y] = groupSpectra(a1, a2, layout, permutation, kernels);
+    const cross = kernels.pairSpectra(x, y, false);
     const G = layout.groups;
     const weights: PairWeights = {
       groups: G,

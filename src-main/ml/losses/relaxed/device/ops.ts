@@ -17,6 +17,11 @@ export interface RelaxedDeviceKernels {
    * `upperOnly`: only g <= h (the rest 0), for X = Y.
    */
   pairSpectra(x: tf.Tensor, y: tf.Tensor, upperOnly: boolean): tf.Tensor;
+  /**
+   * From Z = fft(u + i v) ([..., b, 2]), fft(u) ('real') or fft(v) ('imaginary'): two real
+   * signals transformed by one complex FFT.
+   */
+  twoRealSpectra(z: tf.Tensor, which: 'real' | 'imaginary'): tf.Tensor;
 }
 
 const registered = new Map<string, RelaxedDeviceKernels>();

@@ -32,9 +32,9 @@ export function relaxedVicregDevice(
     const varianceZ2 = varianceHinge(c2, rows);
     const layout = groupLayout(d, blockSize);
     const weights = vicregPairWeights(layout, rows);
-    const [x1, x2] = groupSpectra([c1, c2], layout, permutation, kernels);
-    const covarianceZ1 = summaryPenalty(kernels.pairSpectra(x1!, x1!, true), weights, q, kernels);
-    const covarianceZ2 = summaryPenalty(kernels.pairSpectra(x2!, x2!, true), weights, q, kernels);
+    const [x1, x2] = groupSpectra(c1, c2, layout, permutation, kernels);
+    const covarianceZ1 = summaryPenalty(kernels.pairSpectra(x1, x1, true), weights, q, kernels);
+    const covarianceZ2 = summaryPenalty(kernels.pairSpectra(x2, x2, true), weights, q, kernels);
     const total = tf.addN([
       tf.mul(simWeight, invariance),
       tf.mul(varWeight, tf.add(varianceZ1, varianceZ2)),

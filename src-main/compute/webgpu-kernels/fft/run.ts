@@ -3,12 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * The one way the FFT family's WGSL runs: tfjs-backend-webgpu's runWebGPUProgram with complex
  * values as vec2<f32> (outputComponent / variableComponents 2), so a [rows, 2 b] float32 tensor is
- * rows * b complex numbers, and every length, stride or offset that is not a literal an i32
- * uniform.
+ * rows * b complex numbers, and every length, stride or offset an i32 uniform.
  */
 
-/** Invocations per workgroup; the fused kernel's loops step by it. */
-export const WORKGROUP_SIZE = 64;
+const WORKGROUP_SIZE = 64;
 
 /** The part of tfjs-backend-webgpu's program contract used here (webgpu_program.ts). */
 interface WebGpuProgram {
@@ -39,7 +37,7 @@ interface WebGpuBackend {
   ): tf.TensorInfo;
 }
 
-export const COMPLEX_MULTIPLY = `
+const COMPLEX_MULTIPLY = `
 fn cmul(a : vec2<f32>, b : vec2<f32>) -> vec2<f32> {
   return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
 }`;
@@ -53,13 +51,6 @@ export interface ProgramSpec {
   columns: number;
   threads: number;
   body: string;
-  /** Module-scope WGSL (workgroup arrays). */
-  declarations?: string;
-  /**
-   * Whether main returns early past `threads`; a program with barriers cannot (they need uniform
-   * control flow) and guards its own loads and stores instead.
-   */
-  guard?: boolean;
 }
 
 /**
@@ -80,9 +71,10 @@ export function run(spec: ProgramSpec, inputs: tf.Tensor[]): tf.Tensor2D {
     variableComponents: spec.inputs.map(() => 2),
     uniforms: `threads : i32, ${names.map((name) => `${name} : i32, `).join('')}`,
     getUserCode: () => `${COMPLEX_MULTIPLY}
-${spec.declarations ?? ''}
 fn main(index : i32) {
-  ${spec.guard === false ? '' : 'if (index >= uniforms.threads) {\n    return;\n  }'}
+  if (index >= uniforms.threads) {
+    return;
+  }
   ${spec.body}
 }`,
   };

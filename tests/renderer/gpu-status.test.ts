@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendInfo, WebGpuReport } from '@shared/api/contract';
-import type { GpuAdapterInfo } from '@shared/gpu';
 import {
   backendHint,
   backendOptions,
@@ -8,32 +7,11 @@ import {
   type BackendFacts,
 } from '../../src-renderer/domain/gpu-status';
 import { buildSections } from '../../src-renderer/domain/run-config-fields';
+import { H200_ADAPTER, SWIFTSHADER_ADAPTER } from '../helpers/gpu-adapters';
 import { schemaDefaultValues } from './run-config-values';
 
-const LIMITS = {
-  maxBufferSize: 2 ** 30,
-  maxStorageBufferBindingSize: 2 ** 30,
-  maxComputeWorkgroupStorageSize: 32768,
-  maxComputeInvocationsPerWorkgroup: 256,
-};
-const H200: GpuAdapterInfo = {
-  vendor: 'nvidia',
-  architecture: 'hopper',
-  device: 'nvidia-h200',
-  description: 'NVIDIA: 560.35.03',
-  isFallback: false,
-  api: 'Vulkan',
-  limits: LIMITS,
-};
-const SWIFTSHADER: GpuAdapterInfo = {
-  vendor: 'google',
-  architecture: 'swiftshader',
-  device: 'swiftshader-device-subzero-',
-  description: 'SwiftShader driver 5.0.0',
-  isFallback: true,
-  api: 'Vulkan',
-  limits: LIMITS,
-};
+const H200 = H200_ADAPTER;
+const SWIFTSHADER = SWIFTSHADER_ADAPTER;
 const LOADER = 'no libvulkan.so.1: install the Vulkan loader (Debian/Ubuntu: apt install libvulkan1)';
 
 function facts(webgpu: WebGpuReport): BackendFacts {
@@ -53,7 +31,7 @@ describe('the GPU in the status bar', () => {
     expect(status.text).toBe('GPU: NVIDIA H200 (Vulkan)');
     expect(status.title.split('\n')).toEqual([
       'WebGPU: auto selection trains on NVIDIA H200 (Vulkan)',
-      'NVIDIA H200 (Vulkan): nvidia / hopper / nvidia-h200; driver "NVIDIA: 560.35.03"; hardware; max buffer 1 GiB, storage binding 1 GiB, workgroup storage 32 KiB, 256 invocations per workgroup',
+      'NVIDIA H200 (Vulkan): nvidia / hopper / nvidia-h200; driver "NVIDIA: 560.35.03"; hardware; max buffer 128 GiB, storage binding 2 GiB, workgroup storage 48 KiB, 1024 invocations per workgroup',
       expect.stringMatching(/^SwiftShader Device \(Subzero\) \(Vulkan, software\): google \/ swiftshader/),
     ]);
   });

@@ -2,42 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WebGpuReport } from '@shared/api/contract';
-import type { GpuAdapterInfo } from '@shared/gpu';
 import { formatBytes, webGpuBackendInfo } from '@shared/gpu-report';
 import { webGpuChecks } from '../../../../src-main/compute/webgpu/probe-checks';
 import { probeWebGpuInChild } from '../../../../src-main/compute/webgpu/probe-process';
+import { H200_ADAPTER, SWIFTSHADER_ADAPTER } from '../../../helpers/gpu-adapters';
 import { useTempDir } from '../../../helpers/temp-dir';
 import { SWIFTSHADER_ICD } from '../../../helpers/webgpu';
 import { BUILD_DIR, requireBuild } from '../../../helpers/workbench';
 
-const H200: GpuAdapterInfo = {
-  vendor: 'nvidia',
-  architecture: 'hopper',
-  device: 'nvidia-h200',
-  description: 'NVIDIA: 560.35.03',
-  isFallback: false,
-  api: 'Vulkan',
-  limits: {
-    maxBufferSize: 2 ** 37,
-    maxStorageBufferBindingSize: 2 ** 31 - 4,
-    maxComputeWorkgroupStorageSize: 49152,
-    maxComputeInvocationsPerWorkgroup: 1024,
-  },
-};
-const SWIFTSHADER: GpuAdapterInfo = {
-  vendor: 'google',
-  architecture: 'swiftshader',
-  device: 'swiftshader-device-subzero-',
-  description: 'SwiftShader driver 5.0.0',
-  isFallback: true,
-  api: 'Vulkan',
-  limits: {
-    maxBufferSize: 2 ** 30,
-    maxStorageBufferBindingSize: 2 ** 30,
-    maxComputeWorkgroupStorageSize: 32768,
-    maxComputeInvocationsPerWorkgroup: 256,
-  },
-};
+const H200 = H200_ADAPTER;
+const SWIFTSHADER = SWIFTSHADER_ADAPTER;
 
 describe('the webgpu entry of the backend list and of doctor', () => {
   it('names the hardware adapter auto trains on, even beside a software one', () => {

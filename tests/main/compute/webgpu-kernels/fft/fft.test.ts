@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../../src-main/compute/backend';
 import { fftWebGpu } from '../../../../../src-main/compute/webgpu-kernels/fft';
+import { createFftPlan } from '../../../../../src-main/ml/fft/plan';
 import { useSoftwareVulkan } from '../../../../helpers/webgpu';
 import { randomValues, referenceDft, relativeError } from './reference';
 
@@ -42,6 +43,30 @@ describe('fftWebGpu on SwiftShader against a float64 DFT', () => {
 
   it.each([360, 1000, 2310, 3000, 4095])('mixed length %i', async (length) => {
     await checkLength(length, 2);
+  });
+
+  it.each([32768, 13440, 8191])('long length %i against the float64 FFT of the ML core', async (length) => {
+    const x = randomValues(2 * length * 2, length);
+    const input = tf.tensor3d(x, [2, length, 2]);
+    const plan = createFftPlan(length);
+    for (const inverse of [false, true]) {
+      const expected = new Float64Array(x.length);
+      for (let row = 0; row < 2; row++) {
+        // the inverse as conj(FFT(conj x))
+        const part = x.subarray(2 * length * row, 2 * length * (row + 1));
+        plan.input.set(part.map((v, i) => (inverse && i % 2 ? -v : v)));
+        const y = plan.execute();
+        expected.set(
+          y.map((v, i) => (inverse && i % 2 ? -v : v)),
+          2 * length * row,
+        );
+      }
+      const y = fftWebGpu(input, inverse);
+      const error = relativeError(await y.data(), expected, x, length);
+      expect(error, `b = ${length}, ${inverse ? 'inverse' : 'forward'}`).toBeLessThan(bound(length));
+      y.dispose();
+    }
+    input.dispose();
   });
 
   it('keeps leading axes and round-trips: ifft(fft(x)) / b = x', async () => {

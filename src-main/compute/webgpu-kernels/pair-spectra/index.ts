@@ -19,7 +19,7 @@ export function pairSpectraWebGpu(x: tf.Tensor, y: tf.Tensor, upperOnly = false)
   const op = tf.customGrad((...args) => {
     const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([a, b]);
-    const value = run(pairProductProgram(groups, bins, upperOnly), [a, b], groups * groups * bins);
+    const value = run(pairProductProgram(rows, groups, bins, upperOnly), [a, b], groups * groups * bins);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -44,8 +44,9 @@ function checkSpectra(t: tf.Tensor, name: string): void {
     throw new Error(`pairSpectraWebGpu: needs the webgpu backend, the current one is ${tf.getBackend()}`);
 }
 
-function run(program: WebGPUProgram, inputs: tf.Tensor[], invocations: number): tf.Tensor {
+/** `count`: the program's one uniform (outputs or invocations). */
+function run(program: WebGPUProgram, inputs: tf.Tensor[], count: number): tf.Tensor {
   const backend = tf.backend() as WebGPUBackend;
-  const info = backend.runWebGPUProgram(program, inputs, 'float32', [{ type: 'int32', data: [invocations] }]);
+  const info = backend.runWebGPUProgram(program, inputs, 'float32', [{ type: 'int32', data: [count] }]);
   return tf.engine().makeTensorFromTensorInfo(info);
 }

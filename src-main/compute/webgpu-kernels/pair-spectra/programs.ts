@@ -9,12 +9,6 @@ import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 
 const WORKGROUP = 64;
 
-/**
- * Samples summed in registers before they join the running total: two-level summation keeps
- * the float32 error of a sum over N terms near (N / CHUNK + CHUNK) ulps instead of N.
- */
-const CHUNK = 16;
-
 function flatProgram(
   key: string,
   variableNames: string[],
@@ -44,46 +38,93 @@ const COMPLEX = /* wgsl */ `
   }
 `;
 
+/** Outputs per workgroup of the sliced pair product. */
+const TILE = 16;
+
+/** With this many outputs (G^2 b complex sums) one invocation per sum already fills a GPU. */
+const ENOUGH_OUTPUTS = 1 << 16;
+
+/**
+ * Sample slices summed in parallel per output of the pair product: 1 when there are enough
+ * outputs or few samples (then no workgroup barrier: software GPUs pay dearly for them), else
+ * up to 16, keeping at least 16 samples per slice.
+ */
+export function pairProductSlices(rows: number, groups: number, bins: number): number {
+  if (groups * groups * bins >= ENOUGH_OUTPUTS) return 1;
+  let slices = 1;
+  while (slices < 16 && slices * 2 * 16 <= rows) slices *= 2;
+  return slices;
+}
+
 /**
  * R[g, h, f] = sum_n conj(X[n, g, f]) Y[n, h, f]; with `upperOnly` the pairs h < g are
  * written as 0 without being summed (X = Y, where they are the conjugates of the upper ones).
+ * Outputs are numbered o = (g G + h) b + f, so adjacent invocations read adjacent bins. With
+ * `slices` > 1 a workgroup takes 16 consecutive outputs and that many slices of the samples,
+ * combined by a tree in workgroup memory: with b = d and G = 1 there are only b sums, each
+ * over N samples, and one invocation per sum would leave most of a GPU idle. Slices also keep
+ * float32 rounding low (N / slices terms per running sum, then a tree).
  */
-export function pairProductProgram(groups: number, bins: number, upperOnly: boolean): WebGPUProgram {
+export function pairProductProgram(
+  rows: number,
+  groups: number,
+  bins: number,
+  upperOnly: boolean,
+): WebGPUProgram {
+  const slices = pairProductSlices(rows, groups, bins);
+  const size = TILE * slices;
+  const outputs = groups * groups * bins;
+  const reduce =
+    slices === 1
+      ? ''
+      : /* wgsl */ `
+    partials[lane] = sum;
+    for (var width = ${size / 2}; width >= ${TILE}; width = width / 2) {
+      workgroupBarrier();
+      if (lane < width) { partials[lane] = partials[lane] + partials[lane + width]; }
+    }
+    sum = partials[lane];`;
   const body = /* wgsl */ `
   ${COMPLEX}
+  ${slices === 1 ? '' : `var<workgroup> partials : array<vec2<f32>, ${size}>;`}
+
   fn main(index : i32) {
-    if (index >= uniforms.invocations) { return; }
     let rows = uniforms.xShape.x;
     let G = uniforms.xShape.y;
     let b = uniforms.xShape.z;
-    let f = index % b;
-    let pair = index / b;
+    let lane = index % ${size};
+    let output = (index / ${size}) * ${TILE} + lane % ${TILE};
+    let slice = lane / ${TILE};
+    let f = output % b;
+    let pair = output / b;
     let h = pair % G;
     let g = pair / G;
-    var total = vec2<f32>(0.0, 0.0);
-    if (${upperOnly} && h < g) {
-      result[2 * index] = 0.0;
-      result[2 * index + 1] = 0.0;
-      return;
-    }
-    let stride = 2 * G * b;
-    var xAt = 2 * (g * b + f);
-    var yAt = 2 * (h * b + f);
-    for (var start = 0; start < rows; start = start + ${CHUNK}) {
-      var partial = vec2<f32>(0.0, 0.0);
-      let stop = min(start + ${CHUNK}, rows);
-      for (var n = start; n < stop; n = n + 1) {
-        partial = partial + conjMul(vec2<f32>(X[xAt], X[xAt + 1]), vec2<f32>(Y[yAt], Y[yAt + 1]));
-        xAt = xAt + stride;
-        yAt = yAt + stride;
+    var sum = vec2<f32>(0.0, 0.0);
+    if (output < uniforms.outputs && !(${upperOnly} && h < g)) {
+      let stride = 2 * G * b;
+      var xAt = 2 * (g * b + f) + slice * stride;
+      var yAt = 2 * (h * b + f) + slice * stride;
+      for (var n = slice; n < rows; n = n + ${slices}) {
+        sum = sum + conjMul(vec2<f32>(X[xAt], X[xAt + 1]), vec2<f32>(Y[yAt], Y[yAt + 1]));
+        xAt = xAt + ${slices} * stride;
+        yAt = yAt + ${slices} * stride;
       }
-      total = total + partial;
+    }${reduce}
+    if (slice == 0 && output < uniforms.outputs) {
+      result[2 * output] = sum.x;
+      result[2 * output + 1] = sum.y;
     }
-    result[2 * index] = total.x;
-    result[2 * index + 1] = total.y;
   }`;
-  const invocations = groups * groups * bins;
-  return flatProgram(`pairProduct_${upperOnly}`, ['X', 'Y'], [groups, groups, bins, 2], invocations, body);
+  return {
+    variableNames: ['X', 'Y'],
+    outputShape: [groups, groups, bins, 2],
+    shaderKey: `pairProduct_${upperOnly}_${slices}`,
+    dispatchLayout: { x: [0, 1, 2, 3] },
+    dispatch: [Math.ceil(outputs / TILE), 1, 1],
+    workgroupSize: [size, 1, 1],
+    uniforms: 'outputs : i32,',
+    getUserCode: () => body,
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../../src-main/compute/backend';
 import { pairSpectraWebGpu } from '../../../../../src-main/compute/webgpu-kernels/pair-spectra';
+import { pairProductSlices } from '../../../../../src-main/compute/webgpu-kernels/pair-spectra/programs';
 import { Random } from '../../../../../src-main/ml/random';
 import { useSoftwareVulkan } from '../../../../helpers/webgpu';
 
@@ -89,6 +90,8 @@ describe('pairSpectraWebGpu (WGSL pair product and its gradients)', () => {
     [3, 3, 5],
     [37, 2, 1],
     [4, 4, 3],
+    [300, 1, 6],
+    [70, 2, 9],
   ])('matches the plain reference for N %i, G %i, b %i (two views)', async (N, G, b) => {
     const random = new Random(N * 100 + G * 10 + b);
     const x = randomValues(2 * N * G * b, random);
@@ -110,7 +113,7 @@ describe('pairSpectraWebGpu (WGSL pair product and its gradients)', () => {
   });
 
   it('with the same tensor twice and upperOnly: lower pairs 0, both gradient paths added', async () => {
-    const [N, G, b] = [6, 3, 4];
+    const [N, G, b] = [40, 3, 4];
     const random = new Random(7);
     const x = randomValues(2 * N * G * b, random);
     const w = randomValues(2 * G * G * b, random);
@@ -121,6 +124,15 @@ describe('pairSpectraWebGpu (WGSL pair product and its gradients)', () => {
     for (let g = 1; g < G; g++) for (let f = 0; f < b; f++) expect(r![2 * ((g * G + 0) * b + f)]).toBe(0);
     const both = expected.dx.map((value, i) => value + expected.dy[i]!);
     expect(maxError(gx!, both)).toBeLessThan(1e-6);
+  });
+
+  it('sums over sample slices only where there are few outputs and enough samples', () => {
+    expect(pairProductSlices(16, 48, 1)).toBe(1);
+    expect(pairProductSlices(37, 2, 1)).toBe(2);
+    expect(pairProductSlices(70, 2, 9)).toBe(4);
+    expect(pairProductSlices(300, 1, 6)).toBe(16);
+    expect(pairProductSlices(256, 1, 8192)).toBe(16);
+    expect(pairProductSlices(256, 64, 128)).toBe(1);
   });
 
   it('rejects spectra of the wrong shape', () => {

@@ -52,6 +52,7 @@ const CASES: [n: number, d: number, b: number, q: 1 | 2, permuted: boolean][] = 
   [10, 14, 7, 1, false],
   [8, 6, 1, 2, true],
   [8, 6, 1, 1, false],
+  [64, 10, 10, 2, true],
 ];
 
 describe('relaxed losses: device path (webgpu) against the host kernels (cpu)', () => {

@@ -24,5 +24,5 @@ describe('authors reference vectors on webgpu (float32)', () => {
     for (const row of result.rows)
       console.log(row.entryId, row.lossRelativeError, row.gradZ1Error, row.gradZ2Error, row.componentsError);
     expect(result.rows.filter((row) => !row.pass)).toEqual([]);
-  });
+  }, 180_000); // SwiftShader compiles a few dozen shaders; slow on a loaded machine
 });

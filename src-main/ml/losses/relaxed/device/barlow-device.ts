@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchStandardize, columnMean } from '../../standardize';
+import { columnMean } from '../../standardize';
 import type { LossOutput } from '../../types';
 import type { RelaxedBarlowParams } from '../barlow-kernel';
 import { groupLayout } from '../layout';
@@ -7,6 +7,7 @@ import type { PairWeights } from '../summaries';
 import { groupSpectra } from './groups';
 import type { RelaxedDeviceKernels } from './ops';
 import { summaryPenalty } from './penalty';
+import { standardizeColumns } from './standardize';
 
 /**
  * sBT on the device (spec section 4), the same math as barlow-kernel.ts with tfjs ops and the
@@ -22,8 +23,8 @@ export function relaxedBarlowDevice(
   const { lambda, scale, q, blockSize, permutation } = params;
   const [rows, d] = z1.shape;
   return tf.tidy(() => {
-    const a1 = batchStandardize(z1);
-    const a2 = batchStandardize(z2);
+    const a1 = standardizeColumns(z1);
+    const a2 = standardizeColumns(z2);
     const diagonal = columnMean(tf.mul(a1, a2));
     const onDiagonal = tf.sum(tf.square(tf.sub(diagonal, 1))) as tf.Scalar;
     const layout = groupLayout(d, blockSize);

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { centerColumns, columnMean } from '../../standardize';
+import { columnMean } from '../../standardize';
 import type { LossOutput } from '../../types';
 import { groupLayout } from '../layout';
 import { vicregPairWeights, type RelaxedVicregParams } from '../vicreg-kernel';
 import { groupSpectra } from './groups';
 import type { RelaxedDeviceKernels } from './ops';
 import { summaryPenalty } from './penalty';
+import { centreColumns } from './standardize';
 
 /** epsilon inside the square root of the unbiased variance (solo-learn `variance_loss`). */
 const VARIANCE_EPS = 1e-4;
@@ -26,8 +27,8 @@ export function relaxedVicregDevice(
   const [rows, d] = z1.shape;
   return tf.tidy(() => {
     const invariance = tf.mean(tf.squaredDifference(z1, z2)) as tf.Scalar;
-    const c1 = centerColumns(z1);
-    const c2 = centerColumns(z2);
+    const c1 = centreColumns(z1);
+    const c2 = centreColumns(z2);
     const varianceZ1 = varianceHinge(c1, rows);
     const varianceZ2 = varianceHinge(c2, rows);
     const layout = groupLayout(d, blockSize);

@@ -4,6 +4,7 @@
  */
 import { augmentPreviewCommand } from './commands/augment-preview';
 import { benchCompareCommand } from './commands/bench-compare';
+import { benchGpuCommand } from './commands/bench-gpu';
 import { benchInspectCommand } from './commands/bench-inspect';
 import { benchLossCommand } from './commands/bench-loss';
 import { benchStoreCommand } from './commands/bench-store';
@@ -51,6 +52,7 @@ const COMMANDS: CliCommand[] = [
   benchStoreCommand,
   benchCompareCommand,
   benchInspectCommand,
+  benchGpuCommand,
 ];
 
 function overview(): string {

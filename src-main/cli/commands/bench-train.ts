@@ -1,16 +1,15 @@
 import { parseArgs } from 'node:util';
 import { PRESETS } from '@shared/config/presets';
-import { LOSS_NAMES, OPTIMIZERS, type LossName, type RunConfig } from '@shared/config/run-config';
-import { releaseForwardCaches, selectBackend } from '../../compute/backend';
+import { LOSS_NAMES, OPTIMIZERS, type LossName } from '@shared/config/run-config';
+import type { GpuAdapterInfo } from '@shared/gpu';
+import { selectBackend } from '../../compute/backend';
 import { datasetSpecOf, loadDataset } from '../../datasets/load-dataset';
 import { findResourcesDir } from '../../paths';
-import type { DatasetSplits, ImageDataset } from '../../ml/data/image-dataset';
-import { createLoss } from '../../ml/losses/registry';
-import { Random } from '../../ml/random';
-import { benchmarkTraining } from '../../ml/train/benchmark';
 import { parseRunConfig } from '../../services/runs.service';
 import { UsageError, type CliCommand } from '../command';
 import { formatTable } from '../format';
+import { nonNegativeInteger, positiveInteger } from '../bench/arguments';
+import { measureTraining, syntheticDataset, trainingConfig } from '../bench/train-point';
 
 function list(text: string | undefined): string[] {
   return text
@@ -21,41 +20,32 @@ function list(text: string | undefined): string[] {
     : [];
 }
 
-function positiveInteger(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UsageError(`${flag} takes positive integers, not "${text}"`);
-  return value;
-}
-
-/**
- * Random images of the shape the preset's dataset has (28x28x1 IDX, 32x32x3 CIFAR, the image
- * size of image folders): step time does not depend on pixel values, so presets whose data is
- * not on this machine can still be timed.
- */
-function syntheticDataset(config: RunConfig, count: number): DatasetSplits {
-  const { dataset } = config;
-  const [size, channels] =
-    dataset.source === 'cifar10' || dataset.source === 'cifar100'
-      ? [32, 3]
-      : dataset.source === 'image-folder'
-        ? [dataset.imageSize, 3]
-        : [28, 1];
-  const random = new Random(config.seed);
-  const split = (n: number): ImageDataset => ({
-    images: Uint8Array.from({ length: n * size * size * channels }, () => random.integer(256)),
-    labels: Uint8Array.from({ length: n }, () => random.integer(10)),
-    count: n,
-    height: size,
-    width: size,
-    channels,
-  });
-  return {
-    name: `synthetic ${size}x${size}x${channels}`,
-    train: split(count),
-    test: split(200),
-    classNames: [...'0123456789'],
-  };
+/** One measured configuration; the --json line (with the slowest kernels under --profile). */
+interface TrainRow {
+  benchmark: 'train';
+  preset: string;
+  backbone: string;
+  loss: string;
+  d: number;
+  batchSize: number;
+  optimizer: string;
+  backend: string;
+  device: string;
+  /** The WebGPU adapter, null on the other backends. */
+  adapter: GpuAdapterInfo | null;
+  medianStepMs: number;
+  minStepMs: number;
+  imagesPerSecond: number;
+  /** The step's parts; null on webgpu, where they would time only the queueing of kernels. */
+  dataMs: number | null;
+  forwardMs: number | null;
+  backwardMs: number | null;
+  lossMs: number;
+  lossShare: number;
+  gpuPeakBytes: number | null;
+  parameters: number;
+  steps: number;
+  warmupSteps: number;
 }
 
 export const benchTrainCommand: CliCommand = {
@@ -74,6 +64,10 @@ Runs real training steps (same data, augmentations, model, loss and optimizer as
 --warmup untimed steps per configuration (the first steps grow the wasm heap and build caches),
 and reports the median step time split into data + augmentation,
 forward + loss, backward + update, plus the loss alone (forward + backward) and its share.
+Each step ends with the read-back of its loss, after the update was queued, so on webgpu the
+step's GPU work is inside its time; the split is not measured there (a part's time would only
+be the queueing of its kernels). With --json each line also has the backend's device, the
+WebGPU adapter (else null) and gpuPeakBytes (webgpu: the GPU buffers the steps needed).
 --loss and --d take lists; every combination is measured with the same backbone and batch.
 Losses named with --loss use their default parameters (the FFT losses with one block, b = d);
 without --loss the preset's own loss is timed.`,
@@ -111,9 +105,7 @@ without --loss the preset's own loss is timed.`,
     }
     const dimensions = list(values.d).map((text) => positiveInteger(text, '--d'));
     const steps = positiveInteger(values.steps, '--steps');
-    const warmupSteps = Number(values.warmup);
-    if (!Number.isInteger(warmupSteps) || warmupSteps < 0)
-      throw new UsageError(`--warmup takes a non-negative integer, not "${values.warmup}"`);
+    const warmupSteps = nonNegativeInteger(values.warmup, '--warmup');
     const backend = await selectBackend(
       parseRunConfig({ name: 'x', backend: values.backend }).backend,
       values.threads ? positiveInteger(values.threads, '--threads') : undefined,
@@ -121,41 +113,25 @@ without --loss the preset's own loss is timed.`,
     const data = values.synthetic
       ? syntheticDataset(base, Math.max(4 * base.training.batchSize, 512))
       : await loadDataset(datasetSpecOf(base), findResourcesDir(context.buildDir));
-    const rows: Record<string, string | number>[] = [];
+    const rows: TrainRow[] = [];
     for (const lossName of losses.length > 0 ? (losses as LossName[]) : [base.loss.name]) {
       for (const d of dimensions.length > 0 ? dimensions : [base.model.projectorOutputDim]) {
-        const config: RunConfig = parseRunConfig({
-          ...base,
+        const config = trainingConfig(base, {
           // Losses named with --loss take their defaults (b = d for the FFT losses), else the preset's.
-          loss: losses.length === 0 ? base.loss : { name: lossName },
-          model: {
-            ...base.model,
-            projectorHiddenDim: dimensions.length > 0 ? d : base.model.projectorHiddenDim,
-            projectorOutputDim: d,
-          },
-          optimizer: {
-            ...base.optimizer,
-            ...(values.optimizer ? { name: values.optimizer } : {}),
-            ...(values.momentum !== undefined ? { momentum: Number(values.momentum) } : {}),
-          },
-          training: {
-            ...base.training,
-            batchSize: values.batch ? positiveInteger(values.batch, '--batch') : base.training.batchSize,
-            ...(values['micro-batch']
-              ? { microBatchSize: positiveInteger(values['micro-batch'], '--micro-batch') }
-              : {}),
-          },
+          ...(losses.length === 0 ? {} : { loss: { name: lossName } }),
+          ...(dimensions.length > 0 ? { d } : {}),
+          ...(values.optimizer ? { optimizer: values.optimizer } : {}),
+          ...(values.momentum !== undefined ? { momentum: Number(values.momentum) } : {}),
+          ...(values.batch ? { batchSize: positiveInteger(values.batch, '--batch') } : {}),
+          ...(values['micro-batch']
+            ? { microBatchSize: positiveInteger(values['micro-batch'], '--micro-batch') }
+            : {}),
         });
         context.stderr.write(
           `measuring ${config.model.backbone} ${lossName} d=${d} batch ${config.training.batchSize}...\n`,
         );
-        const result = await benchmarkTraining(config, data, createLoss(config.loss), {
-          warmupSteps,
-          steps,
-          profile: values.profile,
-          afterForward: releaseForwardCaches,
-        });
-        const row = {
+        const result = await measureTraining(config, data, { warmupSteps, steps, profile: values.profile });
+        const row: TrainRow = {
           benchmark: 'train',
           preset: values.preset,
           backbone: config.model.backbone,
@@ -165,14 +141,16 @@ without --loss the preset's own loss is timed.`,
           optimizer: config.optimizer.name,
           backend: backend.name,
           device: backend.device,
+          adapter: backend.adapter ?? null,
           medianStepMs: Math.round(result.medianStepMs),
           minStepMs: Math.round(result.minStepMs),
           imagesPerSecond: Number(result.imagesPerSecond.toFixed(1)),
-          dataMs: Math.round(result.dataMs),
-          forwardMs: Math.round(result.forwardMs),
-          backwardMs: Math.round(result.backwardMs),
+          dataMs: roundOrNull(result.dataMs),
+          forwardMs: roundOrNull(result.forwardMs),
+          backwardMs: roundOrNull(result.backwardMs),
           lossMs: Number(result.lossMs.toFixed(1)),
           lossShare: Number((result.lossMs / result.medianStepMs).toFixed(3)),
+          gpuPeakBytes: result.gpuPeakBytes,
           parameters: result.parameterCount,
           // The medians are over the timed steps only, after the untimed warm-up steps.
           steps: result.steps,
@@ -203,16 +181,16 @@ without --loss the preset's own loss is timed.`,
         'loss share',
       ];
       const table = rows.map((row) => [
-        row.loss!,
-        row.d!,
-        row.batchSize!,
-        row.medianStepMs!,
-        row.imagesPerSecond!,
-        row.dataMs!,
-        row.forwardMs!,
-        row.backwardMs!,
-        row.lossMs!,
-        `${(Number(row.lossShare) * 100).toFixed(1)}%`,
+        row.loss,
+        row.d,
+        row.batchSize,
+        row.medianStepMs,
+        row.imagesPerSecond,
+        row.dataMs ?? '-',
+        row.forwardMs ?? '-',
+        row.backwardMs ?? '-',
+        row.lossMs,
+        `${(row.lossShare * 100).toFixed(1)}%`,
       ]);
       context.stdout.write(
         `${backend.name} (${backend.device}), ${rows[0]?.backbone}, optimizer ${rows[0]?.optimizer}\n${formatTable(headers, table)}\n`,
@@ -221,3 +199,5 @@ without --loss the preset's own loss is timed.`,
     return 0;
   },
 };
+
+const roundOrNull = (ms: number | null) => (ms === null ? null : Math.round(ms));

@@ -1,0 +1,34 @@
+/** Number arguments and statistics shared by the bench commands. */
+import { UsageError } from '../command';
+
+/** A comma-separated list of positive integers (`--d 2048,8192`). */
+export function positiveIntegers(text: string, flag: string): number[] {
+  const values = text.split(',').map((part) => Number(part.trim()));
+  if (values.length === 0 || values.some((value) => !Number.isInteger(value) || value < 1)) {
+    throw new UsageError(`${flag} must be a comma-separated list of positive integers, got '${text}'`);
+  }
+  return values;
+}
+
+/** One positive integer. */
+export function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < 1)
+    throw new UsageError(`${flag} takes positive integers, not "${text}"`);
+  return value;
+}
+
+/** A count that may be zero (warm-up passes). */
+export function nonNegativeInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < 0)
+    throw new UsageError(`${flag} must be a non-negative integer, not "${text}"`);
+  return value;
+}
+
+/** The median (the mean of the middle two for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,0 +1,105 @@
+/**
+ * Times real training steps of a configuration: `bench train` over its presets and grids and
+ * `bench gpu` at its fixed points.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LossConfig, RunConfig } from '@shared/config/run-config';
+import { releaseForwardCaches } from '../../compute/backend';
+import type { DatasetSplits, ImageDataset } from '../../ml/data/image-dataset';
+import { createLoss } from '../../ml/losses/registry';
+import { Random } from '../../ml/random';
+import { benchmarkTraining, type TrainingBenchmark } from '../../ml/train/benchmark';
+import { parseRunConfig } from '../../services/runs.service';
+import { withGpuPeak } from './device-memory';
+
+/**
+ * Random images of the shape the preset's dataset has (28x28x1 IDX, 32x32x3 CIFAR, the image
+ * size of image folders): step time does not depend on pixel values, so presets whose data is
+ * not on this machine can still be timed.
+ */
+export function syntheticDataset(config: RunConfig, count: number): DatasetSplits {
+  const { dataset } = config;
+  const [size, channels] =
+    dataset.source === 'cifar10' || dataset.source === 'cifar100'
+      ? [32, 3]
+      : dataset.source === 'image-folder'
+        ? [dataset.imageSize, 3]
+        : [28, 1];
+  const random = new Random(config.seed);
+  const split = (n: number): ImageDataset => ({
+    images: Uint8Array.from({ length: n * size * size * channels }, () => random.integer(256)),
+    labels: Uint8Array.from({ length: n }, () => random.integer(10)),
+    count: n,
+    height: size,
+    width: size,
+    channels,
+  });
+  return {
+    name: `synthetic ${size}x${size}x${channels}`,
+    train: split(count),
+    test: split(200),
+    classNames: [...'0123456789'],
+  };
+}
+
+/** What a benchmark changes in a preset's configuration; what is left out stays the preset's. */
+export interface TrainingVariant {
+  /** The loss (a name alone takes that loss's defaults: one block, b = d, for the FFT losses). */
+  loss?: { name: LossConfig['name'] } & Record<string, unknown>;
+  /** The projector's output and hidden width. */
+  d?: number;
+  batchSize?: number;
+  microBatchSize?: number;
+  optimizer?: string;
+  momentum?: number;
+}
+
+/** The preset's configuration with the variant's changes, validated as a run's would be. */
+export function trainingConfig(base: RunConfig, variant: TrainingVariant): RunConfig {
+  return parseRunConfig({
+    ...base,
+    loss: variant.loss ?? base.loss,
+    model: {
+      ...base.model,
+      ...(variant.d === undefined ? {} : { projectorHiddenDim: variant.d, projectorOutputDim: variant.d }),
+    },
+    optimizer: {
+      ...base.optimizer,
+      ...(variant.optimizer ? { name: variant.optimizer } : {}),
+      ...(variant.momentum !== undefined ? { momentum: variant.momentum } : {}),
+    },
+    training: {
+      ...base.training,
+      ...(variant.batchSize ? { batchSize: variant.batchSize } : {}),
+      ...(variant.microBatchSize ? { microBatchSize: variant.microBatchSize } : {}),
+    },
+  });
+}
+
+export type TrainingMeasurement = Omit<TrainingBenchmark, 'dataMs' | 'forwardMs' | 'backwardMs'> & {
+  /**
+   * Medians of the step's parts; null on webgpu, where a part's time is only the time to queue
+   * its kernels (the step's time is complete: it ends with the loss's read-back).
+   */
+  dataMs: number | null;
+  forwardMs: number | null;
+  backwardMs: number | null;
+  /** GPU buffers the steps needed (webgpu, see `withGpuPeak`), else null. */
+  gpuPeakBytes: number | null;
+};
+
+/** `warmupSteps` untimed steps, then `steps` timed ones (medians), with the GPU memory they took. */
+export async function measureTraining(
+  config: RunConfig,
+  data: DatasetSplits,
+  options: { warmupSteps: number; steps: number; profile?: boolean },
+): Promise<TrainingMeasurement> {
+  const queued = tf.getBackend() === 'webgpu';
+  return withGpuPeak(async () => {
+    const result = await benchmarkTraining(config, data, createLoss(config.loss), {
+      ...options,
+      afterForward: releaseForwardCaches,
+    });
+    return queued ? { ...result, dataMs: null, forwardMs: null, backwardMs: null } : result;
+  });
+}

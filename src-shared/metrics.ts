@@ -92,6 +92,9 @@ export const METRIC = {
   lossMs: 'time/loss_ms',
   tfjsBytes: 'memory/tfjs_bytes',
   rssBytes: 'memory/rss_bytes',
+  /** GPU backends only (webgpu): see the definitions below. */
+  gpuBytes: 'memory/gpu_bytes',
+  gpuAllocatedBytes: 'memory/gpu_allocated_bytes',
   tensors: 'memory/tensors',
   knnTop1: 'knn/top1',
   knnTop5: 'knn/top5',
@@ -124,6 +127,16 @@ export const METRIC_DEFINITIONS: Readonly<Record<MetricName, MetricDefinition>> 
   ),
   [METRIC.tfjsBytes]: define('memory', 'tensors (tfjs)', 'Bytes held by live tensors'),
   [METRIC.rssBytes]: define('memory', 'process (RSS)', "The worker process's resident memory"),
+  [METRIC.gpuBytes]: define(
+    'memory',
+    'GPU (tensors)',
+    'Bytes of GPU buffers held by live tensors (the webgpu backend)',
+  ),
+  [METRIC.gpuAllocatedBytes]: define(
+    'memory',
+    'GPU (allocated)',
+    "Bytes of GPU buffers the webgpu backend holds, its pool of freed buffers included: the run's GPU memory",
+  ),
   [METRIC.tensors]: define('tensors', 'tensors', 'Live tensors after the step'),
   [METRIC.knnTop1]: define('knn', 'top-1', 'kNN top-1 accuracy on the held-out split'),
   [METRIC.knnTop5]: define('knn', 'top-5', 'kNN top-5 accuracy on the held-out split'),

@@ -15,6 +15,8 @@ describe('the metric table', () => {
       'knn/top5',
       'learning_rate',
       'loss',
+      'memory/gpu_allocated_bytes',
+      'memory/gpu_bytes',
       'memory/rss_bytes',
       'memory/tensors',
       'memory/tfjs_bytes',

@@ -4,6 +4,7 @@ import { makeViews } from '../augment/views';
 import { gatherImages } from '../data/image-dataset';
 import { drawPermutation, type LossFunction } from '../losses/registry';
 import { Random } from '../random';
+import { stepMemory } from './memory';
 import type { StepReport, TrainerHooks } from './reports';
 import type { TrainingSetup } from './setup';
 import type { LoopState } from './state';
@@ -114,8 +115,8 @@ export async function runLoopStep(
     );
   }
   loop.step += 1;
-  const memory = tf.memory();
-  leaks.check(loop.step, memory.numTensors);
+  const memory = stepMemory();
+  leaks.check(loop.step, memory.tensors);
   const stepMs = performance.now() - stepStart;
   const report: StepReport = {
     step: loop.step,
@@ -127,7 +128,7 @@ export async function runLoopStep(
     learningRate,
     samplesPerSecond: batchSize / (stepMs / 1000),
     timings: { dataMs, forwardMs: result.forwardMs, backwardMs: result.backwardMs, stepMs },
-    memory: { tensors: memory.numTensors, tfjsBytes: memory.numBytes, rssBytes: process.memoryUsage.rss() },
+    memory,
   };
   hooks.onStep(report);
   if (result.probeCorrect !== undefined) {

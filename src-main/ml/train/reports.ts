@@ -17,7 +17,15 @@ export interface StepReport {
   samplesPerSecond: number;
   /** Data loading and augmentation, forward and loss, backward and update, whole step. */
   timings: { dataMs: number; forwardMs: number; backwardMs: number; stepMs: number };
-  memory: { tensors: number; tfjsBytes: number; rssBytes: number };
+  memory: { tensors: number; tfjsBytes: number; rssBytes: number } & Partial<GpuMemory>;
+}
+
+/** GPU memory, where the backend tells it (webgpu; tfjs-node-gpu does not). */
+export interface GpuMemory {
+  /** Bytes of GPU buffers held by live tensors. */
+  gpuBytes: number;
+  /** Bytes of GPU buffers allocated, the backend's pool of reusable buffers included. */
+  gpuAllocatedBytes: number;
 }
 
 /** Scalars measured off the training step: kNN accuracy, the online probe's accuracy. */
@@ -85,6 +93,16 @@ export function stepMetrics(report: StepReport): [name: string, value: number][]
     [METRIC.tfjsBytes, report.memory.tfjsBytes],
     [METRIC.rssBytes, report.memory.rssBytes],
     [METRIC.tensors, report.memory.tensors],
+    ...gpuMetrics(report.memory),
+  ];
+}
+
+function gpuMetrics(memory: Partial<GpuMemory>): [name: string, value: number][] {
+  const { gpuBytes, gpuAllocatedBytes } = memory;
+  if (gpuBytes === undefined || gpuAllocatedBytes === undefined) return [];
+  return [
+    [METRIC.gpuBytes, gpuBytes],
+    [METRIC.gpuAllocatedBytes, gpuAllocatedBytes],
   ];
 }
 

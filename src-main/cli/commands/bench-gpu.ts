@@ -33,7 +33,7 @@ const METHODS: { method: Method; loss: 'bt' | 'fft-bt' }[] = [
 const PARTS = ['loss', 'train'] as const;
 
 /** The issue's set, and tiny sizes that finish on a software device in a few minutes. */
-const FULL = {
+export const FULL_SIZES = {
   n: 256,
   lossDims: [2048, 8192, 32768],
   trainDims: [2048, 8192],
@@ -41,7 +41,7 @@ const FULL = {
   iterations: 10,
   warmup: 3,
 };
-const QUICK = {
+export const QUICK_SIZES = {
   n: 32,
   lossDims: [256, 1024],
   trainDims: [256, 1024],
@@ -76,7 +76,7 @@ function parse(args: string[]) {
     if (!(PARTS as readonly string[]).includes(part))
       throw new UsageError(`--parts takes ${PARTS.join(', ')} (comma-separated), not "${part}"`);
   }
-  const sizes = values.quick ? QUICK : FULL;
+  const sizes = values.quick ? QUICK_SIZES : FULL_SIZES;
   const n = values.n === undefined ? sizes.n : positiveInteger(values.n, '--n');
   if (n < 2) throw new UsageError('--n must be at least 2');
   const settings: GpuBenchSettings = {

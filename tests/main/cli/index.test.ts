@@ -17,7 +17,7 @@ describe('the command line with a command it does not know (real process)', () =
       /Unknown command "run lst"\. Did you mean one of "runs list", "runs show", "runs export", "runs compare", "runs tag", "runs rename", "runs note"\?/,
     );
     expect(cli(['bench', '--json']).stderr).toMatch(
-      /^Unknown command "bench"\. Did you mean one of "bench loss", "bench train", "bench store", "bench compare", "bench inspect"\?/,
+      /^Unknown command "bench"\. Did you mean one of "bench loss", "bench train", "bench store", "bench compare", "bench inspect", "bench gpu"\?/,
     );
     expect(cli(['exprot', '3']).stderr).toMatch(/^Unknown command "exprot"\. Did you mean "export"\?/);
   });

@@ -18,7 +18,7 @@ function header(report: GpuBenchReport): string[] {
     `bench gpu: ${backend.name} on ${backend.device}`,
     `machine: ${machine.platform} ${machine.arch}, ${machine.cpu} (${machine.cpuCount} threads), ${(machine.memoryBytes / 1024 ** 3).toFixed(0)} GiB`,
     `versions: ${installed.join(', ')}`,
-    `medians of ${settings.iterations} timed iterations after ${settings.warmup} warm-up ones${settings.quick ? '; --quick sizes' : ''}`,
+    `medians of ${settings.iterations} timed iteration(s) per point, after ${settings.warmup} warm-up iteration(s)${settings.quick ? '; --quick sizes' : ''}`,
   ];
 }
 

@@ -97,6 +97,19 @@ function parse(args: string[]) {
   return { backend, settings, parts, out: values.out, json: values.json };
 }
 
+/** The end of a point on the progress stream: a long GPU run says where it is. */
+function reportPoint(
+  context: CliContext,
+  outcome: GuardedPoint<unknown>,
+  medianMs: number | undefined,
+): void {
+  context.stderr.write(
+    outcome.status === 'ok'
+      ? `  median ${medianMs?.toFixed(2)} ms\n`
+      : `  ${outcome.status}: ${outcome.error}\n`,
+  );
+}
+
 async function lossPoints(
   settings: GpuBenchSettings,
   selection: BackendSelection,
@@ -137,6 +150,7 @@ async function lossPoints(
         gpuPeakBytes: measured?.gpuPeakBytes ?? null,
         tfPeakBytes: measured?.tfPeakBytes ?? null,
       });
+      reportPoint(context, outcome, measured?.medianMs);
     }
   }
   return results;
@@ -177,6 +191,7 @@ async function trainPoints(settings: GpuBenchSettings, context: CliContext): Pro
         gpuPeakBytes: measured?.gpuPeakBytes ?? null,
         parameters: measured?.parameterCount ?? null,
       });
+      reportPoint(context, outcome, measured?.medianStepMs);
     }
   }
   return results;

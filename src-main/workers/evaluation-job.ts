@@ -56,7 +56,7 @@ export async function runEvaluation(
         results: { top1, ...(top5 === undefined ? {} : { top5 }), trainLoss },
       });
     } else {
-      const grid = knnSweep(train, test, classCount, (done, total) =>
+      const grid = await knnSweep(train, test, classCount, (done, total) =>
         progress('kNN grid cells', done, total),
       );
       const best = grid.reduce((top, cell) => (cell.top1 > top.top1 ? cell : top));

@@ -12,17 +12,17 @@ export interface KnnSweepCell {
 }
 
 /** kNN accuracy over the grid of k and temperature (the same features for every cell). */
-export function knnSweep(
+export async function knnSweep(
   train: { features: tf.Tensor2D; labels: Int32Array | Uint8Array },
   test: { features: tf.Tensor2D; labels: Int32Array | Uint8Array },
   classCount: number,
   onCell?: (done: number, total: number) => void,
-): KnnSweepCell[] {
+): Promise<KnnSweepCell[]> {
   const cells: KnnSweepCell[] = [];
   const total = KNN_SWEEP_K.length * KNN_SWEEP_TEMPERATURES.length;
   for (const k of KNN_SWEEP_K) {
     for (const temperature of KNN_SWEEP_TEMPERATURES) {
-      cells.push({ k, temperature, ...knnAccuracy(train, test, { k, temperature, classCount }) });
+      cells.push({ k, temperature, ...(await knnAccuracy(train, test, { k, temperature, classCount })) });
       onCell?.(cells.length, total);
     }
   }

@@ -35,11 +35,11 @@ function checkFeatures(name: string, features: tf.Tensor2D, labels: Int32Array |
  * most similar training samples vote for their class with weight exp(similarity / T), and
  * top-1 / top-5 accuracy is the share of test samples whose label is among the best classes.
  */
-export function knnAccuracy(
+export async function knnAccuracy(
   train: { features: tf.Tensor2D; labels: Int32Array | Uint8Array },
   test: { features: tf.Tensor2D; labels: Int32Array | Uint8Array },
   options: KnnOptions,
-): KnnResult {
+): Promise<KnnResult> {
   checkFeatures('train', train.features, train.labels);
   checkFeatures('test', test.features, test.labels);
   const { classCount, temperature } = options;
@@ -64,7 +64,8 @@ export function knnAccuracy(
         return votes.sum(1) as tf.Tensor2D;
       });
       const ranked = tf.tidy(() => tf.topk(scores, Math.min(5, classCount)).indices);
-      const best = ranked.arraySync() as number[][];
+      // Read asynchronously: webgpu has no synchronous read-back in Node.
+      const best = (await ranked.array()) as number[][];
       tf.dispose([scores, ranked]);
       for (let row = 0; row < size; row++) {
         const label = test.labels[start + row]!;

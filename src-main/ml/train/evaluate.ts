@@ -33,17 +33,17 @@ export function heldOutFeatures(
  * kNN accuracy of the backbone's held-out features `test` (from `heldOutFeatures`), with the
  * training split as the memory bank, prepared as the model sees its views.
  */
-export function evaluateKnn(
+export async function evaluateKnn(
   backbone: tf.LayersModel,
   data: DatasetSplits,
   evaluation: RunConfig['evaluation'],
   inputSize: number,
   test: { features: tf.Tensor2D; labels: Uint8Array },
-): KnnResult {
+): Promise<KnnResult> {
   const bank = takeFirst(data.train, evaluation.bankLimit ?? data.train.count);
   const bankFeatures = extractFeatures(backbone, bank, (pixels) => modelInput(pixels, inputSize));
   try {
-    return knnAccuracy({ features: bankFeatures, labels: bank.labels }, test, {
+    return await knnAccuracy({ features: bankFeatures, labels: bank.labels }, test, {
       k: evaluation.knnK,
       temperature: evaluation.knnTemperature,
       classCount: data.classNames.length,

@@ -27,10 +27,10 @@ export class LoopEvaluations {
   ) {}
 
   /** kNN accuracy now; `initial` and `final` also go into the run's results. */
-  knn(label: 'initial' | 'final' | 'epoch'): void {
+  async knn(label: 'initial' | 'final' | 'epoch'): Promise<void> {
     const { config, loop, hooks } = this;
     const evaluationStart = performance.now();
-    const accuracy = evaluateKnn(
+    const accuracy = await evaluateKnn(
       this.setup.encoder.backbone,
       this.data,
       config.evaluation,

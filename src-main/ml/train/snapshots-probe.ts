@@ -117,6 +117,8 @@ export class ProbeBatch {
     const [n, , , channels] = this.shape;
     const [size] = this.parameters[view].size;
     if (n * size * size * channels * 4 > VIEW_CACHE_BYTES) return undefined;
+    // webgpu cannot read back synchronously in Node; there the views are rebuilt on the device.
+    if (tf.getBackend() === 'webgpu') return undefined;
     let cached = this.cache[view];
     if (!cached) {
       const tensor = this.augment(view, 0, n);

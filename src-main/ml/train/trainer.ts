@@ -90,7 +90,7 @@ async function runLoop(
   });
 
   try {
-    if (!options.resumeFrom) evaluations.knn('initial');
+    if (!options.resumeFrom) await evaluations.knn('initial');
     if (!options.resumeFrom) await snapshots.initial();
     evaluations.release();
     while (loop.step < plan.totalSteps) {
@@ -106,12 +106,12 @@ async function runLoop(
       const { everyEpochs } = config.evaluation;
       if (epochEnded || finished) await evaluations.probe();
       if (!finished && everyEpochs > 0 && epochEnded && (loop.step / plan.stepsPerEpoch) % everyEpochs === 0)
-        evaluations.knn('epoch');
+        await evaluations.knn('epoch');
       evaluations.release();
       if (!finished && isCheckpointStep(config, loop.step, plan.stepsPerEpoch)) await checkpoint('schedule');
       await yieldToEventLoop();
     }
-    evaluations.knn('final');
+    await evaluations.knn('final');
     if (snapshots.count > 0) hooks.log('info', snapshots.describeCost(performance.now() - startedAt));
     await checkpoint('final');
     return outcomeOf('completed');

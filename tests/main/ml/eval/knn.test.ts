@@ -7,7 +7,7 @@ describe('weighted kNN accuracy (solo-learn style, cosine)', () => {
     await tf.setBackend('cpu');
   });
 
-  it('matches a hand-computed example', () => {
+  it('matches a hand-computed example', async () => {
     // Train points on the unit circle-ish: class 0 near +x, class 1 near +y, class 2 near -x.
     const train = tf.tensor2d([
       [1, 0],
@@ -26,7 +26,7 @@ describe('weighted kNN accuracy (solo-learn style, cosine)', () => {
       [-1, 0.1],
     ]);
     const labels = new Int32Array([0, 2, 2]);
-    const result = knnAccuracy(
+    const result = await knnAccuracy(
       { features: train, labels: trainLabels },
       { features: test, labels },
       { k: 2, temperature: 0.07, classCount: 3 },
@@ -36,7 +36,7 @@ describe('weighted kNN accuracy (solo-learn style, cosine)', () => {
     tf.dispose([train, test]);
   });
 
-  it('weights votes by exp(similarity / T): two far neighbours lose to one close one at low T', () => {
+  it('weights votes by exp(similarity / T): two far neighbours lose to one close one at low T', async () => {
     const train = tf.tensor2d([
       [1, 0],
       [0.5, 0.866],
@@ -44,13 +44,13 @@ describe('weighted kNN accuracy (solo-learn style, cosine)', () => {
     ]);
     const trainLabels = new Int32Array([0, 1, 1]);
     const test = tf.tensor2d([[0.95, 0.05]]);
-    const sharp = knnAccuracy(
+    const sharp = await knnAccuracy(
       { features: train, labels: trainLabels },
       { features: test, labels: new Int32Array([0]) },
       { k: 3, temperature: 0.07, classCount: 2 },
     );
     expect(sharp.top1).toBe(1);
-    const flat = knnAccuracy(
+    const flat = await knnAccuracy(
       { features: train, labels: trainLabels },
       { features: test, labels: new Int32Array([0]) },
       { k: 3, temperature: 100, classCount: 2 },
@@ -59,7 +59,7 @@ describe('weighted kNN accuracy (solo-learn style, cosine)', () => {
     tf.dispose([train, test]);
   });
 
-  it('reports top-5 with enough classes, works in chunks and leaks nothing', () => {
+  it('reports top-5 with enough classes, works in chunks and leaks nothing', async () => {
     const before = tf.memory().numTensors;
     const classCount = 10;
     const train = tf.tidy(() =>
@@ -72,7 +72,7 @@ describe('weighted kNN accuracy (solo-learn style, cosine)', () => {
       tf.eye(classCount).add(tf.randomUniform([classCount, classCount], 0, 0.1, 'float32', 2)),
     ) as tf.Tensor2D;
     const labels = Int32Array.from({ length: classCount }, (_, i) => i);
-    const result = knnAccuracy(
+    const result = await knnAccuracy(
       { features: train, labels },
       { features: test, labels },
       { k: 1, temperature: 0.07, classCount, chunkSize: 3 },
@@ -82,15 +82,15 @@ describe('weighted kNN accuracy (solo-learn style, cosine)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('rejects mismatched labels', () => {
+  it('rejects mismatched labels', async () => {
     const features = tf.zeros([3, 2]) as tf.Tensor2D;
-    expect(() =>
+    await expect(
       knnAccuracy(
         { features, labels: new Int32Array(2) },
         { features, labels: new Int32Array(3) },
         { k: 1, temperature: 1, classCount: 2 },
       ),
-    ).toThrow(/train has 3 feature rows but 2 labels/);
+    ).rejects.toThrow(/train has 3 feature rows but 2 labels/);
     features.dispose();
   });
 });

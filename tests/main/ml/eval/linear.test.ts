@@ -68,10 +68,10 @@ describe('offline evaluation on frozen features', () => {
     tf.dispose([train.features, test.features]);
   });
 
-  it('sweeps the kNN grid of k and temperature', () => {
+  it('sweeps the kNN grid of k and temperature', async () => {
     const train = clusters(300, 5, 8, 6);
     const test = clusters(100, 5, 8, 7);
-    const cells = knnSweep(train, test, 5);
+    const cells = await knnSweep(train, test, 5);
     expect(cells).toHaveLength(KNN_SWEEP_K.length * KNN_SWEEP_TEMPERATURES.length);
     expect(cells[0]).toMatchObject({ k: 1, temperature: 0.02 });
     for (const cell of cells) expect(cell.top1).toBeGreaterThan(0.85);

@@ -7,6 +7,7 @@ import { registerWasmTrainingKernels } from './wasm-kernels';
 import { clearTransposedWeights } from './wasm-kernels/large-weight-product';
 import { defaultWasmThreads } from './wasm-thread-count';
 import { useThreadedWasm } from './wasm-threads';
+import { registerWebGpuTrainingKernels } from './webgpu-kernels';
 import { startWebGpu } from './webgpu/setup';
 import { registerWebGpuRelaxedKernels } from './webgpu-kernels/pair-spectra/register';
 
@@ -86,6 +87,7 @@ export async function selectBackend(
     const attempt = await startWebGpu(choice === 'webgpu');
     if (attempt.ok) {
       registerWebGpuRelaxedKernels();
+      registerWebGpuTrainingKernels();
       return { name: 'webgpu', device: attempt.device, adapter: attempt.adapter, skipped };
     }
     if (choice === 'webgpu') throw new Error(`The webgpu backend is unavailable: ${attempt.reason}`);

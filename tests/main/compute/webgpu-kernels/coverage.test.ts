@@ -12,18 +12,13 @@ describe('webgpu kernel coverage of training', () => {
     useSoftwareVulkan();
     await selectBackend('webgpu');
     used = await recordCpuKernels(async () => {
-      for (const workload of TRAINING_WORKLOADS) {
-        const start = performance.now();
-        await runWorkload(workload);
-        console.log(workload.config.name, performance.now() - start);
-      }
+      for (const workload of TRAINING_WORKLOADS) await runWorkload(workload);
       await runLinearEvaluation();
     });
   }, 300_000);
 
   it('every kernel a training run dispatches is registered for webgpu', () => {
     const webgpu = new Set(tf.getKernelsForBackend('webgpu').map((config) => config.kernelName));
-    console.log([...used].sort().join(' '));
     // The recording reached the parts it is meant to check.
     expect([...used]).toEqual(
       expect.arrayContaining(['Conv2DBackpropFilter', 'CropAndResize', 'TopK', 'OneHot']),

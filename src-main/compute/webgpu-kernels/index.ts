@@ -4,10 +4,11 @@ import { conv2DBackpropFilter, type WebGpuKernelArguments } from './conv2d-backp
 /*
  * What training needs from tfjs-backend-webgpu 4.22 (checked by
  * tests/main/compute/webgpu-kernels/coverage.test.ts, which records the kernels real training
- * runs dispatch on cpu: every model, the exact losses, augmentation preset, optimizer, kNN and
- * linear evaluation, checkpoints and snapshots):
+ * runs dispatch on cpu: the MLP, small CNN and ResNet-18 with their gradients (ResNet-50 has
+ * the same layer types), BT and VICReg, every augmentation step, the four optimizers,
+ * micro-batches, the online probe, kNN and linear evaluation, checkpoints and snapshots):
  *
- * - Missing kernels: none. All 55 kernels training dispatches are registered for webgpu.
+ * - Missing kernels: none. All 54 kernels training dispatches are registered for webgpu.
  * - Synchronous read-back (dataSync, arraySync) throws on webgpu in Node (the backend reads
  *   through an OffscreenCanvas), so kNN evaluation now reads asynchronously and the snapshot
  *   probe batch is not cached on the host there: a fix at the call sites, not a kernel.

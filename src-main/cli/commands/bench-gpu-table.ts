@@ -45,7 +45,7 @@ export function formatGpuReport(report: GpuBenchReport): string {
       point.d,
       point.batchSize,
       ms(point.medianStepMs),
-      point.imagesPerSecond === null ? '-' : point.imagesPerSecond.toFixed(1),
+      point.imagesPerSecond === null ? '-' : Number(point.imagesPerSecond.toPrecision(3)),
       ms(point.lossMs),
       mib(point.gpuPeakBytes),
       status(point),

@@ -34,7 +34,7 @@ const PARTS = ['loss', 'train'] as const;
 
 /**
  * The issue's set, and tiny sizes for a software device. On SwiftShader (2 cores) one warm
- * ResNet-18 step takes about 100 s even at batch 2, so --quick times one training d only.
+ * ResNet-18 step takes about 40 s even at batch 2, so --quick times one training d only.
  */
 export const FULL_SIZES = {
   n: 256,
@@ -222,7 +222,7 @@ and our goals on a real GPU with a mark computed from the figures: sBT's step at
 ${GOALS.stepSpeedup.atLeast}x faster than BT's at d = ${GOALS.stepSpeedup.d}; sBT forward + backward under ${GOALS.relaxedLoss.underMs} ms at n = ${GOALS.relaxedLoss.n},
 d = ${GOALS.relaxedLoss.d}. Each goal is read at its d when that is run, else at the largest d run.
 --quick: n = 32, loss d = 256, 1024, training d = 256 at batch 2, 1 warm-up and 1 timed
-iteration (for a software device: about 10 minutes on SwiftShader, ResNet-18 is the slow part).
+iteration (for a software device: about 4 minutes on SwiftShader, ResNet-18 is the slow part).
 --out writes the JSON report to a file; --json prints it instead of the tables. The report
 has the machine, backend, adapter and versions, settings, loss, train, speedups, paper, goals.`,
   async run(args, context) {

@@ -48,7 +48,10 @@ export const SUMMARY_COLUMNS = `id, name, loss_name, json_extract(config_json, '
   error_text, progress_json, results_json, tags_json, notes, ${CHECKPOINT_STEP}`;
 
 /** A row of SUMMARY_COLUMNS. */
-export type RunSummaryRow = Omit<RunRow, 'config_json' | 'backend_notes' | 'adapter_json' | 'exit_code' | 'exit_signal'>;
+export type RunSummaryRow = Omit<
+  RunRow,
+  'config_json' | 'backend_notes' | 'adapter_json' | 'exit_code' | 'exit_signal'
+>;
 
 export function toSummary(row: RunSummaryRow): RunSummary {
   return {

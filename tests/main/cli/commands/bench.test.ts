@@ -62,6 +62,8 @@ describe('the benchmarks time only after warm-up (real process, small sizes)', (
     const row = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
     expect(row).toMatchObject({ benchmark: 'train', steps: 2, warmupSteps: 1 });
     expect(row.minStepMs).toBeLessThanOrEqual(row.medianStepMs);
-    expect(cli(['bench', 'train', '--warmup', 'x']).stderr).toMatch(/--warmup must be a non-negative integer/);
+    expect(cli(['bench', 'train', '--warmup', 'x']).stderr).toMatch(
+      /--warmup must be a non-negative integer/,
+    );
   });
 });

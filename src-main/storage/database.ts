@@ -54,10 +54,15 @@ function checkSchema(database: Database, path: string): number {
   let version: number;
   let tables: number;
   try {
-    version = database.pragma('user_version', { simple: true }) as number;
-    tables = database
-      .prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")
-      .get()!.n;
+    // One statement, so one snapshot: read apart, another host's first migration could commit in
+    // between (version 0 read before it, its tables after) and the file would look foreign.
+    const row = database
+      .prepare<[], { version: number; n: number }>(
+        "SELECT (SELECT user_version FROM pragma_user_version) AS version, (SELECT count(*) FROM sqlite_master WHERE type = 'table') AS n",
+      )
+      .get()!;
+    version = row.version;
+    tables = row.n;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {

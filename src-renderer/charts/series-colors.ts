@@ -34,6 +34,9 @@ const FIXED_COLORS: Readonly<Record<string, string>> = {
   [METRIC.stepMs]: PALETTE.slate,
   [METRIC.rssBytes]: PALETTE.blue,
   [METRIC.tfjsBytes]: PALETTE.orange,
+  // webgpu runs: GPU buffers of live tensors, and all the backend holds (its pool included).
+  [METRIC.gpuBytes]: PALETTE.green,
+  [METRIC.gpuAllocatedBytes]: PALETTE.slate,
   // Barlow Twins (exact and FFT-relaxed).
   [lossTermMetric('onDiagonal')]: PALETTE.blue,
   [lossTermMetric('offDiagonal')]: PALETTE.orange,

@@ -30,4 +30,12 @@ describe('series colours', () => {
       seriesColors(['custom/alpha']).get('custom/alpha'),
     );
   });
+
+  it('give the memory chart of a webgpu run four fixed, distinct colours', () => {
+    const names = ['memory/rss_bytes', 'memory/tfjs_bytes', 'memory/gpu_bytes', 'memory/gpu_allocated_bytes'];
+    const colors = seriesColors(names);
+    expect(new Set(colors.values()).size).toBe(4);
+    expect(colors.get('memory/gpu_bytes')).toBe(PALETTE.green);
+    expect(colors.get('memory/gpu_allocated_bytes')).toBe(PALETTE.slate);
+  });
 });

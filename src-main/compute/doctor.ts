@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ldconfigLibraries } from './shared-libraries';
 
 export type CheckStatus = 'ok' | 'missing' | 'info';
 
@@ -42,21 +43,9 @@ export const GPU_REQUIREMENTS = [
 
 const resolver = createRequire(import.meta.url);
 
-/** The shared-library cache (`ldconfig -p`), parsed into soname -> path. */
+/** The shared-library cache plus LD_LIBRARY_PATH, for the CUDA libraries: soname -> path. */
 function sharedLibraries(): Map<string, string> {
-  const found = new Map<string, string>();
-  try {
-    const listing = execFileSync('ldconfig', ['-p'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    for (const line of listing.split('\n')) {
-      const match = /^\s*(\S+) \(.*\) => (\S+)$/.exec(line);
-      if (match) found.set(match[1]!, match[2]!);
-    }
-  } catch {
-    // ldconfig is Linux-only; elsewhere we report what we can.
-  }
+  const found = ldconfigLibraries();
   for (const dir of (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean)) {
     for (const name of CUDA_LIBRARIES) if (existsSync(join(dir, name))) found.set(name, join(dir, name));
   }

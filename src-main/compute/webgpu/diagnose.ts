@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ldconfigLibraries } from '../shared-libraries';
 
 /** What decides whether Dawn finds a Vulkan adapter on Linux. */
 export interface VulkanEnvironment {
@@ -32,19 +32,6 @@ const MANIFEST_DIRS = [
   '/usr/local/etc/vulkan/icd.d',
 ];
 
-function ldconfigHas(soname: string): string | null {
-  try {
-    const listing = execFileSync('ldconfig', ['-p'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const line = listing.split('\n').find((entry) => entry.trim().startsWith(`${soname} `));
-    return line ? (line.split('=> ')[1]?.trim() ?? null) : null;
-  } catch {
-    return null;
-  }
-}
-
 function jsonFiles(dir: string): string[] {
   try {
     return readdirSync(dir)
@@ -64,7 +51,9 @@ export function vulkanEnvironment(
   const loader =
     [...libraryDirs, ...LOADER_DIRS]
       .map((dir) => join(dir, 'libvulkan.so.1'))
-      .find((path) => existsSync(path)) ?? ldconfigHas('libvulkan.so.1');
+      .find((path) => existsSync(path)) ??
+    ldconfigLibraries().get('libvulkan.so.1') ??
+    null;
   const manifestOverride = env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES || null;
   const dataDirs = (env.XDG_DATA_DIRS ?? '')
     .split(':')

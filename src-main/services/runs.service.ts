@@ -15,7 +15,13 @@ import type { Supervisor } from './supervisor';
 
 type RunCalls = Omit<
   CallHandlers,
-  'system:info' | 'evaluations:list' | 'evaluations:start' | keyof CompareCalls | keyof InspectCalls
+  | 'system:info'
+  | 'evaluations:list'
+  | 'evaluations:start'
+  | keyof CompareCalls
+  | keyof InspectCalls
+  | `studies:${string}`
+  | `cost:${string}`
 >;
 
 /** Statuses from which `runs:start` (re)starts a run; a completed run is kept as it is. */

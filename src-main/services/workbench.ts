@@ -6,7 +6,9 @@ import { createDispatcher, type Dispatch } from './dispatch';
 import { EventBus } from './event-bus';
 import { createEvaluationHandlers } from './evaluations.service';
 import { createInspectService } from './inspect.service';
+import { createCostService } from './cost/cost.service';
 import { createRunHandlers } from './runs.service';
+import { createStudyService } from './studies/studies.service';
 import { isProcessAlive, Supervisor } from './supervisor';
 import { cachedWebGpuProbe, systemInfo } from './system.service';
 
@@ -85,11 +87,25 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       : { catchUpAfterMs: 5000, settleOnCloseMs: 2000 }),
   });
   const webgpu = cachedWebGpuProbe(options.cliEntry);
+  const studies = createStudyService({
+    store,
+    supervisor,
+    events,
+    maxConcurrentRuns: supervisor.concurrency,
+  });
+  const cost = createCostService({
+    store,
+    events,
+    spawn: options.spawn,
+    appVersion: options.appVersion ?? '0.0.0',
+  });
   const handlers: CallHandlers = {
     ...createRunHandlers(store, supervisor, events),
     ...createEvaluationHandlers(store, supervisor, events),
     ...createCompareHandlers(store, events),
     ...inspect.handlers,
+    ...studies.handlers,
+    ...cost.handlers,
     'system:info': () =>
       systemInfo({
         host: options.host,
@@ -107,6 +123,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     dispatch: createDispatcher(handlers),
     interruptedAtStart: [...supervisor.interruptedAtStart, ...interrupted],
     close: async (closeOptions = {}) => {
+      studies.close();
+      await cost.close();
       await supervisor.shutdown(closeOptions);
       await inspect.close();
       store.close();

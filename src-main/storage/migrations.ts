@@ -265,6 +265,66 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN adapter_json TEXT;
     `,
   },
+  {
+    version: 8,
+    description: 'studies (grids of runs over seeds) and cost studies (loss time and memory against d)',
+    sql: `
+      -- A study: its spec as the user gave it (base configuration, axes, seeds, evaluation plan;
+      -- src-shared/study/types.ts). Its runs point at it; deleting a study deletes them first
+      -- (the service does, to stop workers), and SET NULL keeps a run if one is left behind.
+      CREATE TABLE studies (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        name            TEXT NOT NULL,
+        description     TEXT NOT NULL DEFAULT '',
+        base_json       TEXT NOT NULL,
+        axes_json       TEXT NOT NULL,
+        seeds           INTEGER NOT NULL,
+        seed_start      INTEGER NOT NULL,
+        evaluation_json TEXT NOT NULL,
+        created_at      INTEGER NOT NULL
+      );
+
+      -- The grid cell a run is (StudyPoint: axis values, labels, seed) in its study.
+      ALTER TABLE runs ADD COLUMN study_id INTEGER REFERENCES studies (id) ON DELETE SET NULL;
+      ALTER TABLE runs ADD COLUMN study_point_json TEXT;
+      CREATE INDEX runs_by_study ON runs (study_id) WHERE study_id IS NOT NULL;
+
+      -- A cost study (or a saved bench loss): settings, where it ran (machine, backend, device),
+      -- and progress, so curves from other backends or machines (imported) compare.
+      CREATE TABLE cost_studies (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        name             TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('queued','running','completed','failed','stopped')),
+        source           TEXT NOT NULL CHECK (source IN ('study','bench','import')),
+        settings_json    TEXT NOT NULL,
+        environment_json TEXT,
+        progress_json    TEXT,
+        error            TEXT,
+        created_at       INTEGER NOT NULL,
+        started_at       INTEGER,
+        ended_at         INTEGER
+      );
+
+      -- One measured point (CostPoint): out-of-memory points are rows too, with status 'oom'.
+      CREATE TABLE cost_points (
+        cost_study_id INTEGER NOT NULL REFERENCES cost_studies (id) ON DELETE CASCADE,
+        idx           INTEGER NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('loss','step')),
+        loss          TEXT NOT NULL,
+        block_size    INTEGER,
+        d             INTEGER NOT NULL,
+        n             INTEGER NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('ok','oom','error','skipped')),
+        median_ms     REAL,
+        min_ms        REAL,
+        max_ms        REAL,
+        peak_bytes    INTEGER,
+        repeats       INTEGER NOT NULL,
+        message       TEXT,
+        PRIMARY KEY (cost_study_id, idx)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Brings the database to the newest schema version, each migration in its own transaction. */

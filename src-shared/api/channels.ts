@@ -30,6 +30,22 @@ export const CALL_CHANNELS = [
   'inspect:spectrum',
   'inspect:capture',
   'inspect:jobs',
+  'studies:list',
+  'studies:get',
+  'studies:presets',
+  'studies:preview',
+  'studies:create',
+  'studies:start',
+  'studies:stop',
+  'studies:resume',
+  'studies:retry',
+  'studies:delete',
+  'studies:report',
+  'cost:list',
+  'cost:get',
+  'cost:start',
+  'cost:stop',
+  'cost:delete',
   'system:info',
 ] as const;
 
@@ -43,6 +59,10 @@ export const EVENT_CHANNELS = [
   'run:snapshot',
   'inspect:progress',
   'inspect:job',
+  'study:status',
+  'study:deleted',
+  'cost:status',
+  'cost:point',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

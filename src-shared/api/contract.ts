@@ -13,6 +13,8 @@ import type {
 } from '../inspect';
 import type { MetricSeries } from '../metrics';
 import type { EvaluationSummary, LogLine, RunDetail, RunProgress, RunSummary } from '../runs';
+import type { CostPoint, CostStudyDetail, CostStudySummary } from '../cost/types';
+import type { StudyDetail, StudyPreset, StudyPreview, StudyReport, StudySummary } from '../study/types';
 import type { CallChannel, EventChannel } from './channels';
 import type { callInputSchemas } from './schemas';
 
@@ -84,6 +86,22 @@ export interface CallOutputs {
   'inspect:spectrum': SpectrumView;
   'inspect:capture': CaptureJob;
   'inspect:jobs': CaptureJob[];
+  'studies:list': StudySummary[];
+  'studies:get': StudyDetail;
+  'studies:presets': StudyPreset[];
+  'studies:preview': StudyPreview;
+  'studies:create': StudySummary;
+  'studies:start': StudySummary;
+  'studies:stop': StudySummary;
+  'studies:resume': StudySummary;
+  'studies:retry': StudySummary;
+  'studies:delete': { studyId: number; runIds: number[] };
+  'studies:report': StudyReport;
+  'cost:list': CostStudySummary[];
+  'cost:get': CostStudyDetail;
+  'cost:start': CostStudySummary;
+  'cost:stop': CostStudySummary;
+  'cost:delete': { costStudyId: number };
   'system:info': SystemInfo;
 }
 
@@ -99,6 +117,12 @@ export interface EventPayloads {
   'run:snapshot': SnapshotSummary;
   'inspect:progress': InspectProgress;
   'inspect:job': CaptureJob;
+  /** A study's counts or state changed (one of its runs changed status, or an evaluation did). */
+  'study:status': StudySummary;
+  'study:deleted': { studyId: number };
+  'cost:status': CostStudySummary;
+  /** A cost study measured one more point. */
+  'cost:point': { costStudyId: number; point: CostPoint };
 }
 
 /** Main-side implementation of the calls, one async function per channel. */

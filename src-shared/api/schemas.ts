@@ -5,9 +5,13 @@ import { textField } from '../config/text-field';
 import { COMPARE_LIMITS, RUN_SORT_FIELDS, X_AXES } from '../compare';
 import { INSPECT_LIMITS, MATRIX_ORDERS, MATRIX_VIEWS, OVERVIEW_REDUCTIONS } from '../inspect';
 import { RUN_STATUSES } from '../runs';
+import { costStudySettingsSchema } from '../cost/settings-schema';
+import { studySpecSchema } from '../study/spec-schema';
 import type { CallChannel } from './channels';
 
 const runId = z.number().int().positive();
+const studyId = z.number().int().positive();
+const costStudyId = z.number().int().positive();
 const runIds = z.array(runId).min(1).max(COMPARE_LIMITS.maxRuns);
 const metricName = z.string().min(1).max(200);
 const snapshotId = z.number().int().positive();
@@ -145,6 +149,32 @@ export const callInputSchemas = {
     checkpointStep: z.number().int().min(0).optional(),
   }),
   'inspect:jobs': strictObject({ runId }),
+  'studies:list': strictObject({}).prefault({}),
+  'studies:get': strictObject({ studyId }),
+  'studies:presets': strictObject({}).prefault({}),
+  /** Expands and validates the grid; writes nothing. */
+  'studies:preview': strictObject({ spec: studySpecSchema }),
+  'studies:create': strictObject({
+    spec: studySpecSchema,
+    /** Queue its runs right away. */
+    start: z.boolean().default(false),
+  }),
+  /** Queues the runs that have not started (`created`). */
+  'studies:start': strictObject({ studyId }),
+  /** Stops every queued or running run of the study (each saves a stop checkpoint). */
+  'studies:stop': strictObject({ studyId }),
+  /** Resumes stopped and interrupted runs from their last good checkpoint, and queues created ones. */
+  'studies:resume': strictObject({ studyId }),
+  /** Starts the failed runs again (from their checkpoint when they have a good one). */
+  'studies:retry': strictObject({ studyId }),
+  /** Deletes the study with its runs (active ones are stopped first). */
+  'studies:delete': strictObject({ studyId }),
+  'studies:report': strictObject({ studyId }),
+  'cost:list': strictObject({}).prefault({}),
+  'cost:get': strictObject({ costStudyId }),
+  'cost:start': strictObject({ settings: costStudySettingsSchema }),
+  'cost:stop': strictObject({ costStudyId }),
+  'cost:delete': strictObject({ costStudyId }),
   'system:info': strictObject({}).prefault({}),
 } satisfies Record<CallChannel, z.ZodType>;
 

@@ -23,7 +23,7 @@ function value<T>(result: Result<unknown>): T {
 function collect<E extends EventChannel>(workbench: Workbench, channel: E): EventPayloads[E][] {
   const seen: EventPayloads[E][] = [];
   workbench.events.subscribe((name, payload) => {
-    if ((name as EventChannel) === channel) seen.push(payload as EventPayloads[E]);
+    if ((name as EventChannel) === channel) seen.push(payload as unknown as EventPayloads[E]);
   });
   return seen;
 }
@@ -40,10 +40,10 @@ function nextEvent<E extends EventChannel>(
       timeoutMs,
     );
     const unsubscribe = workbench.events.subscribe((name, payload) => {
-      if ((name as EventChannel) !== channel || !matches(payload as EventPayloads[E])) return;
+      if ((name as EventChannel) !== channel || !matches(payload as unknown as EventPayloads[E])) return;
       clearTimeout(timer);
       unsubscribe();
-      resolve(payload as EventPayloads[E]);
+      resolve(payload as unknown as EventPayloads[E]);
     });
   });
 }

@@ -46,7 +46,7 @@ export function reportNotes(rows: readonly StudyReportRow[], runs: readonly Note
   }
   const noLoss = missing((run) => run.lossMs);
   if (noLoss.length > 0)
-    notes.push(`Loss time is missing for ${runList(noLoss)}: the speed-up leaves them out.`);
+    notes.push(`Loss time is missing for ${runList(noLoss)} (left out of the speed-up).`);
   for (const row of rows) {
     const title = rowTitle(row, rows);
     if (row.completed === 0) notes.push(`${title}: no completed run yet.`);

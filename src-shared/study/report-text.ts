@@ -4,9 +4,9 @@ import type { ReportStat, StudyReportRow } from './types';
 /** Decimals a column is written with: accuracies in percent and times to 0.1, speed-ups to 0.01. */
 export const REPORT_DIGITS = { percent: 1, ms: 1, speedup: 2 } as const;
 
-/** `77.1 ± 0.3` (no n: tables give it once per row). */
+/** `77.1 ± 0.3`, `1.50x ± 0.02` (no n: tables give it once per row). */
 export function formatStat(stat: ReportStat, digits: number, suffix = ''): string {
-  return `${stat.mean.toFixed(digits)}${suffix} ± ${stat.std.toFixed(digits)}${suffix}`;
+  return `${stat.mean.toFixed(digits)}${suffix} ± ${stat.std.toFixed(digits)}`;
 }
 
 /** `run 5` or `runs 5, 7, 9`. */

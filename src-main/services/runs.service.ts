@@ -73,6 +73,48 @@ export function parseRunConfig(input: unknown): RunConfig {
   return parsed.data;
 }
 
+/**
+ * Queues a run that has not started, or starts a stopped, failed or interrupted one again from
+ * scratch (its previous series cleared). A completed run is kept as it is.
+ */
+export function startRun(store: RunStore, supervisor: Supervisor, run: RunSummary): void {
+  if (!RESTARTABLE.includes(run.status)) {
+    throw new AppFailure('conflict', `Run ${run.id} is ${run.status}; it cannot be started now`);
+  }
+  if (run.status !== 'created') {
+    // A restart trains from scratch: the old series would otherwise mix with the new one.
+    store.runs.resetForRestart(run.id);
+    store.logs.append(run.id, 'info', `Restarted from scratch (was ${run.status})`);
+  }
+  supervisor.enqueue(run.id);
+}
+
+/**
+ * Deletes a run with everything it owns, unless a worker (of any host) holds it: a queued run
+ * leaves the queue first; a running one must be stopped first. Emits `run:deleted`.
+ */
+export function deleteRun(store: RunStore, supervisor: Supervisor, events: EventBus, runId: number): void {
+  const refuse = (lease: Lease) => {
+    const what = lease.evaluationId === null ? 'trains' : `evaluates (evaluation ${lease.evaluationId})`;
+    const owner =
+      lease.hostToken === supervisor.host.token ? 'this host' : describeHost(lease.ownerKind, lease.ownerPid);
+    const message = `Run ${runId} cannot be deleted: ${owner} ${what} it now; stop it first`;
+    return new AppFailure('conflict', message);
+  };
+  const held = supervisor.lease(runId);
+  if (held) throw refuse(held);
+  if (supervisor.isQueued(runId)) supervisor.stop(runId);
+  // Checked again in the same write transaction as the delete: another host may claim it meanwhile.
+  store.database
+    .transaction(() => {
+      const lease = supervisor.lease(runId);
+      if (lease) throw refuse(lease);
+      store.runs.delete(runId);
+    })
+    .immediate();
+  events.emit('run:deleted', { runId });
+}
+
 /** The run calls of the contract, over the store and the supervisor. */
 export function createRunHandlers(store: RunStore, supervisor: Supervisor, events: EventBus): RunCalls {
   const existingRun = (runId: number): RunSummary => {
@@ -97,16 +139,7 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
       return existingRun(run.id);
     },
     'runs:start': ({ runId }) => {
-      const run = existingRun(runId);
-      if (!RESTARTABLE.includes(run.status)) {
-        throw new AppFailure('conflict', `Run ${runId} is ${run.status}; it cannot be started now`);
-      }
-      if (run.status !== 'created') {
-        // A restart trains from scratch: the old series would otherwise mix with the new one.
-        store.runs.resetForRestart(runId);
-        store.logs.append(runId, 'info', `Restarted from scratch (was ${run.status})`);
-      }
-      supervisor.enqueue(runId);
+      startRun(store, supervisor, existingRun(runId));
       return existingRun(runId);
     },
     'runs:resume': ({ runId }) => {
@@ -126,27 +159,7 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
     },
     'runs:delete': ({ runId }) => {
       existingRun(runId);
-      const refuse = (lease: Lease) => {
-        const what = lease.evaluationId === null ? 'trains' : `evaluates (evaluation ${lease.evaluationId})`;
-        const owner =
-          lease.hostToken === supervisor.host.token
-            ? 'this host'
-            : describeHost(lease.ownerKind, lease.ownerPid);
-        const message = `Run ${runId} cannot be deleted: ${owner} ${what} it now; stop it first`;
-        return new AppFailure('conflict', message);
-      };
-      const held = supervisor.lease(runId);
-      if (held) throw refuse(held);
-      if (supervisor.isQueued(runId)) supervisor.stop(runId);
-      // Checked again in the same write transaction as the delete: another host may claim it meanwhile.
-      store.database
-        .transaction(() => {
-          const lease = supervisor.lease(runId);
-          if (lease) throw refuse(lease);
-          store.runs.delete(runId);
-        })
-        .immediate();
-      events.emit('run:deleted', { runId });
+      deleteRun(store, supervisor, events, runId);
       return { runId };
     },
     'runs:logs': ({ runId, afterId, limit }) => {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { CheckpointsRepository } from './checkpoints.repo';
 import { ComparisonsRepository } from './comparisons.repo';
+import { CostRepository } from './cost.repo';
 import { openDatabase, type DatabaseOptions } from './database';
 import { EvaluationsRepository } from './evaluations.repo';
 import { LeasesRepository } from './leases.repo';
@@ -10,6 +11,7 @@ import { MetricsRepository } from './metrics.repo';
 import { RunQueriesRepository } from './runs-query.repo';
 import { RunsRepository } from './runs.repo';
 import { SnapshotsRepository } from './snapshots.repo';
+import { StudiesRepository } from './studies.repo';
 
 /** The run store: one SQLite file, the system of record for runs, metrics, logs and checkpoints. */
 export class RunStore {
@@ -27,6 +29,10 @@ export class RunStore {
   readonly comparisons: ComparisonsRepository;
   /** Decorrelation-inspector snapshots (issue 12) and their cached views. */
   readonly snapshots: SnapshotsRepository;
+  /** Studies (issue 14): grids of runs over seeds, linked to their runs. */
+  readonly studies: StudiesRepository;
+  /** Cost studies (issue 14): a loss's time and memory against d, with the machine they ran on. */
+  readonly cost: CostRepository;
 
   private constructor(
     readonly database: Database,
@@ -42,6 +48,8 @@ export class RunStore {
     this.metricBuckets = new MetricBucketsRepository(database);
     this.comparisons = new ComparisonsRepository(database);
     this.snapshots = new SnapshotsRepository(database);
+    this.studies = new StudiesRepository(database);
+    this.cost = new CostRepository(database);
   }
 
   /** Throws a `DatabaseOpenError` (a message naming the file) for a file it cannot use. */

@@ -1,9 +1,22 @@
-// SCAFFOLD (replaced by the studies work): the signature the workbench wires.
+/**
+ * The `studies:*` calls (issue 14): preview and create a study (a grid of runs over seeds, every
+ * run validated before anything is written), act on all its runs at once, and keep its summary
+ * live: `study:status` follows its runs' and evaluations' events, and its evaluation plan queues
+ * the evaluations of each run that completes.
+ */
 import type { CallHandlers } from '@shared/api/contract';
 import { AppFailure } from '@shared/errors';
+import { STUDY_PRESETS } from '@shared/study/presets';
+import type { StudyDetail, StudySummary } from '@shared/study/types';
 import type { RunStore } from '../../storage/store';
+import { createEvaluationHandlers } from '../evaluations.service';
 import type { EventBus } from '../event-bus';
 import type { Supervisor } from '../supervisor';
+import { deleteStudy, resumeStudy, retryStudy, startStudy, stopStudy, type LifecycleDeps } from './lifecycle';
+import { previewStudy, studyFromSpec } from './preview';
+import { studyReport } from './report-data';
+import { StudyWatch } from './study-watch';
+import { summarizeStudy } from './study-state';
 
 export type StudyCalls = Pick<CallHandlers, Extract<keyof CallHandlers, `studies:${string}`>>;
 
@@ -20,24 +33,82 @@ export interface StudyService {
   close(): void;
 }
 
-export function createStudyService(_deps: StudyServiceDeps): StudyService {
-  const missing = (): never => {
-    throw new AppFailure('internal', 'studies are being built');
+export function createStudyService(deps: StudyServiceDeps): StudyService {
+  const { store, supervisor, events } = deps;
+  const concurrency = Math.max(1, deps.maxConcurrentRuns);
+  const lifecycle: LifecycleDeps = { store, supervisor, events };
+
+  const summary = (studyId: number): StudySummary => {
+    const record = store.studies.get(studyId);
+    if (!record) throw new AppFailure('not-found', `Study ${studyId} does not exist`);
+    return summarizeStudy(record, store.studies.runs(studyId), store.studies.evaluations(studyId), {
+      concurrency,
+      isQueued: (runId) => supervisor.isQueued(runId),
+    });
   };
+  const detail = (studyId: number): StudyDetail => {
+    const record = store.studies.get(studyId);
+    if (!record) throw new AppFailure('not-found', `Study ${studyId} does not exist`);
+    const runs = store.studies.runs(studyId);
+    return {
+      ...summarizeStudy(record, runs, store.studies.evaluations(studyId), {
+        concurrency,
+        isQueued: (runId) => supervisor.isQueued(runId),
+      }),
+      base: record.base,
+      runs,
+    };
+  };
+
+  const watch = new StudyWatch({
+    store,
+    supervisor,
+    events,
+    startEvaluation: createEvaluationHandlers(store, supervisor, events)['evaluations:start'],
+    summary,
+  });
+
+  /** Runs `act` on an existing study, then announces its new summary. */
+  const acting = (studyId: number, act: () => void): StudySummary => {
+    summary(studyId);
+    act();
+    watch.announce(studyId);
+    return summary(studyId);
+  };
+
   return {
     handlers: {
-      'studies:list': missing,
-      'studies:get': missing,
-      'studies:presets': missing,
-      'studies:preview': missing,
-      'studies:create': missing,
-      'studies:start': missing,
-      'studies:stop': missing,
-      'studies:resume': missing,
-      'studies:retry': missing,
-      'studies:delete': missing,
-      'studies:report': missing,
+      'studies:list': () => store.studies.list().map((record) => summary(record.id)),
+      'studies:get': ({ studyId }) => detail(studyId),
+      'studies:presets': () => Object.values(STUDY_PRESETS),
+      'studies:preview': ({ spec }) => previewStudy(store, spec, concurrency),
+      'studies:create': ({ spec, start }) => {
+        const { study, runs } = studyFromSpec(spec);
+        const created = store.studies.create(study, runs);
+        for (const runId of created.runIds) {
+          const run = store.runs.summary(runId);
+          if (run) events.emit('run:status', run);
+        }
+        if (start) startStudy(lifecycle, created.id);
+        watch.announce(created.id);
+        return summary(created.id);
+      },
+      'studies:start': ({ studyId }) => acting(studyId, () => startStudy(lifecycle, studyId)),
+      'studies:stop': ({ studyId }) => acting(studyId, () => stopStudy(lifecycle, studyId)),
+      'studies:resume': ({ studyId }) => acting(studyId, () => resumeStudy(lifecycle, studyId)),
+      'studies:retry': ({ studyId }) => acting(studyId, () => retryStudy(lifecycle, studyId)),
+      'studies:delete': async ({ studyId }) => {
+        summary(studyId);
+        watch.deleting.add(studyId);
+        try {
+          const runIds = await deleteStudy(lifecycle, studyId);
+          return { studyId, runIds };
+        } finally {
+          watch.deleting.delete(studyId);
+        }
+      },
+      'studies:report': ({ studyId }) => studyReport(store, studyId),
     },
-    close: () => undefined,
+    close: () => watch.close(),
   };
 }

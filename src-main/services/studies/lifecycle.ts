@@ -1,0 +1,99 @@
+/**
+ * Start, stop, resume, retry and delete of a whole study: each acts on the study's runs through
+ * the same functions as the run calls (runs.service.ts), so a study's run behaves exactly like a
+ * run launched by hand.
+ */
+import { AppFailure } from '@shared/errors';
+import { isActiveStatus, type RunSummary } from '@shared/runs';
+import type { RunStore } from '../../storage/store';
+import type { EventBus } from '../event-bus';
+import { deleteRun, resumeRun, startRun } from '../runs.service';
+import type { Supervisor } from '../supervisor';
+
+export interface LifecycleDeps {
+  store: RunStore;
+  supervisor: Supervisor;
+  events: EventBus;
+}
+
+const runsOf = (store: RunStore, studyId: number): RunSummary[] =>
+  store.studies.runs(studyId).map((entry) => entry.run);
+
+/** Queues the runs that never started. */
+export function startStudy({ store, supervisor }: LifecycleDeps, studyId: number): void {
+  for (const run of runsOf(store, studyId)) if (run.status === 'created') supervisor.enqueue(run.id);
+}
+
+/**
+ * Stops every queued or running run: the queued ones leave the queue first, so a worker that
+ * ends meanwhile does not free a slot for one of them; the running ones save a stop checkpoint.
+ */
+export function stopStudy({ store, supervisor }: LifecycleDeps, studyId: number): void {
+  const runs = runsOf(store, studyId);
+  for (const run of runs) if (run.status === 'queued') supervisor.stop(run.id);
+  for (const run of runs) if (run.status === 'running' || run.status === 'stopping') supervisor.stop(run.id);
+}
+
+/**
+ * Continues `run` from its newest good checkpoint; without one (stopped while queued, or every
+ * checkpoint corrupt) it starts again from scratch, which is the only way it can run.
+ */
+function continueRun({ store, supervisor }: LifecycleDeps, run: RunSummary): void {
+  if (run.checkpointStep !== null) {
+    try {
+      resumeRun(store, supervisor, run);
+      return;
+    } catch (error) {
+      if (!(error instanceof AppFailure)) throw error;
+      store.logs.append(run.id, 'warn', `${error.message}: the study starts it again from scratch`);
+    }
+  }
+  startRun(store, supervisor, run);
+}
+
+/** Stopped and interrupted runs continue from their checkpoints; runs never started are queued. */
+export function resumeStudy(deps: LifecycleDeps, studyId: number): void {
+  for (const run of runsOf(deps.store, studyId)) {
+    if (run.status === 'stopped' || run.status === 'interrupted') continueRun(deps, run);
+    else if (run.status === 'created') deps.supervisor.enqueue(run.id);
+  }
+}
+
+/** Failed runs start again: from their last good checkpoint when they have one, else from scratch. */
+export function retryStudy(deps: LifecycleDeps, studyId: number): void {
+  for (const run of runsOf(deps.store, studyId)) if (run.status === 'failed') continueRun(deps, run);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Deletes the study with its runs. Active runs are stopped first and waited for (a worker saves
+ * its stop checkpoint, or is killed after the supervisor's stop timeout); then each run goes the
+ * way `runs:delete` deletes it (`run:deleted` each), and the study row last (`study:deleted`).
+ */
+export async function deleteStudy(deps: LifecycleDeps, studyId: number): Promise<number[]> {
+  const { store, supervisor, events } = deps;
+  stopStudy(deps, studyId);
+  // A worker of an evaluation (the plan's) holds its run too: stopping cancels it.
+  for (const run of runsOf(store, studyId)) if (supervisor.lease(run.id)) supervisor.stop(run.id);
+  const deadline = Date.now() + supervisor.stopTimeout + 5000;
+  const held = () =>
+    runsOf(store, studyId).filter(
+      (run) => isActiveStatus(run.status) || supervisor.lease(run.id) !== undefined,
+    );
+  while (held().length > 0) {
+    if (Date.now() > deadline) {
+      const ids = held().map((run) => run.id);
+      throw new AppFailure(
+        'conflict',
+        `Runs ${ids.join(', ')} of study ${studyId} did not stop; delete it again`,
+      );
+    }
+    await sleep(100);
+  }
+  const runIds = store.studies.runIds(studyId);
+  for (const runId of runIds) deleteRun(store, supervisor, events, runId);
+  store.studies.delete(studyId);
+  events.emit('study:deleted', { studyId });
+  return runIds;
+}

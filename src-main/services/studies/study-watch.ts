@@ -1,0 +1,121 @@
+/**
+ * Keeps studies live from their runs' events: a `run:status`, `run:evaluation` or `run:deleted`
+ * of a study's run emits `study:status` with the study's fresh summary (coalesced over a short
+ * delay; the summary is read when emitted, so the last one is always the final state), and runs
+ * its evaluation plan. The plan is also checked once at start, for runs that completed while no
+ * host was watching.
+ */
+import type { CallHandlers } from '@shared/api/contract';
+import type { StudySummary } from '@shared/study/types';
+import type { RunStore } from '../../storage/store';
+import type { EventBus } from '../event-bus';
+import type { Supervisor } from '../supervisor';
+import { queuePlannedEvaluations } from './evaluation-plan';
+
+/** How long events are gathered before one `study:status` per study goes out. */
+const COALESCE_MS = 100;
+/** How often a study waiting to queue a planned evaluation looks again (its run's worker is exiting). */
+const PLAN_RETRY_MS = 1000;
+
+export interface StudyWatchDeps {
+  store: RunStore;
+  supervisor: Supervisor;
+  events: EventBus;
+  startEvaluation: CallHandlers['evaluations:start'];
+  summary: (studyId: number) => StudySummary;
+}
+
+export class StudyWatch {
+  /** Studies being deleted: their plan queues nothing more. */
+  readonly deleting = new Set<number>();
+  /** The study of each run seen, so a deleted run (no row left) still names its study. */
+  private readonly studyOfRun = new Map<number, number | null>();
+  private readonly dirty = new Set<number>();
+  private readonly planWaiting = new Set<number>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private planTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly deps: StudyWatchDeps) {
+    this.unsubscribe = deps.events.subscribe((channel, payload) => {
+      if (channel === 'run:status') {
+        const run = payload as { id: number; status: string };
+        this.touch(run.id, run.status === 'completed');
+      } else if (channel === 'run:evaluation') {
+        const evaluation = payload as { runId: number; status: string };
+        this.touch(evaluation.runId, evaluation.status === 'completed' || evaluation.status === 'failed');
+      } else if (channel === 'run:deleted') {
+        const { runId } = payload as { runId: number };
+        const studyId = this.studyOfRun.get(runId) ?? null;
+        this.studyOfRun.delete(runId);
+        if (studyId !== null) this.announce(studyId);
+      }
+    });
+    this.plan();
+  }
+
+  /** Emits the study's summary soon (with whatever else changed meanwhile). */
+  announce(studyId: number): void {
+    if (this.closed) return;
+    this.dirty.add(studyId);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flush(), COALESCE_MS);
+    this.flushTimer.unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.unsubscribe();
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.planTimer);
+  }
+
+  private touch(runId: number, planNow: boolean): void {
+    let studyId = this.studyOfRun.get(runId);
+    if (studyId === undefined) {
+      studyId = this.deps.store.studies.studyOfRun(runId);
+      this.studyOfRun.set(runId, studyId);
+    }
+    if (studyId === null) return;
+    this.announce(studyId);
+    if (planNow) this.plan([studyId]);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const studies = [...this.dirty];
+    this.dirty.clear();
+    for (const studyId of studies) {
+      if (!this.deps.store.studies.get(studyId)) continue;
+      this.deps.events.emit('study:status', this.deps.summary(studyId));
+    }
+  }
+
+  /**
+   * Queues what the plans of `studyIds` (all when omitted) still ask for. A study whose completed
+   * run is still held by its worker (the training worker exits after reporting `completed`; one
+   * evaluation runs at a time) is looked at again shortly.
+   */
+  private plan(studyIds?: number[]): void {
+    if (this.closed) return;
+    const ids = studyIds?.filter((id) => !this.deleting.has(id));
+    try {
+      const { changed, waiting } = queuePlannedEvaluations(this.deps, ids, this.deleting);
+      for (const studyId of changed) this.announce(studyId);
+      for (const studyId of waiting) this.planWaiting.add(studyId);
+    } catch (error) {
+      // A store error here must not break the event bus; the next event or retry tries again.
+      console.error('The study evaluation plan could not run:', error);
+    }
+    if (this.planWaiting.size > 0) {
+      this.planTimer ??= setTimeout(() => {
+        this.planTimer = undefined;
+        const waiting = [...this.planWaiting];
+        this.planWaiting.clear();
+        this.plan(waiting);
+      }, PLAN_RETRY_MS);
+      this.planTimer.unref();
+    }
+  }
+}

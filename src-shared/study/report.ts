@@ -50,7 +50,13 @@ function isMethodField(field: string): boolean {
   return field === 'loss' || field.startsWith('loss.') || field === 'model.projectorOutputDim';
 }
 
-/** `BT`, `sBT`, `sBT (b=64)`, `sBT (no perm.)`, `sVICReg (b=64, no perm., q=1)`. */
+/**
+ * The q of the paper's runs (shared/spec/losses.md: sBT keeps q = 2, sVICReg always uses q = 1):
+ * a method is named with its q only when it departs from this.
+ */
+const PAPER_Q: Record<'fft-bt' | 'fft-vicreg', number> = { 'fft-bt': 2, 'fft-vicreg': 1 };
+
+/** `BT`, `sBT`, `sBT (b=64)`, `sBT (no perm.)`, `sVICReg (b=64, no perm., q=2)`. */
 export function methodName(loss: LossConfig, d: number): string {
   const family = FAMILY_NAMES[loss.name];
   if (loss.name === 'bt' || loss.name === 'vicreg') return family;
@@ -58,7 +64,7 @@ export function methodName(loss: LossConfig, d: number): string {
   const b = loss.blockSize ?? d;
   if (b !== d) qualifiers.push(`b=${b}`);
   if (loss.permutation === 'none') qualifiers.push('no perm.');
-  if (loss.q !== 2) qualifiers.push(`q=${loss.q}`);
+  if (loss.q !== PAPER_Q[loss.name]) qualifiers.push(`q=${loss.q}`);
   return qualifiers.length ? `${family} (${qualifiers.join(', ')})` : family;
 }
 

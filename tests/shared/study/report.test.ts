@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '@shared/config/run-config';
-import { buildStudyReport, methodName } from '@shared/study/report';
+import { expandStudy } from '@shared/study/grid';
+import { STUDY_PRESETS } from '@shared/study/presets';
+import { buildStudyReport, methodName, type ReportRunInput } from '@shared/study/report';
+import { studySpecSchema } from '@shared/study/spec-schema';
 import type { ReportStat } from '@shared/study/types';
 import { LOSS_AXIS, PAPER_RUNS, fixtureRun } from './report-fixtures';
 
@@ -97,7 +100,7 @@ describe('buildStudyReport', () => {
       fixtureRun({ runId: 2, loss: { name: 'vicreg' }, label: 'VICReg', seed: 1, knnFinal: 0.74, lossMs: 1 }),
       fixtureRun({
         runId: 3,
-        loss: { name: 'fft-vicreg' },
+        loss: { name: 'fft-vicreg', q: 1 },
         label: 'sVICReg',
         seed: 0,
         knnFinal: 0.69,
@@ -105,14 +108,14 @@ describe('buildStudyReport', () => {
       }),
       fixtureRun({
         runId: 4,
-        loss: { name: 'fft-vicreg' },
+        loss: { name: 'fft-vicreg', q: 1 },
         label: 'sVICReg',
         seed: 1,
         knnFinal: 0.71,
         lossMs: 2,
       }),
     ];
-    const axes = [{ field: 'loss', values: [{ name: 'vicreg' }, { name: 'fft-vicreg' }] }];
+    const axes = [{ field: 'loss', values: [{ name: 'vicreg' }, { name: 'fft-vicreg', q: 1 }] }];
     const { verdict, rows } = buildStudyReport({ studyId: 1, name: 'v', axes, runs });
     // 72 +/- 2.83 vs 70 +/- 1.41: a 2-point gap inside the exact loss's spread.
     expect(verdict).toEqual([
@@ -202,12 +205,39 @@ describe('buildStudyReport', () => {
 describe('methodName', () => {
   const name = (loss: object, d = 256) =>
     methodName(runConfigSchema.parse({ name: 'm', loss, model: { projectorOutputDim: d } }).loss, d);
-  it('adds b when it is not d, the missing permutation and q = 1', () => {
+  it("adds b when it is not d, the missing permutation and a q other than the paper's", () => {
     expect(name({ name: 'vicreg' })).toBe('VICReg');
-    expect(name({ name: 'fft-vicreg', blockSize: 256 })).toBe('sVICReg');
+    expect(name({ name: 'fft-vicreg', blockSize: 256, q: 1 })).toBe('sVICReg');
+    expect(name({ name: 'fft-vicreg', q: 2 })).toBe('sVICReg (q=2)');
     expect(name({ name: 'fft-bt', blockSize: 64 })).toBe('sBT (b=64)');
     expect(name({ name: 'fft-bt', blockSize: 64, permutation: 'none', q: 1 })).toBe(
       'sBT (b=64, no perm., q=1)',
     );
+  });
+});
+
+describe('the report of a preset study', () => {
+  it("names the paper-fashion-mnist grid's rows as the paper does, with the speed-up against each family's exact loss", () => {
+    const spec = studySpecSchema.parse(STUDY_PRESETS['paper-fashion-mnist']!.spec);
+    const runs: ReportRunInput[] = expandStudy(spec).map((run, index) => ({
+      runId: index + 1,
+      status: 'completed',
+      config: run.config!,
+      point: run.point,
+      knnInit: 0.1,
+      knnFinal: 0.7,
+      linearTop1: null,
+      stepMs: 100,
+      // The exact losses take 4 ms, the relaxed 1 ms.
+      lossMs: run.config!.loss.name.startsWith('fft-') ? 1 : 4,
+    }));
+    const { rows } = buildStudyReport({ studyId: 1, name: spec.name, axes: spec.axes, runs });
+    expect(rows.map((row) => [row.method, row.completed, row.speedup?.mean])).toEqual([
+      ['BT', 3, 1],
+      ['sBT', 3, 4],
+      ['sBT (no perm.)', 3, 4],
+      ['VICReg', 3, 1],
+      ['sVICReg', 3, 4],
+    ]);
   });
 });

@@ -9,6 +9,8 @@ import { benchInspectCommand } from './commands/bench-inspect';
 import { benchLossCommand } from './commands/bench-loss';
 import { benchStoreCommand } from './commands/bench-store';
 import { benchTrainCommand } from './commands/bench-train';
+import { costExportCommand, costImportCommand, costListCommand, costShowCommand } from './commands/cost';
+import { costRunCommand } from './commands/cost-run';
 import { doctorCommand } from './commands/doctor';
 import { downloadCommand } from './commands/download';
 import { evalKnnCommand, evalLinearCommand } from './commands/evaluate';
@@ -53,6 +55,11 @@ const COMMANDS: CliCommand[] = [
   benchCompareCommand,
   benchInspectCommand,
   benchGpuCommand,
+  costRunCommand,
+  costListCommand,
+  costShowCommand,
+  costExportCommand,
+  costImportCommand,
 ];
 
 function overview(): string {

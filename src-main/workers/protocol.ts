@@ -1,3 +1,4 @@
+import type { CostEnvironment, CostPoint, CostStudySettings } from '@shared/cost/types';
 import type { GpuAdapterInfo } from '@shared/gpu';
 import type { RunConfig } from '@shared/config/run-config';
 import type { SnapshotDtype, SnapshotSource } from '@shared/inspect';
@@ -37,6 +38,11 @@ export type SupervisorMessage =
       /** Take an inspector snapshot of this checkpoint on the probe batch instead of training (issue 12). */
       capture?: { step: number; checkpoint: Uint8Array };
     }
+  /**
+   * Measure a cost study (issue 14) instead of training: the points of `costPlan(settings)`, each
+   * reported as `cost-point`, then `done`. A `stop` ends it after the point being measured.
+   */
+  | { type: 'cost-start'; costStudyId: number; settings: CostStudySettings; appVersion: string }
   /** Finish the current step, save a checkpoint, report `done` with outcome `stopped`, and exit. */
   | { type: 'stop' }
   /** The checkpoint of `step` is committed to the store. */
@@ -89,6 +95,12 @@ export type WorkerMessage =
   /** Progress of an evaluation or a capture job. */
   | { type: 'evaluation-progress'; done: number; total: number; stage: string }
   | { type: 'evaluation-done'; results: Record<string, number>; grid?: EvaluationSummary['grid'] }
+  /** A cost study's backend is up: where it runs, and the backends skipped on the way. */
+  | { type: 'cost-started'; environment: CostEnvironment; backendNotes: string[] }
+  /** A cost study starts measuring point `index` of its plan (`label` says which). */
+  | { type: 'cost-measuring'; index: number; label: string }
+  /** Point `index` of the plan, measured (or out of memory, failed, skipped). */
+  | { type: 'cost-point'; index: number; point: CostPoint }
   | { type: 'done'; outcome: 'completed' | 'stopped'; results: Record<string, number> }
   | { type: 'failed'; message: string };
 
@@ -101,6 +113,9 @@ const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>([
   'snapshot',
   'evaluation-progress',
   'evaluation-done',
+  'cost-started',
+  'cost-measuring',
+  'cost-point',
   'done',
   'failed',
 ]);

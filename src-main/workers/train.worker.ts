@@ -16,6 +16,7 @@ import {
 } from '../ml/train/trainer';
 import { RecentStepRate } from '@shared/run-progress';
 import { runCapture, snapshotMessage } from './capture-job';
+import { runCostStudy } from './cost-job';
 import { runEvaluation } from './evaluation-job';
 import { MetricBuffer } from './metric-buffer';
 import { connectToParent } from './parent-port';
@@ -48,6 +49,20 @@ parent.onMessage((message: SupervisorMessage) => {
     void run(message).then(
       () => process.exit(0),
       () => process.exit(1),
+    );
+  } else if (message.type === 'cost-start' && !started) {
+    // A cost study (issue 14) runs in a worker of its own, like a run: a point that takes the
+    // process down fails the study, not the host.
+    started = true;
+    void runCostStudy(message, parent, () => stopRequested).then(
+      () => process.exit(0),
+      async (error: unknown) => {
+        await parent.send({
+          type: 'failed',
+          message: error instanceof Error ? error.message : String(error),
+        });
+        process.exit(1);
+      },
     );
   }
 });

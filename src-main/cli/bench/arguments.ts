@@ -1,4 +1,4 @@
-/** Number arguments and statistics shared by the bench commands. */
+/** Number arguments shared by the bench commands. */
 import { UsageError } from '../command';
 
 /** A comma-separated list of positive integers (`--d 2048,8192`). */
@@ -24,11 +24,4 @@ export function nonNegativeInteger(text: string, flag: string): number {
   if (text.trim() === '' || !Number.isInteger(value) || value < 0)
     throw new UsageError(`${flag} must be a non-negative integer, not "${text}"`);
   return value;
-}
-
-/** The median (the mean of the middle two for an even count). */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

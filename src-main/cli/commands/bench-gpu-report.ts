@@ -2,8 +2,8 @@
  * The report of `bench gpu`: its points, the sBT-vs-BT speed-ups beside the paper's, and our
  * goals for a real GPU with marks computed from the measured figures.
  */
-import type { PointStatus } from '../bench/point-guard';
-import type { BenchEnvironment } from '../bench/environment';
+import type { PointStatus } from '../../compute/measure/point-guard';
+import type { BenchEnvironment } from '../../compute/measure/environment';
 
 /** BT is the exact Barlow Twins loss, sBT its FFT-relaxed form with one block (b = d). */
 export type Method = 'BT' | 'sBT';

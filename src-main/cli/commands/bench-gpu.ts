@@ -8,11 +8,12 @@ import { Random } from '../../ml/random';
 import { parseRunConfig } from '../../services/runs.service';
 import { UsageError, type CliCommand, type CliContext } from '../command';
 import { nonNegativeInteger, positiveInteger, positiveIntegers } from '../bench/arguments';
-import { describeEnvironment } from '../bench/environment';
-import { lossSkipReason } from '../bench/loss-limits';
-import { measureLoss, type LossMeasurement } from '../bench/loss-point';
-import { guardPoint, type GuardedPoint } from '../bench/point-guard';
-import { measureTraining, syntheticDataset, trainingConfig } from '../bench/train-point';
+import { describeEnvironment } from '../../compute/measure/environment';
+import { lossSkipReason } from '../../compute/measure/loss-limits';
+import { measureLoss, type LossMeasurement } from '../../compute/measure/loss-point';
+import { guardPoint, type GuardedPoint } from '../../compute/measure/point-guard';
+import { measureTraining, syntheticDataset } from '../../compute/measure/train-point';
+import { trainingConfig } from '../bench/train-config';
 import {
   evaluateGoals,
   GOALS,

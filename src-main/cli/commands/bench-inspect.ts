@@ -10,7 +10,7 @@ import type { Workbench } from '../../services/workbench';
 import { RunStore } from '../../storage/store';
 import { UsageError, type CliCommand, type CliContext } from '../command';
 import { storeSyntheticRun } from './bench-inspect-data';
-import { residentBytes, resetPeak } from '../bench/process-memory';
+import { residentBytes, resetPeak } from '../../compute/measure/process-memory';
 
 function positiveInteger(text: string, flag: string, allowZero = false): number {
   const value = Number(text);

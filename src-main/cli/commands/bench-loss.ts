@@ -7,14 +7,17 @@ import {
   type LossConfig,
   type LossName,
 } from '@shared/config/run-config';
+import { costPlan } from '@shared/cost/plan';
+import type { CostBlockSize } from '@shared/cost/types';
 import type { GpuAdapterInfo } from '@shared/gpu';
 import { selectBackend } from '../../compute/backend';
 import { Random } from '../../ml/random';
 import { UsageError, type CliCommand } from '../command';
 import { formatTable } from '../format';
 import { nonNegativeInteger, positiveIntegers } from '../bench/arguments';
-import { lossSkipReason } from '../bench/loss-limits';
-import { measureLoss, type LossMeasurement } from '../bench/loss-point';
+import { benchSettings, saveLossBench } from '../bench/save-loss-bench';
+import { lossSkipReason } from '../../compute/measure/loss-limits';
+import { measureLoss, type LossMeasurement } from '../../compute/measure/loss-point';
 
 /** One measured (or skipped) configuration; the --json line. */
 export type LossBenchResult = {
@@ -47,35 +50,33 @@ interface Plan {
   perm: boolean | null;
 }
 
-/** The configurations for one d: exact losses once, relaxed ones for each b and q. */
+/**
+ * The configurations for one d: the cost study's plan at that d (exact losses once, relaxed ones
+ * per block size, capped at d), each relaxed one for each q.
+ */
 function plansFor(
   losses: LossName[],
   d: number,
-  blockSizes: (number | 'd')[],
+  blockSizes: CostBlockSize[],
   qs: (1 | 2)[] | null,
   perm: boolean,
 ): Plan[] {
-  const plans: Plan[] = [];
-  for (const name of losses) {
-    if (name === 'bt' || name === 'vicreg') {
-      plans.push({ config: lossConfigSchema.parse({ name }), b: null, q: null, perm: null });
-      continue;
-    }
-    for (const block of blockSizes) {
-      const b = block === 'd' ? d : block;
-      const defaultQ = (lossConfigSchema.parse({ name }) as { q: 1 | 2 }).q;
-      for (const q of qs ?? [defaultQ]) {
-        const config = lossConfigSchema.parse({
-          name,
-          q,
-          blockSize: b,
-          permutation: perm ? 'batch' : 'none',
-        });
-        plans.push({ config, b, q, perm });
-      }
-    }
-  }
-  return plans;
+  return costPlan({ losses, blockSizes, dims: [d], step: null }).flatMap((entry): Plan[] => {
+    if (entry.blockSize === null)
+      return [{ config: lossConfigSchema.parse({ name: entry.loss }), b: null, q: null, perm: null }];
+    const defaultQ = (lossConfigSchema.parse({ name: entry.loss }) as { q: 1 | 2 }).q;
+    return (qs ?? [defaultQ]).map((q) => ({
+      config: lossConfigSchema.parse({
+        name: entry.loss,
+        q,
+        blockSize: entry.blockSize,
+        permutation: perm ? 'batch' : 'none',
+      }),
+      b: entry.blockSize,
+      q,
+      perm,
+    }));
+  });
 }
 
 /** Issue 3 point 6: times forward + backward of the losses over a grid of sizes. */
@@ -85,6 +86,7 @@ export const benchLossCommand: CliCommand = {
   usage: `Usage: npm run cli -- bench loss [--n 256] [--d 2048,8192,32768] [--losses ${LOSS_NAMES.join(',')}]
                                 [--b d,128] [--q 1,2] [--no-perm] [--reps 5] [--warmup 3]
                                 [--backend auto] [--seed 0] [--json]
+                                [--save [--name NAME] [--db PATH]]
 
 For each d and loss: --warmup untimed passes (they grow the wasm heap and build FFT plans and
 caches, which would otherwise be charged to the first loss measured), then --reps timed
@@ -101,7 +103,12 @@ each loss's default (2). With --json: one JSON object per line with loss, n, d, 
 backend, device, adapter (the WebGPU adapter, else null), medianMs, minMs, peakBytes (and
 medianCpuMs, tfPeakBytes, gpuPeakBytes, repetitions, warmup, the
 times of each timed pass timesMs and of each warm-up pass warmupMs, skipped). On a busy machine
-compare medianCpuMs: the kernels are single-threaded.`,
+compare medianCpuMs: the kernels are single-threaded.
+
+A --b larger than d is capped at d (and measured once when that repeats another choice).
+--save stores the results as a cost study (source "bench", one --q) in the database (--db, or
+DECORBENCH_DB, or the app's), beside the Cost page's studies: "cost show ID" and the Cost page
+draw it; a size known not to fit is stored as out of memory. --name names it.`,
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -117,6 +124,9 @@ compare medianCpuMs: the kernels are single-threaded.`,
         backend: { type: 'string', default: 'auto' },
         seed: { type: 'string', default: '0' },
         json: { type: 'boolean', default: false },
+        save: { type: 'boolean', default: false },
+        name: { type: 'string' },
+        db: { type: 'string' },
       },
     });
     const [n] = positiveIntegers(values.n, '--n');
@@ -127,7 +137,7 @@ compare medianCpuMs: the kernels are single-threaded.`,
       if (!LOSS_NAMES.includes(name))
         throw new UsageError(`--losses: unknown loss '${name}' (${LOSS_NAMES.join(', ')})`);
     }
-    const blockSizes = values.b
+    const blockSizes: CostBlockSize[] = values.b
       .split(',')
       .map((part) => (part.trim() === 'd' ? 'd' : positiveIntegers(part, '--b')[0]!));
     const qs = values.q === undefined ? null : positiveIntegers(values.q, '--q');
@@ -138,6 +148,24 @@ compare medianCpuMs: the kernels are single-threaded.`,
     const backendChoice = values.backend as BackendChoice;
     if (!BACKEND_NAMES.includes(backendChoice))
       throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}`);
+    if (!values.save && (values.name !== undefined || values.db !== undefined))
+      throw new UsageError('--name and --db go with --save');
+    // Checked before anything is measured: a grid a study cannot hold is refused at once.
+    const saved = values.save
+      ? benchSettings({
+          name: values.name,
+          losses,
+          blockSizes,
+          qs: qs as (1 | 2)[] | null,
+          permutation: !values['no-perm'],
+          n: n!,
+          dims: ds,
+          backend: backendChoice,
+          repeats: repetitions!,
+          warmup,
+        })
+      : undefined;
+    const startedAt = Date.now();
     const selection = await selectBackend(backendChoice);
     const backend = selection.name;
     const random = new Random(seed);
@@ -189,6 +217,10 @@ compare medianCpuMs: the kernels are single-threaded.`,
       }
     }
     if (!values.json) context.stdout.write(`${table(results, selection.device)}\n`);
+    if (saved) {
+      const study = saveLossBench(values.db, context.buildDir, saved, selection, results, startedAt);
+      context.stderr.write(`Saved as cost study ${study.id} "${study.name}" (cost show ${study.id})\n`);
+    }
     return 0;
   },
 };

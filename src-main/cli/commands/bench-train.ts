@@ -9,7 +9,8 @@ import { parseRunConfig } from '../../services/runs.service';
 import { UsageError, type CliCommand } from '../command';
 import { formatTable } from '../format';
 import { nonNegativeInteger, positiveInteger } from '../bench/arguments';
-import { measureTraining, syntheticDataset, trainingConfig } from '../bench/train-point';
+import { measureTraining, syntheticDataset } from '../../compute/measure/train-point';
+import { trainingConfig } from '../bench/train-config';
 
 function list(text: string | undefined): string[] {
   return text

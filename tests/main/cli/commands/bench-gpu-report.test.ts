@@ -10,7 +10,7 @@ import {
 } from '../../../../src-main/cli/commands/bench-gpu-report';
 import { FULL_SIZES } from '../../../../src-main/cli/commands/bench-gpu';
 import { formatGpuReport } from '../../../../src-main/cli/commands/bench-gpu-table';
-import type { PointStatus } from '../../../../src-main/cli/bench/point-guard';
+import type { PointStatus } from '../../../../src-main/compute/measure/point-guard';
 
 /** The issue's sizes, as `bench gpu` runs them without --quick. */
 const FULL: GpuBenchSettings = { ...FULL_SIZES, quick: false, seed: 0 };

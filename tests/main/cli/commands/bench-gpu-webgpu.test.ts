@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { guardPoint } from '../../../../src-main/cli/bench/point-guard';
+import { guardPoint } from '../../../../src-main/compute/measure/point-guard';
 import { benchGpuCommand } from '../../../../src-main/cli/commands/bench-gpu';
 import type { GpuBenchReport } from '../../../../src-main/cli/commands/bench-gpu-report';
 import { benchLossCommand } from '../../../../src-main/cli/commands/bench-loss';

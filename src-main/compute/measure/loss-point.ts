@@ -1,14 +1,20 @@
 /**
- * Times a loss's forward + backward on random [n, d] embeddings: `bench loss` over its grid and
- * `bench gpu` at its fixed points.
+ * Times a loss's forward + backward on random [n, d] embeddings: `bench loss` over its grid,
+ * `bench gpu` at its fixed points, and the cost-study worker job over its (loss, b, d) points.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LossConfig } from '@shared/config/run-config';
 import { createLoss, drawPermutation, type LossFunction } from '../../ml/losses/registry';
 import type { Random } from '../../ml/random';
-import { median } from './arguments';
 import { withGpuPeak } from './device-memory';
 import { residentBytes, resetPeak } from './process-memory';
+
+/** The median (the mean of the middle two for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
 export interface LossMeasurement {
   medianMs: number;
@@ -31,6 +37,11 @@ export interface LossMeasurement {
   /** Wall time of each timed pass, and of each warm-up pass (for a look at the first-pass cost). */
   timesMs: number[];
   warmupMs: number[];
+}
+
+/** The peak a cost study stores for a point: the device's memory where there is one (webgpu), else the tfjs tensors'. */
+export function devicePeakBytes(measurement: Pick<LossMeasurement, 'gpuPeakBytes' | 'tfPeakBytes'>): number {
+  return measurement.gpuPeakBytes ?? measurement.tfPeakBytes;
 }
 
 export interface LossPoint {

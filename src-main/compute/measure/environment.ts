@@ -1,9 +1,10 @@
 /** The machine and software a benchmark ran on, so a report read later says what it measured. */
 import { createRequire } from 'node:module';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import type { CostEnvironment } from '@shared/cost/types';
 import type { GpuAdapterInfo } from '@shared/gpu';
-import type { BackendSelection } from '../../compute/backend';
+import type { BackendSelection } from '../backend';
 import { readAppVersion } from '../../paths';
 
 export interface BenchEnvironment {
@@ -31,16 +32,20 @@ function packageVersion(name: string): string | null {
   }
 }
 
+function describeMachine(): BenchEnvironment['machine'] {
+  return {
+    platform: platform(),
+    release: release(),
+    arch: arch(),
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus().length,
+    memoryBytes: totalmem(),
+  };
+}
+
 export function describeEnvironment(selection: BackendSelection, buildDir: string): BenchEnvironment {
   return {
-    machine: {
-      platform: platform(),
-      release: release(),
-      arch: arch(),
-      cpu: cpus()[0]?.model.trim() ?? 'unknown',
-      cpuCount: cpus().length,
-      memoryBytes: totalmem(),
-    },
+    machine: describeMachine(),
     backend: {
       name: selection.name,
       device: selection.device,
@@ -56,5 +61,21 @@ export function describeEnvironment(selection: BackendSelection, buildDir: strin
       'tfjs-node-gpu': packageVersion('@tensorflow/tfjs-node-gpu'),
       webgpu: packageVersion('webgpu'),
     },
+  };
+}
+
+/** Where a cost study ran, as stored with it (src-shared/cost/types.ts). */
+export function costEnvironment(selection: BackendSelection, appVersion: string): CostEnvironment {
+  const machine = describeMachine();
+  return {
+    hostname: hostname(),
+    platform: `${machine.platform} ${machine.release} ${machine.arch}`,
+    cpuModel: machine.cpu,
+    cpuCount: machine.cpuCount,
+    memoryBytes: machine.memoryBytes,
+    backend: selection.name,
+    device: selection.device,
+    adapter: selection.adapter ?? null,
+    appVersion,
   };
 }

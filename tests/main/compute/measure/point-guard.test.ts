@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../../src-main/compute/backend';
-import { describeFailure, guardPoint, isOutOfMemory } from '../../../../src-main/cli/bench/point-guard';
+import { describeFailure, guardPoint, isOutOfMemory } from '../../../../src-main/compute/measure/point-guard';
 
 describe('guardPoint on the cpu backend', () => {
   beforeAll(async () => {

@@ -1,15 +1,14 @@
 /**
- * Times real training steps of a configuration: `bench train` over its presets and grids and
- * `bench gpu` at its fixed points.
+ * Times real training steps of a configuration: `bench train` over its presets and grids,
+ * `bench gpu` at its fixed points, and the cost-study worker job's whole-step points.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LossConfig, RunConfig } from '@shared/config/run-config';
-import { releaseForwardCaches } from '../../compute/backend';
+import type { RunConfig } from '@shared/config/run-config';
+import { releaseForwardCaches } from '../backend';
 import type { DatasetSplits, ImageDataset } from '../../ml/data/image-dataset';
 import { createLoss } from '../../ml/losses/registry';
 import { Random } from '../../ml/random';
 import { benchmarkTraining, type TrainingBenchmark } from '../../ml/train/benchmark';
-import { parseRunConfig } from '../../services/runs.service';
 import { withGpuPeak } from './device-memory';
 
 /**
@@ -40,40 +39,6 @@ export function syntheticDataset(config: RunConfig, count: number): DatasetSplit
     test: split(200),
     classNames: [...'0123456789'],
   };
-}
-
-/** What a benchmark changes in a preset's configuration; what is left out stays the preset's. */
-export interface TrainingVariant {
-  /** The loss (a name alone takes that loss's defaults: one block, b = d, for the FFT losses). */
-  loss?: { name: LossConfig['name'] } & Record<string, unknown>;
-  /** The projector's output and hidden width. */
-  d?: number;
-  batchSize?: number;
-  microBatchSize?: number;
-  optimizer?: string;
-  momentum?: number;
-}
-
-/** The preset's configuration with the variant's changes, validated as a run's would be. */
-export function trainingConfig(base: RunConfig, variant: TrainingVariant): RunConfig {
-  return parseRunConfig({
-    ...base,
-    loss: variant.loss ?? base.loss,
-    model: {
-      ...base.model,
-      ...(variant.d === undefined ? {} : { projectorHiddenDim: variant.d, projectorOutputDim: variant.d }),
-    },
-    optimizer: {
-      ...base.optimizer,
-      ...(variant.optimizer ? { name: variant.optimizer } : {}),
-      ...(variant.momentum !== undefined ? { momentum: variant.momentum } : {}),
-    },
-    training: {
-      ...base.training,
-      ...(variant.batchSize ? { batchSize: variant.batchSize } : {}),
-      ...(variant.microBatchSize ? { microBatchSize: variant.microBatchSize } : {}),
-    },
-  });
 }
 
 export type TrainingMeasurement = Omit<TrainingBenchmark, 'dataMs' | 'forwardMs' | 'backwardMs'> & {

@@ -5,7 +5,7 @@
  */
 import { totalmem } from 'node:os';
 import type { LossName } from '@shared/config/run-config';
-import type { BackendSelection } from '../../compute/backend';
+import type { BackendSelection } from '../backend';
 
 const WASM_HEAP_BYTES = 4 * 1024 ** 3;
 

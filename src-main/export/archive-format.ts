@@ -12,7 +12,8 @@
  *
  * Rows of a table come in the order of their key (`RUN_TABLES`), so an import recreates ids in
  * the same order. Not carried: every table's own `id` and `run_id` (the import assigns new ones)
- * and `runs.owner_pid` (the pid of a process on the exporting machine, meaningless elsewhere).
+ * and `runs.owner_pid` (the pid of a process on the exporting machine, meaningless elsewhere), and
+ * `runs.study_id` (a study of the exporting database: an imported run belongs to no study).
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
@@ -34,7 +35,9 @@ export interface RunTable {
 
 /** Every table with rows of a run, the run itself first (the others reference it). */
 export const RUN_TABLES: readonly RunTable[] = [
-  { table: 'runs', key: ['id'], omit: ['id', 'owner_pid'] },
+  // A run travels without its study (issue 14): `study_id` names a row of the exporting database;
+  // the run's grid cell (`study_point_json`) travels, as a record of what the run was.
+  { table: 'runs', key: ['id'], omit: ['id', 'owner_pid', 'study_id'] },
   { table: 'metric_points', key: ['name', 'step'], omit: ['run_id'] },
   { table: 'run_logs', key: ['id'], omit: ['id', 'run_id'] },
   { table: 'checkpoints', key: ['id'], omit: ['id', 'run_id'] },

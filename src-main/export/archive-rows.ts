@@ -52,6 +52,16 @@ const results = z.record(text(200), z.number().nullable());
 /** Progress as the supervisor writes it; newer fields may join, the counters must be there. */
 const progress = z.looseObject({ step: integer, totalSteps: integer, epoch: integer, totalEpochs: integer });
 
+/** A run's grid cell in its study (StudyPoint, src-shared/study/types.ts), as the studies repo writes it. */
+const studyPoint = z.object({
+  values: z.record(
+    text(200),
+    z.union([text(10_000), z.number(), z.boolean(), z.record(text(200), z.unknown())]),
+  ),
+  labels: z.record(text(200), text(1000)),
+  seed: integer,
+});
+
 const SETTLED = RUN_STATUSES.filter((status) => !isActiveStatus(status)) as [RunStatus, ...RunStatus[]];
 
 /** The rules per table and column; a column without a rule may hold a short scalar only. */
@@ -93,6 +103,8 @@ const COLUMN_RULES: Record<string, Record<string, z.ZodType>> = {
     // Tags and notes (schema 5): a JSON array of one-word tags, and free text.
     tags_json: jsonText(z.array(text(100).regex(/^[^\s,]+$/u, 'is not one word')).max(100)),
     notes: text(100_000),
+    // Its cell in the study it was part of (schema 8); the study itself does not travel.
+    study_point_json: nullable(jsonText(studyPoint, 64 * 1024)),
   },
   metric_points: {
     name: text(200).min(1),

@@ -17,11 +17,11 @@ export interface KnnResult {
 }
 
 /** Rows scaled to unit length (cosine similarity becomes a dot product). */
-function normalizeRows(features: tf.Tensor2D): tf.Tensor2D {
+export function normalizeRows(features: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => features.div(features.square().sum(1, true).sqrt().maximum(1e-12)));
 }
 
-function checkFeatures(name: string, features: tf.Tensor2D, labels: Int32Array | Uint8Array): void {
+export function checkFeatures(name: string, features: tf.Tensor2D, labels: Int32Array | Uint8Array): void {
   if (features.rank !== 2)
     throw new Error(`knnAccuracy: ${name} features must be [N, f], got rank ${features.rank}`);
   if (features.shape[0] !== labels.length) {

@@ -85,6 +85,7 @@ export function createStudyService(deps: StudyServiceDeps): StudyService {
       'studies:create': ({ spec, start }) => {
         const { study, runs } = studyFromSpec(spec);
         const created = store.studies.create(study, runs);
+        watch.track(created.id, created.runIds);
         for (const runId of created.runIds) {
           const run = store.runs.summary(runId);
           if (run) events.emit('run:status', run);

@@ -52,7 +52,13 @@ export class StudyWatch {
         if (studyId !== null) this.announce(studyId);
       }
     });
+    for (const study of deps.store.studies.list()) this.track(study.id, deps.store.studies.runIds(study.id));
     this.plan();
+  }
+
+  /** Remembers the study of its runs (a run deleted later has no row left to say). */
+  track(studyId: number, runIds: readonly number[]): void {
+    for (const runId of runIds) this.studyOfRun.set(runId, studyId);
   }
 
   /** Emits the study's summary soon (with whatever else changed meanwhile). */

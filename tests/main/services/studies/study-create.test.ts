@@ -5,7 +5,7 @@ import type { StudyPreview, StudySummary } from '@shared/study/types';
 import type { Workbench } from '../../../../src-main/services/workbench';
 import { useTempDir } from '../../../helpers/temp-dir';
 import { testWorkbench, tinyConfig, trainToCompletion } from '../../../helpers/workbench';
-import { countRows, tinyStudy, value } from './study-helpers';
+import { collect, countRows, tinyStudy, value } from './study-helpers';
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -110,6 +110,26 @@ describe('studies:preview and studies:create validate the whole grid before writ
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(!result.ok && result.error.message).toMatch(/400 runs; at most 256/);
     expect(countRows(workbench, 'runs')).toBe(0);
+  });
+
+  it('announces the study when one of its runs is deleted on its own', async () => {
+    const path = join(tempDir(), 'one-run.sqlite');
+    const first = testWorkbench(path);
+    const created = value<StudySummary>(
+      await first.dispatch('studies:create', { spec: tinyStudy(), start: false }),
+    );
+    await first.close();
+    // A new host: it knows the study's runs from the store, not from having seen them.
+    workbench = testWorkbench(path);
+    const runIds = workbench.store.studies.runIds(created.id);
+    const statuses = collect(workbench, 'study:status');
+    value(await workbench.dispatch('runs:delete', { runId: runIds[0]! }));
+    await expect.poll(() => statuses.length, { timeout: 5000 }).toBeGreaterThan(0);
+    expect(statuses.at(-1)).toMatchObject({
+      id: created.id,
+      state: 'created',
+      counts: { created: 1, total: 1 },
+    });
   });
 
   it('lists no study on a fresh file and names a missing one', async () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EvaluationSummary } from '@shared/runs';
-import type { StudyDetail, StudySummary } from '@shared/study/types';
+import type { StudyDetail, StudyReport, StudySummary } from '@shared/study/types';
 import type { Workbench } from '../../../../src-main/services/workbench';
 import { useTempDir } from '../../../helpers/temp-dir';
 import { testWorkbench } from '../../../helpers/workbench';
@@ -83,6 +83,11 @@ describe('a study launched with start: true trains its grid and runs its evaluat
       expect(knn!.createdAt).toBeGreaterThanOrEqual(linear!.endedAt!);
     }
     expect(evaluationEvents.some((event: EvaluationSummary) => event.kind === 'knn')).toBe(true);
+
+    // The report reads the same runs and their planned linear evaluations.
+    const report = value<StudyReport>(await workbench.dispatch('studies:report', { studyId: created.id }));
+    expect(report.rows.map((row) => row.runIds)).toEqual([[runIds[0]], [runIds[1]]]);
+    for (const row of report.rows) expect(row).toMatchObject({ completed: 1, linear: { n: 1 } });
 
     // Restart-proof: a new host on the same file finds nothing left to queue.
     await workbench.close();

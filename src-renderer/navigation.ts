@@ -17,4 +17,6 @@ export const NAVIGATION: NavigationItem[] = [
   { label: 'Runs', to: { name: 'runs' }, testId: 'nav-runs', activeFor: ['runs', 'run'] },
   { label: 'New run', to: { name: 'new-run' }, testId: 'nav-new-run', activeFor: ['new-run'] },
   { label: 'Compare', to: { name: 'compare' }, testId: 'nav-compare', activeFor: ['compare'] },
+  { label: 'Studies', to: { name: 'studies' }, testId: 'nav-studies', activeFor: ['studies', 'study'] },
+  { label: 'Cost', to: { name: 'cost' }, testId: 'nav-cost', activeFor: ['cost', 'cost-study'] },
 ];

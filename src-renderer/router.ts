@@ -37,6 +37,35 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Compare' },
   },
   {
+    path: '/studies',
+    name: 'studies',
+    component: () => import('./pages/StudiesPage.vue'),
+    meta: { title: 'Studies' },
+  },
+  {
+    // A study: its runs, actions on all of them, the comparison grouped by its axes, and its report.
+    path: '/studies/:studyId(\\d+)',
+    name: 'study',
+    component: () => import('./pages/StudyPage.vue'),
+    props: (route) => ({ studyId: Number(route.params.studyId) }),
+    meta: { title: 'Study' },
+  },
+  {
+    // Cost studies: the list and the form that starts one.
+    path: '/cost',
+    name: 'cost',
+    component: () => import('./pages/CostStudiesPage.vue'),
+    meta: { title: 'Cost studies' },
+  },
+  {
+    // One cost study's time and memory against d; overlaid studies in the query (overlay=3,5).
+    path: '/cost/:costStudyId(\\d+)',
+    name: 'cost-study',
+    component: () => import('./pages/CostStudyPage.vue'),
+    props: (route) => ({ costStudyId: Number(route.params.costStudyId) }),
+    meta: { title: 'Cost study' },
+  },
+  {
     path: '/:unknown(.*)*',
     name: 'not-found',
     component: () => import('./pages/NotFoundPage.vue'),

@@ -1,0 +1,167 @@
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StudyDetail, StudyReport } from '@shared/study/types';
+import type { ServeHost } from '../../src-main/host/http/serve-host';
+import type { Workbench } from '../../src-main/services/workbench';
+import { closeE2e, e2eFolder, SCREENSHOTS, serveInBrowser } from '../helpers/browser';
+import { testWorkbench } from '../helpers/workbench';
+
+/**
+ * A study made in the New-run form (issue 14, items 1 and 7): a tiny base (the smoke preset's MLP,
+ * 12 steps), BT against sBT over 2 seeds, previewed, launched, watched to the end on its page,
+ * with its report, the comparison grouped by its axis, the Studies list and the Cost page.
+ */
+describe('a study from the New-run form, in Debian Chromium against serve mode', () => {
+  let folder: string;
+  let workbench: Workbench;
+  let host: ServeHost;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[] = [];
+  let studyId = 0;
+
+  beforeAll(async () => {
+    folder = e2eFolder('studies-');
+    workbench = testWorkbench(join(folder, 'studies.sqlite'));
+    ({ host, context, page, errors: pageErrors } = await serveInBrowser(workbench, folder));
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  afterAll(() => closeE2e({ context, host, workbench, folder }));
+
+  const query = () => new URL(page.url().replace('#/', '')).searchParams;
+  const field = (path: string) => page.locator(`[data-testid="new-run-form"] [name="${path}"]`);
+  const preview = () => page.getByTestId('study-preview');
+
+  /** The New-run form with the Study section open, on a base of a few seconds a run (an MLP, 12 steps). */
+  async function openTinyStudyForm(): Promise<void> {
+    await page.goto(`${host.url}#/runs/new?study=1`);
+    await page.getByTestId('preset-select').selectOption('smoke');
+    await field('backend').selectOption('wasm');
+    await field('training.maxSteps').fill('12');
+    await field('dataset.trainLimit').fill('1024');
+    await field('evaluation.bankLimit').fill('256');
+    await field('evaluation.testLimit').fill('128');
+  }
+
+  it('previews the grid as it is edited: the count, each run, the invalid ones, and the estimate', async () => {
+    await openTinyStudyForm();
+    await page.getByTestId('study-name').fill('e2e study');
+    // Opened by ?study=1 with a loss axis of BT and sBT (b = d).
+    const axis = page.locator('[data-testid="study-axis"][data-field="loss"]');
+    expect(await axis.getByTestId('axis-method-bt').isChecked()).toBe(true);
+    expect(await axis.getByTestId('axis-method-sbt').isChecked()).toBe(true);
+    await page.getByTestId('study-seeds').fill('2');
+    await expect
+      .poll(() => page.getByTestId('study-preview-count').getAttribute('data-count'), { timeout: 15_000 })
+      .toBe('4');
+    await expect.poll(() => page.getByTestId('study-preview-run').count()).toBe(4);
+    expect(await page.getByTestId('study-launch').isEnabled()).toBe(true);
+
+    // A block size above d = 64 makes every run invalid: each says why, and nothing can launch.
+    await page.getByTestId('study-add-axis').click();
+    const blocks = page.getByTestId('study-axis').nth(1);
+    await blocks.getByTestId('axis-field').fill('loss.blockSize');
+    await blocks.getByTestId('axis-field').press('Tab');
+    await blocks.getByTestId('axis-values').fill('128');
+    await expect.poll(() => preview().getAttribute('data-valid'), { timeout: 15_000 }).toBe('false');
+    await expect
+      .poll(() => page.locator('[data-testid="study-preview-run"][data-valid="false"]').count())
+      .toBe(4);
+    expect(await page.getByTestId('study-preview-issues').first().textContent()).toMatch(/loss\.blockSize/);
+    expect(await page.getByTestId('study-launch').isDisabled()).toBe(true);
+    await page
+      .getByTestId('study-section')
+      .screenshot({ path: join(SCREENSHOTS, 'study-preview-invalid.png') });
+
+    await blocks.getByTestId('axis-remove').click();
+    await expect.poll(() => preview().getAttribute('data-valid'), { timeout: 15_000 }).toBe('true');
+    // Nothing of this shape has run yet: the estimate says what it lacks.
+    const estimate = page.getByTestId('study-estimate');
+    expect(await estimate.getAttribute('data-source')).toBe('none');
+    expect(await estimate.textContent()).toMatch(/No estimate/);
+    await page.getByTestId('study-section').screenshot({ path: join(SCREENSHOTS, 'study-preview.png') });
+  });
+
+  it('launches the study, and its page follows the runs to the end', async () => {
+    await expect.poll(() => page.getByTestId('study-launch').isEnabled()).toBe(true);
+    await page.getByTestId('study-launch').click();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/studies\/\d+$/);
+    studyId = Number(/studies\/(\d+)$/.exec(page.url())![1]);
+    await expect.poll(() => page.getByTestId('study-run-row').count(), { timeout: 15_000 }).toBe(4);
+    await page.screenshot({ path: join(SCREENSHOTS, 'study-running.png'), fullPage: true });
+    await expect
+      .poll(() => page.getByTestId('study-state').getAttribute('data-state'), {
+        timeout: 300_000,
+        interval: 1000,
+      })
+      .toBe('completed');
+    await expect
+      .poll(() => page.locator('[data-testid="study-run-row"][data-status="completed"]').count())
+      .toBe(4);
+    expect(await page.getByTestId('study-progress').getAttribute('data-completed')).toBe('4');
+
+    const result = await workbench.dispatch('studies:get', { studyId });
+    expect(result.ok).toBe(true);
+    const detail = (result as { ok: true; value: StudyDetail }).value;
+    expect(detail.runs.map((item) => [item.point.labels.loss, item.point.seed]).sort()).toEqual([
+      ['BT', 0],
+      ['BT', 1],
+      ['sBT', 0],
+      ['sBT', 1],
+    ]);
+    // Every kNN cell shows a final accuracy.
+    const knn = await page.getByTestId('study-run-knn').allTextContents();
+    expect(knn.every((text) => /\d+(\.\d)?%/.test(text))).toBe(true);
+  }, 330_000);
+
+  it('shows the report of the finished runs', async () => {
+    const panel = page.getByTestId('study-report-panel');
+    const result = await workbench.dispatch('studies:report', { studyId });
+    const report = (result as { ok: true; value: StudyReport }).value;
+    expect(report.rows.map((row) => row.method).sort()).toEqual(['BT', 'sBT']);
+    expect(report.verdict.length).toBeGreaterThan(0);
+    // The report reloads once the last run's status arrives (debounced): the verdict then matches the store's.
+    for (const line of report.verdict)
+      await expect.poll(() => panel.textContent(), { timeout: 15_000 }).toContain(line);
+    expect(await panel.textContent()).not.toMatch(/has not completed/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'study-completed.png'), fullPage: true });
+    await panel.screenshot({ path: join(SCREENSHOTS, 'study-report.png') });
+  });
+
+  it('opens the comparison of its runs, grouped by the loss', async () => {
+    await page.getByTestId('study-compare').click();
+    await expect.poll(() => query().get('group')).toBe('loss.name');
+    expect(query().get('runs')?.split(',')).toHaveLength(4);
+    await expect.poll(() => page.getByTestId('compare-group-row').count(), { timeout: 30_000 }).toBe(2);
+    await page.screenshot({ path: join(SCREENSHOTS, 'study-compare.png'), fullPage: true });
+  });
+
+  it('lists the study on the Studies page, done', async () => {
+    await page.getByTestId('nav-studies').click();
+    const row = page.locator(`[data-testid="study-row"][data-study-id="${studyId}"]`);
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('completed');
+    expect(await row.textContent()).toContain('4 / 4 done');
+    await page.screenshot({ path: join(SCREENSHOTS, 'studies-list.png'), fullPage: true });
+  });
+
+  it('estimates a second study of the same shape from the first one’s step times', async () => {
+    await openTinyStudyForm();
+    await page.getByTestId('study-name').fill('e2e study again');
+    const estimate = page.getByTestId('study-estimate');
+    await expect.poll(() => estimate.getAttribute('data-source'), { timeout: 15_000 }).toBe('history');
+    expect(await estimate.textContent()).toMatch(/Per run\s*\d+s.*All runs\s*\d+s.*Wall time\s*\d+s/s);
+    await page
+      .getByTestId('study-section')
+      .screenshot({ path: join(SCREENSHOTS, 'study-preview-estimate.png') });
+  });
+
+  it('opens the Cost page', async () => {
+    await page.goto(`${host.url}#/cost`);
+    // The route exists (not the not-found page) and says what it is.
+    await expect.poll(() => page.locator('h1').first().textContent(), { timeout: 15_000 }).toMatch(/cost/i);
+    await page.screenshot({ path: join(SCREENSHOTS, 'cost-page.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -105,6 +105,33 @@ describe('a study acts on all its runs: stop, resume, retry, delete', () => {
     expect((await runsOf(workbench, created.id))[0]).toMatchObject({ id: good!.id, endedAt: good!.endedAt });
   }, 300_000);
 
+  it('retries a run whose worker crashed from its last good checkpoint', async () => {
+    workbench = testWorkbench(join(tempDir(), 'crash.sqlite'));
+    const base = tinyConfig({
+      training: { epochs: 20, batchSize: 64, maxSteps: 120 },
+      checkpoint: { everyEpochs: 0, everySteps: 10 },
+    });
+    const spec = tinyStudy({ axes: [{ field: 'loss.name', values: ['bt'] }] }, base);
+    const created = value<StudySummary>(await workbench.dispatch('studies:create', { spec, start: true }));
+    const [runId] = workbench.store.studies.runIds(created.id);
+    await waitForRun(workbench, runId!, (run) => (run.checkpointStep ?? 0) >= 10 && run.status === 'running');
+    process.kill(workbench.supervisor.workerPid(runId!)!, 'SIGKILL');
+    const failed = await waitForStudy(workbench, created.id, (summary) => summary.state === 'failed');
+    expect(failed.counts).toMatchObject({ failed: 1, total: 1 });
+    const checkpoint = workbench.store.checkpoints.list(runId!).at(-1)!;
+    expect(checkpoint.step).toBeGreaterThanOrEqual(10);
+
+    value(await workbench.dispatch('studies:retry', { studyId: created.id }));
+    const done = await waitForStudy(workbench, created.id, (summary) => summary.state === 'completed');
+    expect(done.counts).toMatchObject({ completed: 1, total: 1 });
+    const logs = workbench.store.logs.list(runId!, 0, 1000).map((line) => line.message);
+    expect(logs).toContain(`Resuming from the checkpoint of step ${checkpoint.step}`);
+    expect(logs).not.toContain('Restarted from scratch (was failed)');
+    expect(workbench.store.metrics.series(runId!, 'loss').steps).toEqual(
+      Array.from({ length: 120 }, (_, step) => step + 1),
+    );
+  }, 300_000);
+
   it('deletes the study with its runs, stopping the active ones first', async () => {
     workbench = testWorkbench(join(tempDir(), 'delete.sqlite'));
     const deletedRuns = collect(workbench, 'run:deleted');

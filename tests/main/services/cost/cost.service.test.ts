@@ -187,6 +187,26 @@ describe('cost studies in a real worker', () => {
     expect(store.cost.points(study.id).length).toBeGreaterThanOrEqual(1);
   });
 
+  it('times the whole training step with the chosen backbone beside the loss', async () => {
+    open();
+    const settings = tiny({ losses: ['fft-bt'], dims: [16, 32], n: 16, step: { backbone: 'mlp' } });
+    const started = await service.handlers['cost:start']({ settings });
+    expect(started.progress.total).toBe(4);
+    const summary = await ended(started.id);
+    expect(summary.status, summary.error ?? '').toBe('completed');
+    const points = store.cost.points(started.id);
+    expect(points.map((point) => `${point.kind} ${point.d} ${point.status}`)).toEqual([
+      'loss 16 ok',
+      'step 16 ok',
+      'loss 32 ok',
+      'step 32 ok',
+    ]);
+    const [loss, step] = points;
+    // A step (views, an MLP, a 16 x 16 projector, the loss and the optimizer) holds and takes more.
+    expect(step!.medianMs!).toBeGreaterThan(0);
+    expect(step!.peakBytes!).toBeGreaterThan(loss!.peakBytes!);
+  });
+
   it('a study left running by a host that exited is failed when the next host starts', async () => {
     const path = join(tempDir(), 'cost.sqlite');
     const first = RunStore.open(path);

@@ -154,6 +154,13 @@ describe('cost studies in a real worker', () => {
       settings: tiny({ name: 'next', losses: ['fft-bt'], dims: [16] }),
     });
     expect(next.status).toBe('queued');
+    // A queued study stopped before it ran ends at once, with no points.
+    const dropped = await service.handlers['cost:start']({ settings: tiny({ name: 'dropped', dims: [16] }) });
+    expect(await service.handlers['cost:stop']({ costStudyId: dropped.id })).toMatchObject({
+      status: 'stopped',
+      progress: { done: 0, total: 2 },
+    });
+    expect(store.cost.points(dropped.id)).toEqual([]);
     await firstPoint(long.id);
     expect(store.cost.summary(next.id)!.status).toBe('queued');
     const stopped = await service.handlers['cost:stop']({ costStudyId: long.id });

@@ -12,6 +12,7 @@ interface NoteRun {
   status: string;
   knnFinal: number | null;
   linearTop1: number | null;
+  linearPending?: boolean;
   lossMs: number | null;
 }
 
@@ -38,12 +39,16 @@ export function reportNotes(rows: readonly StudyReportRow[], runs: readonly Note
     completed.filter((run) => pick(run) === null).map((run) => run.runId);
   const noKnn = missing((run) => run.knnFinal);
   if (noKnn.length > 0) notes.push(`Final kNN top-1 is missing for ${runList(noKnn)}.`);
-  const noLinear = missing((run) => run.linearTop1);
-  if (completed.length > 0 && noLinear.length === completed.length) {
+  // A linear evaluation queued or running is on its way, not missing.
+  const withoutLinear = completed.filter((run) => run.linearTop1 === null);
+  const pendingLinear = withoutLinear.filter((run) => run.linearPending).map((run) => run.runId);
+  const noLinear = withoutLinear.filter((run) => !run.linearPending).map((run) => run.runId);
+  if (completed.length > 0 && withoutLinear.length === completed.length) {
     notes.push('No linear evaluation has completed: the verdict compares kNN top-1.');
   } else if (noLinear.length > 0) {
     notes.push(`Linear top-1 is missing for ${runList(noLinear)}.`);
   }
+  if (pendingLinear.length > 0) notes.push(`Linear evaluation is under way for ${runList(pendingLinear)}.`);
   const noLoss = missing((run) => run.lossMs);
   if (noLoss.length > 0)
     notes.push(`Loss time is missing for ${runList(noLoss)} (left out of the speed-up).`);

@@ -24,6 +24,8 @@ export interface ReportRunInput {
   knnFinal: number | null;
   /** The newest completed offline linear evaluation's top-1. */
   linearTop1: number | null;
+  /** A linear evaluation of the run is queued or running (the notes say it is on its way, not missing). */
+  linearPending?: boolean;
   /** The median of the run's step times (ms). */
   stepMs: number | null;
   /** The loss alone, forward + backward (ms). */

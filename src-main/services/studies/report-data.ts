@@ -28,10 +28,15 @@ interface StudyRunRow {
 const finite = (value: number | null | undefined): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
 
-/** The median of a metric's finite values over the whole run; null when it has none. */
+/** The median of a metric's finite values over the whole run (values only: no steps to read); null when none. */
 function seriesMedian(store: RunStore, runId: number, name: string): number | null {
-  const values = store.metrics.series(runId, name).values.filter((value) => finite(value) !== null);
-  return median(Float64Array.from(values as number[]));
+  const values = store.database
+    .prepare<[number, string], number>(
+      'SELECT value FROM metric_points WHERE run_id = ? AND name = ? AND value IS NOT NULL',
+    )
+    .pluck(true)
+    .all(runId, name);
+  return median(Float64Array.from(values));
 }
 
 /** The value of a metric at a step, or its last value (step undefined). */
@@ -50,10 +55,11 @@ function pointOf(row: StudyRunRow, config: RunConfig): StudyPoint {
 function runInput(store: RunStore, row: StudyRunRow): ReportRunInput {
   const config = JSON.parse(row.config_json) as RunConfig;
   const results = JSON.parse(row.results_json) as Record<string, number>;
-  const linear = store.evaluations
-    .list(row.id)
-    .filter((evaluation) => evaluation.kind === 'linear' && evaluation.status === 'completed')
-    .at(-1);
+  const linears = store.evaluations.list(row.id).filter((evaluation) => evaluation.kind === 'linear');
+  const linear = linears.filter((evaluation) => evaluation.status === 'completed').at(-1);
+  const pending = linears.some(
+    (evaluation) => evaluation.status === 'queued' || evaluation.status === 'running',
+  );
   return {
     runId: row.id,
     status: row.status,
@@ -63,6 +69,7 @@ function runInput(store: RunStore, row: StudyRunRow): ReportRunInput {
     knnInit: finite(results.initialKnnTop1) ?? seriesPoint(store, row.id, METRIC.knnTop1, 0),
     knnFinal: finite(results.finalKnnTop1),
     linearTop1: finite(linear?.results.top1),
+    linearPending: pending,
     stepMs: seriesMedian(store, row.id, METRIC.stepMs),
     lossMs: finite(results.lossMs) ?? seriesPoint(store, row.id, METRIC.lossMs),
   };

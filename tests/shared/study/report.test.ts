@@ -94,6 +94,13 @@ describe('buildStudyReport', () => {
     expect(notes).toContain('Linear top-1 is missing for run 8.');
   });
 
+  it('tells linear evaluations under way from missing ones', () => {
+    const runs = PAPER_RUNS.map((run) => ({ ...run, linearPending: run.runId <= 2 }));
+    const { notes } = buildStudyReport({ studyId: 1, name: 'x', axes: [LOSS_AXIS], runs });
+    expect(notes).toContain('No linear evaluation has completed: the verdict compares kNN top-1.');
+    expect(notes).toContain('Linear evaluation is under way for runs 1, 2.');
+  });
+
   it("counts a difference within the seeds' spread as within, and words a slower relaxed loss", () => {
     const runs = [
       fixtureRun({ runId: 1, loss: { name: 'vicreg' }, label: 'VICReg', seed: 0, knnFinal: 0.7, lossMs: 1 }),

@@ -84,10 +84,13 @@ function stepDataset(backbone: BackboneName): RunConfig['dataset'] {
   } as RunConfig['dataset'];
 }
 
-/** The run configuration a whole-step point trains: the backbone, a d x d projector, batch n. */
-export function costStepConfig(entry: CostPlanEntry, settings: CostStudySettings): RunConfig {
+/**
+ * The run configuration a whole-step point trains: the backbone, a d x d projector, batch n; or
+ * why a run cannot have it (a d or n beyond what a run takes), as a message.
+ */
+export function costStepConfig(entry: CostPlanEntry, settings: CostStudySettings): RunConfig | string {
   const backbone = settings.step!.backbone as BackboneName;
-  return runConfigSchema.parse({
+  const parsed = runConfigSchema.safeParse({
     name: `cost step ${costEntryLabel(entry)}`,
     backend: settings.backend,
     dataset: stepDataset(backbone),
@@ -95,6 +98,9 @@ export function costStepConfig(entry: CostPlanEntry, settings: CostStudySettings
     loss: costLossConfig(entry, settings),
     training: { batchSize: settings.n },
   });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  return `a training run cannot have this step (${issue.path.join('.')}: ${issue.message})`;
 }
 
 async function measureEntry(
@@ -116,10 +122,12 @@ async function measureEntry(
   // d x d matrix of tens of GB would swap the machine long before an allocation fails.
   const tooLarge = lossSkipReason(entry.loss, entry.blockSize, entry.d, selection);
   if (tooLarge) return { ...base, ...empty, status: 'oom', message: tooLarge };
+  const stepConfig = entry.kind === 'step' ? costStepConfig(entry, settings) : undefined;
+  if (typeof stepConfig === 'string') return { ...base, ...empty, status: 'skipped', message: stepConfig };
   let outcome: GuardedPoint<Measured>;
   try {
     outcome = await guardPoint(() =>
-      entry.kind === 'loss' ? timeLoss(entry, settings, random) : timeStep(entry, settings),
+      stepConfig ? timeStep(stepConfig, settings) : timeLoss(entry, settings, random),
     );
   } catch (error) {
     outcome = { status: 'failed', error: error instanceof Error ? error.message : String(error) };
@@ -154,8 +162,7 @@ async function timeLoss(
   };
 }
 
-async function timeStep(entry: CostPlanEntry, settings: CostStudySettings): Promise<Measured> {
-  const config = costStepConfig(entry, settings);
+async function timeStep(config: RunConfig, settings: CostStudySettings): Promise<Measured> {
   // Step time does not depend on pixel values: images of the backbone's shape, enough for a batch.
   const data = syntheticDataset(config, Math.max(settings.n, 2));
   const options = { warmupSteps: settings.warmup, steps: settings.repeats };

@@ -44,7 +44,7 @@ export interface CostChartCurve {
   color: string;
   /** Drawn dashed: an overlaid study. */
   dashed: boolean;
-  /** The whole training step (dotted when not dashed). */
+  /** The whole training step, not the loss alone. */
   step: boolean;
   points: CostPoint[];
   /** The fitted slope in log-log, or null while there is none. */
@@ -57,11 +57,16 @@ export interface CostChartMark {
   color: string;
 }
 
-/** The curves of a study and its overlays for one chart; colours by curve, so overlays match. */
+/**
+ * The curves of one kind (the loss alone, or the whole training step) of a study and its overlays
+ * for one chart. Colours go by curve over both kinds, so a loss looks the same in every chart and
+ * in an overlay.
+ */
 export function costChartCurves(
   study: CostStudyDetail,
   overlays: readonly CostStudyDetail[],
   measure: CostMeasure,
+  kind: CostPoint['kind'] = 'loss',
 ): CostChartCurve[] {
   const own = costCurves(study.points, study.settings);
   const others = overlays.map((overlay) => ({
@@ -86,11 +91,13 @@ export function costChartCurves(
     points: curve.points,
     slope: curveFit(detail.fits, curve, measure)?.slope ?? null,
   });
-  const result = own.map((curve) => line(study, curve, curve.label, false));
+  const result = own
+    .filter((curve) => curve.kind === kind)
+    .map((curve) => line(study, curve, curve.label, false));
   const names = new Set(result.map((item) => item.name));
   for (const { overlay, curves } of others) {
     const environment = environmentLabel(overlay.environment, overlay.settings.backend);
-    for (const curve of curves) {
+    for (const curve of curves.filter((item) => item.kind === kind)) {
       let name = `${curve.label} · ${environment}`;
       if (names.has(name)) name = `${name} #${overlay.id}`;
       names.add(name);
@@ -103,22 +110,35 @@ export function costChartCurves(
 /** A step curve takes its loss's colour: `sBT b=d step` and `sBT b=d` are the same loss. */
 const baseLabel = (curve: CostCurve) => curve.label.replace(/ step$/u, '');
 
-/** The crossovers of one measure with a d, as vertical marks in the relaxed curve's colour. */
+/** Whether a crossover is between whole training steps: the fits name those curves `… step`. */
+export const isStepCrossover = (crossover: Pick<CostCrossover, 'relaxed'>): boolean =>
+  crossover.relaxed.endsWith(' step');
+
+/** The crossovers of one measure and kind with a d, as vertical marks in the relaxed curve's colour. */
 export function costChartMarks(
   crossovers: readonly CostCrossover[],
   curves: readonly CostChartCurve[],
   measure: CostMeasure,
+  kind: CostPoint['kind'] = 'loss',
 ): CostChartMark[] {
   return crossovers.flatMap((crossover) => {
-    const label = crossover.measure === measure ? crossoverLabel(crossover) : null;
+    const step = isStepCrossover(crossover);
+    if (crossover.measure !== measure || step !== (kind === 'step')) return [];
+    const label = crossoverLabel(crossover);
     if (label === null || crossover.d === null) return [];
-    const relaxed = curves.find((curve) => !curve.dashed && curve.id.endsWith(`:loss:${crossover.relaxed}`));
+    // A step curve's crossover names it `fft-bt b=d step`; its id is `…:step:fft-bt b=d`.
+    const id = step ? `:step:${crossover.relaxed.slice(0, -' step'.length)}` : `:loss:${crossover.relaxed}`;
+    const relaxed = curves.find((curve) => !curve.dashed && curve.id.endsWith(id));
     return [{ d: crossover.d, label, color: relaxed?.color ?? '#1c2128' }];
   });
 }
 
 /** "1.08" for the legend. */
 export const formatSlope = (slope: number): string => slope.toFixed(2);
+
+/** A legend entry: "sBT b=d · slope 1.08", or the bare name while the curve has no fit. */
+export const legendLabel = (curve: Pick<CostChartCurve, 'name' | 'slope'>): string =>
+  curve.slope === null ? curve.name : `${curve.name} · slope ${formatSlope(curve.slope)}`;
 
 const AXIS_TEXT = { color: '#5f6b7a', fontSize: 11 };
 const NAME_TEXT = { color: '#5f6b7a', fontSize: 11 };
@@ -138,20 +158,20 @@ interface PointDatum {
 }
 
 /**
- * The option of one chart. Names carry the slope in the legend ("sBT b=d · slope 1.08"); the
- * failed points share their curve's name, so a legend click hides both. Animation is off: the
+ * The option of one chart. The failed points share their curve's name, so hiding the curve
+ * (legendToggleSelect) hides both. Animation is off: the
  * chart is redrawn as each point arrives.
  */
 export function buildCostChartOption(
   curves: readonly CostChartCurve[],
   measure: CostMeasure,
   marks: readonly CostChartMark[] = [],
+  hidden: ReadonlySet<string> = new Set(),
 ): CostChartOption {
   const values = curves.flatMap((curve) => curve.points.map((point) => pointValue(point, measure)));
   const measured = values.filter((value): value is number => value !== null);
   // Failed points sit above every measured one (a log axis: one step of 1.6x above the highest).
   const top = measured.length > 0 ? Math.max(...measured) * 1.6 : measure === 'time' ? 1 : 1e6;
-  const slopes = new Map(curves.map((curve) => [curve.name, curve.slope]));
   const lines = curves.map((curve): LineSeriesOption => {
     const data: PointDatum[] = curve.points.flatMap((point) => {
       const value = pointValue(point, measure);
@@ -171,7 +191,7 @@ export function buildCostChartOption(
       showSymbol: true,
       symbol: 'circle',
       symbolSize: curve.dashed ? 4 : 6,
-      lineStyle: { width: 1.5, type: curve.dashed ? 'dashed' : curve.step ? 'dotted' : 'solid' },
+      lineStyle: { width: 1.5, type: curve.dashed ? 'dashed' : 'solid' },
       emphasis: { focus: 'series' },
     };
   });
@@ -198,6 +218,10 @@ export function buildCostChartOption(
       },
     ];
   });
+  // A chart of the whole training step (its curves apart from the loss's since they share colours).
+  const steps = curves.length > 0 && curves.every((curve) => curve.step);
+  const sorted = marks.map((mark) => mark.d).sort((a, b) => a - b);
+  const spread = sorted.every((d, index) => index === 0 || d >= 2 * sorted[index - 1]!);
   const markSeries: LineSeriesOption[] =
     marks.length > 0
       ? [
@@ -213,7 +237,15 @@ export function buildCostChartOption(
                 xAxis: mark.d,
                 name: mark.label,
                 lineStyle: { color: mark.color, type: 'dashed', width: 1 },
-                label: { formatter: mark.label, color: mark.color, fontSize: 10, position: 'insideEndTop' },
+                // Beside its line while the marks are a factor 2 apart or more; closer ones would
+                // overlap (the list under the chart names them all).
+                label: {
+                  show: spread,
+                  formatter: mark.label,
+                  color: mark.color,
+                  fontSize: 10,
+                  position: 'insideEndTop',
+                },
               })),
             },
           },
@@ -223,20 +255,13 @@ export function buildCostChartOption(
   return {
     animation: false,
     textStyle: { fontFamily: 'system-ui, sans-serif' },
-    grid: { left: 12, right: 24, top: 56, bottom: 30, outerBoundsMode: 'same', outerBoundsContain: 'all' },
+    grid: { left: 12, right: 24, top: 16, bottom: 6, outerBoundsMode: 'same', outerBoundsContain: 'all' },
+    // The legend is drawn by the page (names with their environment and slope wrap there); this
+    // hidden one hides the curves the reader switched off, with their failed points.
     legend: {
-      top: 0,
-      left: 0,
-      type: 'scroll',
-      icon: 'roundRect',
-      itemWidth: 14,
-      itemHeight: 4,
-      textStyle: { fontSize: 11, color: '#1c2128' },
+      show: false,
       data: curves.map((curve) => curve.name),
-      formatter: (name: string) => {
-        const slope = slopes.get(name);
-        return slope === null || slope === undefined ? name : `${name} · slope ${formatSlope(slope)}`;
-      },
+      selected: Object.fromEntries([...hidden].map((name) => [name, false])),
     },
     tooltip: {
       trigger: 'item',
@@ -265,7 +290,7 @@ export function buildCostChartOption(
     },
     yAxis: {
       type: 'log',
-      name: measure === 'time' ? 'forward + backward (ms)' : 'peak memory',
+      name: measure === 'time' ? (steps ? 'training step (ms)' : 'forward + backward (ms)') : 'peak memory',
       nameLocation: 'middle',
       nameMoveOverlap: true,
       nameGap: 8,

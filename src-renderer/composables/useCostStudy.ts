@@ -1,4 +1,5 @@
 import { computed, ref, shallowRef, toValue, watch, type MaybeRefOrGetter } from 'vue';
+import { costCrossovers, fitCostCurves } from '@shared/cost/fit';
 import type { CostPoint, CostStudyDetail, CostStudySummary } from '@shared/cost/types';
 import type { AppError } from '@shared/errors';
 import { useApi, type ApiClient } from '../api/client';
@@ -26,7 +27,8 @@ export function mergeCostPoints(points: readonly CostPoint[], more: readonly Cos
 /**
  * One cost study (`cost:get`), live: `cost:point` appends points, `cost:status` updates the
  * summary (progress, status) and, when the study ends, the detail is fetched again for the final
- * fits and crossovers. Points that arrive before the first answer are kept and merged into it.
+ * fits and crossovers (computed here meanwhile). Points that arrive before the first answer are
+ * kept and merged into it.
  */
 export function useCostStudy(costStudyId: MaybeRefOrGetter<number>, options: { api?: ApiClient } = {}) {
   const api = options.api ?? useApi();
@@ -70,7 +72,21 @@ export function useCostStudy(costStudyId: MaybeRefOrGetter<number>, options: { a
   );
 
   const isActive = computed(() => detail.value !== null && ACTIVE.includes(detail.value.status));
-  return { detail, error: call.error, isLoading: call.isLoading, isActive, reload: call.execute };
+  /**
+   * While points arrive the stored fits are not there yet: the same shared functions the host
+   * uses compute them from the points so far, so the slopes and the crossover move as it measures.
+   */
+  const live = computed((): CostStudyDetail | null => {
+    const value = detail.value;
+    if (!value || !isActive.value) return value;
+    const { blockSizes } = value.settings;
+    return {
+      ...value,
+      fits: fitCostCurves(value.points, blockSizes),
+      crossovers: costCrossovers(value.points, blockSizes),
+    };
+  });
+  return { detail: live, error: call.error, isLoading: call.isLoading, isActive, reload: call.execute };
 }
 
 /**

@@ -11,6 +11,8 @@ import type {
   CostStudySettings,
   CostStudySummary,
 } from '@shared/cost/types';
+import { costValue } from '@shared/cost/fit';
+import { blockChoiceOf, costSeriesOf } from '@shared/cost/plan';
 import { formatBytes } from './format';
 
 /** The paper's short names: the relaxed losses are "s" (spectral) BT and VICReg. */
@@ -21,31 +23,11 @@ export const COST_LOSS_LABELS: Record<LossName, string> = {
   'fft-vicreg': 'sVICReg',
 };
 
-export const isRelaxedLoss = (loss: LossName): boolean => loss === 'fft-bt' || loss === 'fft-vicreg';
-
-/**
- * Which block-size choice a relaxed point was measured for: `d`, or a fixed b. A fixed b larger
- * than d is capped at d, so a point whose b equals d belongs to `b=d` when that was chosen, else
- * to the smallest fixed b that was capped.
- */
-export function blockChoice(
+/** Which block-size choice a relaxed point was measured for (a capped fixed b included). */
+export const blockChoice = (
   point: Pick<CostPoint, 'loss' | 'blockSize' | 'd'>,
   settings: Pick<CostStudySettings, 'blockSizes'>,
-): 'd' | number | null {
-  if (!isRelaxedLoss(point.loss)) return null;
-  const b = point.blockSize ?? point.d;
-  if (b < point.d) return b;
-  if (settings.blockSizes.includes('d')) return 'd';
-  const capped = settings.blockSizes
-    .filter((choice): choice is number => typeof choice === 'number' && choice >= point.d)
-    .sort((x, y) => x - y);
-  return capped[0] ?? 'd';
-}
-
-/** The fit's series name: `fft-bt b=d`, `fft-bt b=64`, or `bt` for an exact loss. */
-export function costSeriesName(loss: LossName, choice: 'd' | number | null): string {
-  return choice === null ? loss : `${loss} b=${choice}`;
-}
+): 'd' | number | null => blockChoiceOf(point, settings.blockSizes);
 
 /** What a reader sees: `sBT b=d`, `BT`, and ` step` for the whole training step. */
 export function costCurveLabel(loss: LossName, choice: 'd' | number | null, kind: CostPoint['kind']): string {
@@ -73,7 +55,7 @@ export function costCurves(
   const curves = new Map<string, CostCurve>();
   for (const point of points) {
     const choice = blockChoice(point, settings);
-    const series = costSeriesName(point.loss, choice);
+    const series = costSeriesOf(point, settings.blockSizes);
     const key = `${point.kind}:${series}`;
     let curve = curves.get(key);
     if (!curve) {
@@ -106,11 +88,7 @@ export function costCurves(
 }
 
 /** The measured value of a point for one chart, or null when it has none. */
-export function pointValue(point: CostPoint, measure: 'time' | 'memory'): number | null {
-  if (point.status !== 'ok') return null;
-  const value = measure === 'time' ? point.medianMs : point.peakBytes;
-  return value !== null && value > 0 && Number.isFinite(value) ? value : null;
-}
+export const pointValue = costValue;
 
 /** The fit of a curve for one measure, if the study has one. */
 export function curveFit(

@@ -43,6 +43,9 @@ export interface CostFormValues {
   backbone: BackboneName;
 }
 
+/** The losses as the form and the charts list them: each exact loss, then its relaxed one. */
+export const COST_LOSS_ORDER: readonly LossName[] = ['bt', 'fft-bt', 'vicreg', 'fft-vicreg'];
+
 /** The schema's defaults: all four losses, b = d, n = 256, d = 512 … 8192 doubling. */
 export function defaultCostForm(): CostFormValues {
   return {
@@ -134,7 +137,8 @@ export function validateCostForm(values: CostFormValues): CostFormResult {
   const blockSizes = chosen.length === 0 && !relaxed ? ['d' as const] : chosen;
   const input = {
     name: values.name,
-    losses: values.losses,
+    // Each relaxed loss beside its exact one, whatever order they were ticked in.
+    losses: COST_LOSS_ORDER.filter((loss) => values.losses.includes(loss)),
     blockSizes,
     q: values.q,
     permutation: values.permutation,

@@ -4,6 +4,7 @@ import {
   buildCostChartOption,
   costChartCurves,
   costChartMarks,
+  legendLabel,
 } from '../../../src-renderer/charts/cost-chart-option';
 import { costDetail, costPoint, costSettings } from '../cost-fixtures';
 
@@ -43,10 +44,12 @@ describe('the cost chart option', () => {
       { value: [128, 128 * 128 * 1e-4], text: expect.any(String) },
       { value: [256, 256 * 256 * 1e-4], text: expect.any(String) },
     ]);
-    const legend = option.legend as { formatter: (name: string) => string; data: string[] };
-    expect(legend.data).toEqual(['BT', 'sBT b=d']);
-    expect(legend.formatter('sBT b=d')).toBe('sBT b=d · slope 1.08');
-    expect(legend.formatter('BT')).toBe('BT · slope 2.01');
+    expect((option.legend as { data: string[] }).data).toEqual(['BT', 'sBT b=d']);
+    expect(curves.map(legendLabel)).toEqual(['BT · slope 2.01', 'sBT b=d · slope 1.08']);
+    expect(legendLabel({ name: 'sBT b=d', slope: null })).toBe('sBT b=d');
+    // A curve the reader switched off stays off when a point arrives and the option is rebuilt.
+    const hidden = buildCostChartOption(curves, 'time', [], new Set(['BT']));
+    expect(hidden.legend).toMatchObject({ show: false, selected: { BT: false } });
   });
 
   it('marks points out of memory with a cross above the measured ones, named as their curve', () => {
@@ -111,5 +114,46 @@ describe('the cost chart option', () => {
     expect(mark.data.map((item) => item.xAxis)).toEqual([1437]);
     // The crossover series is not a curve: the legend leaves it out.
     expect((option.legend as { data: string[] }).data).not.toContain('crossovers');
+  });
+});
+
+describe('the training step charts', () => {
+  it('keeps the step curves and their crossovers apart from the loss ones, in the same colours', () => {
+    const withSteps = costDetail({
+      settings: costSettings({ step: { backbone: 'mlp' } }),
+      points: dims.flatMap((d) => [
+        costPoint({ loss: 'bt', d }),
+        costPoint({ loss: 'fft-bt', d }),
+        costPoint({ loss: 'bt', d, kind: 'step', peakBytes: null }),
+        costPoint({ loss: 'fft-bt', d, kind: 'step', peakBytes: null }),
+      ]),
+      crossovers: [
+        { relaxed: 'fft-bt b=d', exact: 'bt', measure: 'time', d: 100, note: '' },
+        { relaxed: 'fft-bt b=d step', exact: 'bt step', measure: 'time', d: 200, note: '' },
+      ],
+    });
+    const loss = costChartCurves(withSteps, [], 'time');
+    const step = costChartCurves(withSteps, [], 'time', 'step');
+    expect(loss.map((curve) => curve.name)).toEqual(['BT', 'sBT b=d']);
+    expect(step.map((curve) => [curve.name, curve.step])).toEqual([
+      ['BT step', true],
+      ['sBT b=d step', true],
+    ]);
+    expect(step.map((curve) => curve.color)).toEqual(loss.map((curve) => curve.color));
+    expect(costChartMarks(withSteps.crossovers, loss, 'time').map((mark) => mark.d)).toEqual([100]);
+    const stepMarks = costChartMarks(withSteps.crossovers, step, 'time', 'step');
+    expect(stepMarks).toEqual([
+      { d: 200, label: 'sBT b=d step cheaper than BT step from d ≈ 200', color: step[1]!.color },
+    ]);
+    const lineOf = (option: ReturnType<typeof buildCostChartOption>) =>
+      (option.series as LineSeriesOption[]).find((item) => item.id === 'crossovers')!.markLine as {
+        data: { label: { show: boolean } }[];
+      };
+    expect(lineOf(buildCostChartOption(step, 'time', stepMarks)).data[0]!.label.show).toBe(true);
+    // Marks closer than a factor 2 would overlap beside their lines: the list under the chart names them.
+    const apart = [...stepMarks, { ...stepMarks[0]!, d: 400 }];
+    expect(lineOf(buildCostChartOption(step, 'time', apart)).data[1]!.label.show).toBe(true);
+    const close = [...stepMarks, { ...stepMarks[0]!, d: 300 }];
+    expect(lineOf(buildCostChartOption(step, 'time', close)).data[0]!.label.show).toBe(false);
   });
 });

@@ -32,6 +32,8 @@ describe('useCostStudy', () => {
     transport.emit('cost:point', { costStudyId: 2, point: costPoint({ loss: 'bt', d: 256 }) });
     transport.emit('cost:point', { costStudyId: 1, point: costPoint({ loss: 'bt', d: 128 }) });
     expect(detail.value?.points.map((point) => point.d)).toEqual([64, 128]);
+    // Fitted here while it runs: the fixture's time is d / 10, slope 1.
+    expect(detail.value?.fits.find((fit) => fit.measure === 'time')?.slope).toBeCloseTo(1, 10);
     transport.emit('cost:status', { ...summary, progress: { done: 2, total: 6, current: 'bt d=256' } });
     expect(detail.value?.progress.current).toBe('bt d=256');
     expect(isActive.value).toBe(true);
@@ -44,7 +46,8 @@ describe('useCostStudy', () => {
     transport.emit('cost:status', { ...summary, status: 'completed', endedAt: 2 });
     await settle();
     expect(transport.callsTo('cost:get')).toHaveLength(2);
-    expect(detail.value?.fits).toHaveLength(1);
+    // The stored fits, once it ended.
+    expect(detail.value?.fits).toEqual(answer.fits);
     expect(detail.value?.points).toHaveLength(2);
     expect(isActive.value).toBe(false);
   });

@@ -88,3 +88,10 @@ describe('the cost study form', () => {
     ]);
   });
 });
+
+describe('the order of the losses', () => {
+  it('puts each relaxed loss after its exact one, whatever order they were ticked in', () => {
+    const result = validateCostForm(form({ losses: ['fft-vicreg', 'bt', 'vicreg'] }));
+    expect(result.settings?.losses).toEqual(['bt', 'vicreg', 'fft-vicreg']);
+  });
+});

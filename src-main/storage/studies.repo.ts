@@ -32,6 +32,7 @@ export interface StudyEvaluationRow {
   runId: number;
   kind: EvaluationKind;
   status: 'running' | 'completed' | 'failed';
+  error: string | null;
 }
 
 interface StudyRow {
@@ -144,7 +145,7 @@ export class StudiesRepository {
   evaluations(studyId: number): StudyEvaluationRow[] {
     return this.database
       .prepare<[number], StudyEvaluationRow>(
-        `SELECT e.id, e.run_id AS runId, e.kind, e.status FROM evaluations e
+        `SELECT e.id, e.run_id AS runId, e.kind, e.status, e.error_text AS error FROM evaluations e
            JOIN runs r ON r.id = e.run_id WHERE r.study_id = ? ORDER BY e.id`,
       )
       .all(studyId);

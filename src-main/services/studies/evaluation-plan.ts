@@ -3,7 +3,8 @@
  * the plan asks for are queued through the same path as `evaluations:start`. What is still to
  * queue is read from the store each time (a completed run without an evaluation of a planned
  * kind gets one), so the plan survives a restart of the host and never queues a kind twice: any
- * evaluation of that kind, whoever started it and however it ended, counts as done.
+ * evaluation of that kind, whoever started it and however it ended, counts as done, except one
+ * that ended only because its host did (it never ran to an outcome).
  */
 import type { CallHandlers } from '@shared/api/contract';
 import { AppFailure } from '@shared/errors';
@@ -20,8 +21,23 @@ export function plannedKinds(plan: StudyEvaluationPlan): EvaluationKind[] {
 }
 
 /**
+ * An evaluation that ended because its host did, never by anyone's choice: queued when a host
+ * closed (`Cancelled: the application stopped`, supervisor.ts) or ended (`Cancelled: the CLI ...
+ * ended before it started`), or reclaimed from a dead host (`Interrupted: ...`, reclaim.ts). The
+ * plan asks for it again; one the user stopped (`Cancelled`, `Cancelled before it started`) or
+ * that failed on its own counts as done.
+ */
+export function endedWithItsHost(evaluation: StudyEvaluationRow): boolean {
+  return (
+    evaluation.status === 'failed' &&
+    evaluation.error !== null &&
+    (evaluation.error.startsWith('Cancelled: ') || evaluation.error.startsWith('Interrupted'))
+  );
+}
+
+/**
  * The planned evaluation to queue next for a run, or undefined: only for a completed run that no
- * worker holds, the first planned kind it has never had. The kNN sweep thus waits for the linear
+ * worker holds, the first planned kind it has never had (see `endedWithItsHost`). The kNN sweep thus waits for the linear
  * evaluation to end (queued when the run is free again).
  */
 export function nextPlannedEvaluation(
@@ -30,7 +46,11 @@ export function nextPlannedEvaluation(
   evaluations: readonly StudyEvaluationRow[],
 ): EvaluationKind | undefined {
   if (run.status !== 'completed') return undefined;
-  const had = new Set(evaluations.filter((evaluation) => evaluation.runId === run.id).map((e) => e.kind));
+  const had = new Set(
+    evaluations
+      .filter((evaluation) => evaluation.runId === run.id && !endedWithItsHost(evaluation))
+      .map((evaluation) => evaluation.kind),
+  );
   return plannedKinds(plan).find((kind) => !had.has(kind));
 }
 

@@ -83,7 +83,7 @@ describe('studies repository', () => {
     const evaluation = store.evaluations.create(runIds[0]!, 'linear', 10, { epochs: 3 });
     store.evaluations.fail(evaluation.id, 'no');
     expect(store.studies.evaluations(id)).toEqual([
-      { id: evaluation.id, runId: runIds[0], kind: 'linear', status: 'failed' },
+      { id: evaluation.id, runId: runIds[0], kind: 'linear', status: 'failed', error: 'no' },
     ]);
     expect(store.studies.delete(id)).toBe(true);
     expect(store.studies.get(id)).toBeUndefined();

@@ -98,4 +98,31 @@ describe('a study launched with start: true trains its grid and runs its evaluat
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ id: created.id, state: 'completed', evaluations: { completed: 4 } });
   }, 420_000);
+
+  it('queues again a planned evaluation cancelled because its host closed, and only that one', async () => {
+    const path = join(tempDir(), 'closed.sqlite');
+    workbench = testWorkbench(path);
+    const spec = tinyStudy({
+      axes: [{ field: 'training.maxSteps', values: [6, 120] }],
+      evaluation: { linear: true, knnSweep: false, linearSettings: { epochs: 2 } },
+    });
+    const created = value<StudySummary>(await workbench.dispatch('studies:create', { spec, start: true }));
+    const [short, long] = workbench.store.studies.runIds(created.id);
+    // The short run completes first; its linear evaluation waits behind the long run (one worker).
+    await expect
+      .poll(() => workbench!.store.evaluations.list(short!).length, { timeout: 120_000, interval: 100 })
+      .toBe(1);
+    expect(workbench.store.runs.summary(long!)!.status).toBe('running');
+    await workbench.close();
+    const [cancelled] = (workbench = testWorkbench(path)).store.evaluations.list(short!);
+    expect(cancelled).toMatchObject({ status: 'failed', error: 'Cancelled: the application stopped' });
+
+    // The new host queued it again at start; the long run, stopped by the close, is the user's to resume.
+    await expect
+      .poll(() => workbench!.store.evaluations.list(short!).map((e) => e.status), { timeout: 120_000 })
+      .toEqual(['failed', 'completed']);
+    expect(workbench.store.runs.summary(long!)!.status).toBe('stopped');
+    const summary = value<StudySummary>(await workbench.dispatch('studies:get', { studyId: created.id }));
+    expect(summary.evaluations).toEqual({ planned: 2, queued: 0, running: 0, completed: 1, failed: 0 });
+  }, 300_000);
 });

@@ -92,10 +92,10 @@ describe('the evaluations a study’s plan asks for', () => {
   it('counts one of each planned kind per run, the newest of each, a missing one of a completed run as queued', () => {
     const [a, b, c] = [run('completed'), run('completed'), run('running')];
     const evaluations = [
-      { id: 1, runId: a!.id, kind: 'linear' as const, status: 'failed' as const },
-      { id: 2, runId: a!.id, kind: 'linear' as const, status: 'completed' as const },
-      { id: 3, runId: a!.id, kind: 'knn' as const, status: 'running' as const },
-      { id: 4, runId: b!.id, kind: 'linear' as const, status: 'running' as const },
+      { id: 1, runId: a!.id, kind: 'linear' as const, status: 'failed' as const, error: null },
+      { id: 2, runId: a!.id, kind: 'linear' as const, status: 'completed' as const, error: null },
+      { id: 3, runId: a!.id, kind: 'knn' as const, status: 'running' as const, error: null },
+      { id: 4, runId: b!.id, kind: 'linear' as const, status: 'running' as const, error: null },
     ];
     const isQueued = (runId: number) => runId === a!.id;
     expect(evaluationCounts(record(true, true), [a!, b!, c!], evaluations, isQueued)).toEqual({

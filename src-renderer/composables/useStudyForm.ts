@@ -150,7 +150,8 @@ export function useStudyForm(options: UseStudyFormOptions) {
   /** Creates the study and queues its runs; resolves to its summary, or null when it was refused. */
   async function launch(): Promise<StudySummary | null> {
     const sent = spec.value;
-    if (!sent || isLaunching.value) return null;
+    // Only what the preview on screen showed valid: the backend would refuse the rest anyway.
+    if (!sent || !canLaunch.value || isLaunching.value) return null;
     isLaunching.value = true;
     launchError.value = null;
     const result = await api.call('studies:create', { spec: sent, start: true });

@@ -143,7 +143,10 @@ export function draftsFromAxes(axes: readonly StudyAxis[], firstKey = 1): AxisDr
         return { key, field: axis.field, text: '', methods: methods.map((method) => method!.id) };
     }
     const scalars = axis.values.every((value) => typeof value !== 'object');
-    const text = scalars ? axis.values.map(String).join(', ') : JSON.stringify(axis.values);
+    // Sections one a line, so each method's hyperparameters can be read and edited.
+    const text = scalars
+      ? axis.values.map(String).join(', ')
+      : `[\n${axis.values.map((value) => `  ${JSON.stringify(value)}`).join(',\n')}\n]`;
     return {
       key,
       field: axis.field,

@@ -24,6 +24,14 @@ import { resumeCommand } from './commands/resume';
 import { runsExportCommand, runsListCommand, runsShowCommand } from './commands/runs';
 import { runsCompareCommand } from './commands/runs-compare';
 import { runsNoteCommand, runsRenameCommand, runsTagCommand } from './commands/runs-edit';
+import { studyCreateCommand } from './commands/study';
+import {
+  studyDeleteCommand,
+  studyResumeCommand,
+  studyRetryCommand,
+  studyStopCommand,
+} from './commands/study-control';
+import { studyListCommand, studyPresetsCommand, studyShowCommand } from './commands/study-list';
 import { trainCommand } from './commands/train';
 import { runCommand, type CliCommand, type CliContext } from './command';
 import { commandWords, nearestCommands } from './suggest';
@@ -41,6 +49,14 @@ const COMMANDS: CliCommand[] = [
   runsTagCommand,
   runsRenameCommand,
   runsNoteCommand,
+  studyCreateCommand,
+  studyListCommand,
+  studyShowCommand,
+  studyStopCommand,
+  studyResumeCommand,
+  studyRetryCommand,
+  studyDeleteCommand,
+  studyPresetsCommand,
   exportCommand,
   importCommand,
   inspectCommand,

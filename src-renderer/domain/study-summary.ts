@@ -122,10 +122,14 @@ export function studyCompareLocation(
   return { location: { name: 'compare', query }, truncated: ids.length > COMPARE_LIMITS.maxRuns };
 }
 
-/** Whether an update of a study means its report may have changed (a run or an evaluation ended). */
+/**
+ * Whether an update of a study means its report may have changed: a run or an evaluation ended,
+ * or the study's state changed (its notes name the runs still running or stopped).
+ */
 export function reportMayHaveChanged(before: StudySummary | undefined, after: StudySummary): boolean {
   if (!before) return true;
   return (
+    before.state !== after.state ||
     before.counts.completed !== after.counts.completed ||
     before.counts.failed !== after.counts.failed ||
     before.evaluations.completed !== after.evaluations.completed ||

@@ -184,6 +184,42 @@ describe('a study from the New-run form, in Debian Chromium against serve mode',
     expect(runs.ok && (runs.value as unknown[]).length).toBe(0);
   });
 
+  it('stops a running study, resumes it, and deletes it while it runs', async () => {
+    await openTinyStudyForm();
+    await field('training.maxSteps').fill('2000');
+    await field('training.epochs').fill('200');
+    await page.getByTestId('study-name').fill('e2e long study');
+    await page.getByTestId('axis-method-sbt').uncheck();
+    await expect
+      .poll(() => page.getByTestId('study-preview-count').getAttribute('data-count'), { timeout: 15_000 })
+      .toBe('1');
+    await expect.poll(() => page.getByTestId('study-launch').isEnabled()).toBe(true);
+    await page.getByTestId('study-launch').click();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/studies\/\d+$/);
+    const state = () => page.getByTestId('study-state').getAttribute('data-state');
+    const step = () => page.getByTestId('run-progress').first().getAttribute('data-step');
+    await expect.poll(async () => Number(await step()), { timeout: 60_000 }).toBeGreaterThan(0);
+    await page.getByTestId('study-stop').click();
+    await expect.poll(state, { timeout: 60_000 }).toBe('stopped');
+    expect(await page.getByTestId('study-stop').isDisabled()).toBe(true);
+    // The report follows the state: its notes no longer call the run running.
+    await expect
+      .poll(() => page.getByTestId('study-report-panel').textContent(), { timeout: 15_000 })
+      .toMatch(/stopped: run \d+/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'study-stopped.png'), fullPage: true });
+    const stoppedAt = Number(await step());
+    await page.getByTestId('study-resume').click();
+    await expect.poll(state, { timeout: 30_000 }).toBe('running');
+    // It continues from its stop checkpoint, not from the start.
+    await expect.poll(async () => Number(await step()), { timeout: 60_000 }).toBeGreaterThan(stoppedAt);
+    await page.getByTestId('study-delete').click();
+    await page.getByTestId('study-delete-confirm').click();
+    await expect.poll(() => page.url(), { timeout: 60_000 }).toMatch(/#\/studies$/);
+    await expect.poll(() => page.getByTestId('study-row').count()).toBe(0);
+    const runs = await workbench.dispatch('runs:list', {});
+    expect(runs.ok && (runs.value as unknown[]).length).toBe(0);
+  }, 240_000);
+
   it('opens the Cost page', async () => {
     await page.goto(`${host.url}#/cost`);
     // The route exists (not the not-found page) and says what it is.

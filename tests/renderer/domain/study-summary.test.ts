@@ -131,7 +131,7 @@ describe('study summaries', () => {
     expect(parseCompareQuery(many.location.query).runIds).toHaveLength(200);
   });
 
-  it('reloads the report only when a run or an evaluation ended', () => {
+  it('reloads the report only when a run or an evaluation ended, or the state changed', () => {
     const before = {
       counts: counts({ running: 2 }),
       evaluations: { planned: 2, queued: 0, running: 0, completed: 0, failed: 0 },
@@ -143,6 +143,7 @@ describe('study summaries', () => {
     expect(reportMayHaveChanged(before, ended)).toBe(true);
     expect(reportMayHaveChanged(before, evaluated)).toBe(true);
     expect(reportMayHaveChanged(undefined, before)).toBe(true);
+    expect(reportMayHaveChanged(before, { ...before, state: 'stopped' } as StudySummary)).toBe(true);
   });
 });
 

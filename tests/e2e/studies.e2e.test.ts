@@ -53,6 +53,8 @@ describe('a study from the New-run form, in Debian Chromium against serve mode',
     expect(await axis.getByTestId('axis-method-bt').isChecked()).toBe(true);
     expect(await axis.getByTestId('axis-method-sbt').isChecked()).toBe(true);
     await page.getByTestId('study-seeds').fill('2');
+    // The evaluation plan: a kNN sweep of each run once it completes.
+    await page.getByTestId('study-eval-knn').check();
     await expect
       .poll(() => page.getByTestId('study-preview-count').getAttribute('data-count'), { timeout: 15_000 })
       .toBe('4');
@@ -138,13 +140,17 @@ describe('a study from the New-run form, in Debian Chromium against serve mode',
     await page.screenshot({ path: join(SCREENSHOTS, 'study-compare.png'), fullPage: true });
   });
 
-  it('lists the study on the Studies page, done', async () => {
+  it('lists the study on the Studies page, done, with its planned evaluations', async () => {
     await page.getByTestId('nav-studies').click();
     const row = page.locator(`[data-testid="study-row"][data-study-id="${studyId}"]`);
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('completed');
     expect(await row.textContent()).toContain('4 / 4 done');
+    // The planned kNN sweeps queued by themselves and all ran.
+    await expect
+      .poll(() => row.getByTestId('study-evaluations').textContent(), { timeout: 180_000, interval: 1000 })
+      .toBe('4 / 4 done');
     await page.screenshot({ path: join(SCREENSHOTS, 'studies-list.png'), fullPage: true });
-  });
+  }, 200_000);
 
   it('estimates a second study of the same shape from the first one’s step times', async () => {
     await openTinyStudyForm();

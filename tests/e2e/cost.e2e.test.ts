@@ -154,12 +154,18 @@ describe('the cost study pages (Chromium, serve mode)', () => {
     const study = (started.ok ? started.value : null) as CostStudySummary;
     await page.goto(`${host.url}#/cost/${study.id}`);
     const header = page.getByTestId('cost-header');
-    await expect.poll(() => header.getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
+    const progress = page.getByTestId('cost-progress');
+    await expect
+      .poll(async () => Number(await progress.getAttribute('data-done')), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    expect(await header.getAttribute('data-status')).toBe('running');
     await page.getByTestId('cost-stop').click();
     await page.getByTestId('cost-stop-confirm').click();
     await expect.poll(() => header.getAttribute('data-status'), { timeout: 30_000 }).toBe('stopped');
-    const progress = page.getByTestId('cost-progress');
-    expect(Number(await progress.getAttribute('data-done'))).toBeLessThan(12);
+    const done = Number(await progress.getAttribute('data-done'));
+    expect(done).toBeLessThan(12);
+    // The points measured before the stop stay, in the table and the charts.
+    await expect.poll(() => page.locator('[data-testid="cost-results"] tbody tr').count()).toBe(done);
     await page.screenshot({ path: join(SCREENSHOTS, 'cost-stopped.png'), fullPage: true });
     await page.goto(`${host.url}#/cost/${costStudyId}`);
     await header.waitFor({ timeout: 10_000 });

@@ -35,22 +35,43 @@ export function endedWithItsHost(evaluation: StudyEvaluationRow): boolean {
   );
 }
 
+/** An evaluation the user stopped (`runs:stop` or `studies:stop` while it waited or ran). */
+export function stoppedByUser(evaluation: StudyEvaluationRow): boolean {
+  return (
+    evaluation.status === 'failed' &&
+    (evaluation.error === 'Cancelled' || evaluation.error === 'Cancelled before it started')
+  );
+}
+
 /**
- * The planned evaluation to queue next for a run, or undefined: only for a completed run that no
- * worker holds, the first planned kind it has never had (see `endedWithItsHost`). The kNN sweep thus waits for the linear
- * evaluation to end (queued when the run is free again).
+ * Which earlier evaluations the plan does again: on its own only those that ended with their host;
+ * `studies:resume` also those the user stopped; `studies:retry` every failed one.
+ */
+export const REDO = {
+  auto: endedWithItsHost,
+  resume: (evaluation: StudyEvaluationRow) => endedWithItsHost(evaluation) || stoppedByUser(evaluation),
+  retry: (evaluation: StudyEvaluationRow) => evaluation.status === 'failed',
+} as const;
+export type Redo = (typeof REDO)[keyof typeof REDO];
+
+/**
+ * The planned evaluation to queue next for a completed run, or undefined: the first planned kind
+ * it has no evaluation of (those `redo` does again aside). The kNN sweep thus waits for the linear
+ * evaluation to end (queued when the run is free again). A run whose newest evaluation the user
+ * stopped gets nothing more until the study is resumed: stopping a study stops its plan too.
  */
 export function nextPlannedEvaluation(
   plan: StudyEvaluationPlan,
   run: RunSummary,
   evaluations: readonly StudyEvaluationRow[],
+  redo: Redo = REDO.auto,
 ): EvaluationKind | undefined {
   if (run.status !== 'completed') return undefined;
-  const had = new Set(
-    evaluations
-      .filter((evaluation) => evaluation.runId === run.id && !endedWithItsHost(evaluation))
-      .map((evaluation) => evaluation.kind),
-  );
+  const kept = evaluations.filter((evaluation) => evaluation.runId === run.id && !redo(evaluation));
+  // Evaluations come oldest first: the newest tells whether the user's stop still holds.
+  const newest = kept.at(-1);
+  if (newest && stoppedByUser(newest)) return undefined;
+  const had = new Set(kept.map((evaluation) => evaluation.kind));
   return plannedKinds(plan).find((kind) => !had.has(kind));
 }
 
@@ -63,7 +84,8 @@ export interface EvaluationPlanDeps {
 }
 
 /**
- * Queues what the plans of `studyIds` (every study when omitted; none in `skip`) still ask for.
+ * Queues what the plans of `studyIds` (every study when omitted; none in `skip`) still ask for,
+ * doing again the earlier evaluations `redo` selects.
  * Returns the studies whose evaluations changed, and those with a completed run that still needs
  * one but is busy (its worker has not exited, or another evaluation of it runs): to look again.
  * A run that cannot be evaluated (no usable checkpoint) gets a failed evaluation saying why, so
@@ -73,6 +95,7 @@ export function queuePlannedEvaluations(
   deps: EvaluationPlanDeps,
   studyIds?: readonly number[],
   skip: ReadonlySet<number> = new Set(),
+  redo: Redo = REDO.auto,
 ): { changed: number[]; waiting: number[] } {
   const { store, supervisor } = deps;
   const changed = new Set<number>();
@@ -82,7 +105,7 @@ export function queuePlannedEvaluations(
     if (skip.has(study.id) || plannedKinds(study.evaluation).length === 0) continue;
     const evaluations = store.studies.evaluations(study.id);
     for (const { run } of store.studies.runs(study.id)) {
-      const kind = nextPlannedEvaluation(study.evaluation, run, evaluations);
+      const kind = nextPlannedEvaluation(study.evaluation, run, evaluations, redo);
       if (!kind) continue;
       if (supervisor.isBusy(run.id)) {
         waiting.add(study.id);

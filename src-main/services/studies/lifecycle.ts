@@ -25,13 +25,17 @@ export function startStudy({ store, supervisor }: LifecycleDeps, studyId: number
 }
 
 /**
- * Stops every queued or running run: the queued ones leave the queue first, so a worker that
- * ends meanwhile does not free a slot for one of them; the running ones save a stop checkpoint.
+ * Stops every queued or running run, and the evaluations of its completed ones: the queued runs
+ * leave the queue first, so a worker that ends meanwhile does not free a slot for one of them;
+ * the running ones save a stop checkpoint.
  */
 export function stopStudy({ store, supervisor }: LifecycleDeps, studyId: number): void {
   const runs = runsOf(store, studyId);
   for (const run of runs) if (run.status === 'queued') supervisor.stop(run.id);
   for (const run of runs) if (run.status === 'running' || run.status === 'stopping') supervisor.stop(run.id);
+  // The plan's evaluations of completed runs stop too (cancelled; Resume queues them again).
+  for (const run of runs)
+    if (run.status === 'completed' && supervisor.isBusy(run.id)) supervisor.stop(run.id);
 }
 
 /**

@@ -12,6 +12,7 @@ import type { RunStore } from '../../storage/store';
 import { createEvaluationHandlers } from '../evaluations.service';
 import type { EventBus } from '../event-bus';
 import type { Supervisor } from '../supervisor';
+import { REDO } from './evaluation-plan';
 import { deleteStudy, resumeStudy, retryStudy, startStudy, stopStudy, type LifecycleDeps } from './lifecycle';
 import { previewStudy, studyFromSpec } from './preview';
 import { studyReport } from './report-data';
@@ -96,8 +97,16 @@ export function createStudyService(deps: StudyServiceDeps): StudyService {
       },
       'studies:start': ({ studyId }) => acting(studyId, () => startStudy(lifecycle, studyId)),
       'studies:stop': ({ studyId }) => acting(studyId, () => stopStudy(lifecycle, studyId)),
-      'studies:resume': ({ studyId }) => acting(studyId, () => resumeStudy(lifecycle, studyId)),
-      'studies:retry': ({ studyId }) => acting(studyId, () => retryStudy(lifecycle, studyId)),
+      'studies:resume': ({ studyId }) =>
+        acting(studyId, () => {
+          resumeStudy(lifecycle, studyId);
+          watch.plan([studyId], REDO.resume);
+        }),
+      'studies:retry': ({ studyId }) =>
+        acting(studyId, () => {
+          retryStudy(lifecycle, studyId);
+          watch.plan([studyId], REDO.retry);
+        }),
       'studies:delete': async ({ studyId }) => {
         summary(studyId);
         watch.deleting.add(studyId);

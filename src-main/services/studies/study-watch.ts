@@ -10,7 +10,7 @@ import type { StudySummary } from '@shared/study/types';
 import type { RunStore } from '../../storage/store';
 import type { EventBus } from '../event-bus';
 import type { Supervisor } from '../supervisor';
-import { queuePlannedEvaluations } from './evaluation-plan';
+import { queuePlannedEvaluations, REDO, type Redo } from './evaluation-plan';
 
 /** How long events are gathered before one `study:status` per study goes out. */
 const COALESCE_MS = 100;
@@ -101,13 +101,13 @@ export class StudyWatch {
   /**
    * Queues what the plans of `studyIds` (all when omitted) still ask for. A study whose completed
    * run is still held by its worker (the training worker exits after reporting `completed`; one
-   * evaluation runs at a time) is looked at again shortly.
+   * evaluation runs at a time) is looked at again shortly. `redo`: see REDO (evaluation-plan.ts).
    */
-  private plan(studyIds?: number[]): void {
+  plan(studyIds?: number[], redo: Redo = REDO.auto): void {
     if (this.closed) return;
     const ids = studyIds?.filter((id) => !this.deleting.has(id));
     try {
-      const { changed, waiting } = queuePlannedEvaluations(this.deps, ids, this.deleting);
+      const { changed, waiting } = queuePlannedEvaluations(this.deps, ids, this.deleting, redo);
       for (const studyId of changed) this.announce(studyId);
       for (const studyId of waiting) this.planWaiting.add(studyId);
     } catch (error) {

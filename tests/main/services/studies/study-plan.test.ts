@@ -99,6 +99,36 @@ describe('a study launched with start: true trains its grid and runs its evaluat
     expect(listed[0]).toMatchObject({ id: created.id, state: 'completed', evaluations: { completed: 4 } });
   }, 420_000);
 
+  it('stops the plan with the study, and resumes it', async () => {
+    workbench = testWorkbench(join(tempDir(), 'stop-plan.sqlite'));
+    const spec = tinyStudy({
+      axes: [{ field: 'loss.name', values: ['bt'] }],
+      evaluation: { linear: true, knnSweep: true, linearSettings: { epochs: 2 } },
+    });
+    const created = value<StudySummary>(await workbench.dispatch('studies:create', { spec, start: true }));
+    const [runId] = workbench.store.studies.runIds(created.id);
+    const kinds = () =>
+      workbench!.store.evaluations.list(runId!).map((e) => `${e.kind} ${e.status} ${e.error ?? ''}`.trim());
+    await expect.poll(kinds, { timeout: 120_000, interval: 50 }).toEqual(['linear running']);
+    value(await workbench.dispatch('studies:stop', { studyId: created.id }));
+    await expect
+      .poll(kinds, { timeout: 10_000 })
+      .toEqual([expect.stringMatching(/^linear failed Cancelled/)]);
+    // Nothing more is queued while the study is stopped (the kNN sweep would have followed).
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(kinds()).toHaveLength(1);
+    expect(workbench.supervisor.isBusy(runId!)).toBe(false);
+
+    value(await workbench.dispatch('studies:resume', { studyId: created.id }));
+    const done = await waitForStudy(workbench, created.id, (summary) => summary.evaluations.completed === 2);
+    expect(done.evaluations).toEqual({ planned: 2, queued: 0, running: 0, completed: 2, failed: 0 });
+    expect(kinds()).toEqual([
+      expect.stringMatching(/^linear failed Cancelled/),
+      'linear completed',
+      'knn completed',
+    ]);
+  }, 300_000);
+
   it('queues again a planned evaluation cancelled because its host closed, and only that one', async () => {
     const path = join(tempDir(), 'closed.sqlite');
     workbench = testWorkbench(path);

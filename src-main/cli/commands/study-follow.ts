@@ -141,7 +141,8 @@ export async function followStudy(
         await stopping;
         while (workbench.supervisor.activeRunIds.length > 0)
           await new Promise((resolve) => setTimeout(resolve, 50));
-        return exitCode(study);
+        // Stopped by the user: 130 like any interrupted command, whatever had finished before.
+        return firstSignalMs === undefined ? exitCode(study) : 130;
       }
       // A planned evaluation that nothing will run (no worker, nothing queued) would keep us here.
       const idle =

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METRIC } from '@shared/metrics';
-import type { StudyPreview, StudySummary } from '@shared/study/types';
+import type { StudyPreset, StudyPreview, StudySummary } from '@shared/study/types';
 import type { Workbench } from '../../../../src-main/services/workbench';
 import { useTempDir } from '../../../helpers/temp-dir';
 import { testWorkbench, tinyConfig, trainToCompletion } from '../../../helpers/workbench';
@@ -99,6 +99,18 @@ describe('studies:preview and studies:create validate the whole grid before writ
     const fallback = value<StudyPreview>(await workbench.dispatch('studies:preview', { spec: other }));
     expect(fallback.estimate).toMatchObject({ source: 'history', perRunMs: after.estimate.perRunMs });
   }, 120_000);
+
+  it('previews and lists the presets: paper-fashion-mnist is 15 valid runs', async () => {
+    workbench = testWorkbench(join(tempDir(), 'presets.sqlite'), { maxConcurrentRuns: 2 });
+    const presets = value<StudyPreset[]>(await workbench.dispatch('studies:presets', {}));
+    const preset = presets.find((candidate) => candidate.name === 'paper-fashion-mnist')!;
+    const preview = value<StudyPreview>(await workbench.dispatch('studies:preview', { spec: preset.spec }));
+    expect(preview.valid).toBe(true);
+    expect(preview.runs).toHaveLength(15);
+    expect(new Set(preview.runs.map((run) => run.name)).size).toBe(15);
+    expect(preview.estimate.source).toBe('none');
+    expect(countRows(workbench, 'runs')).toBe(0);
+  });
 
   it('refuses a grid larger than the limit before building it', async () => {
     workbench = testWorkbench(join(tempDir(), 'large.sqlite'));

@@ -20,6 +20,7 @@ describe('a study from the New-run form, in Debian Chromium against serve mode',
   let page: Page;
   let pageErrors: string[] = [];
   let studyId = 0;
+  let firstRunId = 0;
 
   beforeAll(async () => {
     folder = e2eFolder('studies-');
@@ -107,6 +108,7 @@ describe('a study from the New-run form, in Debian Chromium against serve mode',
     const result = await workbench.dispatch('studies:get', { studyId });
     expect(result.ok).toBe(true);
     const detail = (result as { ok: true; value: StudyDetail }).value;
+    firstRunId = detail.runs[0]!.run.id;
     expect(detail.runs.map((item) => [item.point.labels.loss, item.point.seed]).sort()).toEqual([
       ['BT', 0],
       ['BT', 1],
@@ -152,8 +154,13 @@ describe('a study from the New-run form, in Debian Chromium against serve mode',
     await page.screenshot({ path: join(SCREENSHOTS, 'studies-list.png'), fullPage: true });
   }, 200_000);
 
-  it('estimates a second study of the same shape from the first one’s step times', async () => {
-    await openTinyStudyForm();
+  it('starts a second study from a run of the first, estimated from the first one’s step times', async () => {
+    await page.goto(`${host.url}#/runs/${firstRunId}`);
+    await page.getByTestId('run-study').click();
+    await expect.poll(() => page.getByTestId('study-section').getAttribute('data-open')).toBe('true');
+    // The run's configuration is the base.
+    await expect.poll(() => field('model.backbone').inputValue(), { timeout: 15_000 }).toBe('mlp');
+    expect(await field('training.maxSteps').inputValue()).toBe('12');
     await page.getByTestId('study-name').fill('e2e study again');
     const estimate = page.getByTestId('study-estimate');
     await expect.poll(() => estimate.getAttribute('data-source'), { timeout: 15_000 }).toBe('history');

@@ -18,7 +18,7 @@ export function previewTable(axes: readonly StudyAxis[], runs: readonly StudyPre
 /** `Estimate: 3m 20s per run, 50m in total, about 25m wall at 2 at a time (from ...)`. */
 export function estimateText(estimate: StudyEstimate, concurrency: number): string {
   if (estimate.source === 'none' || estimate.perRunMs === null) {
-    return `Estimate: none yet (${estimate.detail || 'no earlier run of this shape to time'})`;
+    return `Estimate: none yet${estimate.detail ? ` (${estimate.detail.replace(/^No estimate: /u, '')})` : ''}`;
   }
   const wall =
     estimate.wallMs === null

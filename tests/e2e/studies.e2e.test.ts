@@ -185,6 +185,10 @@ describe('a study from the New-run form, in Debian Chromium against serve mode',
       .toBe('15');
     await expect.poll(() => page.getByTestId('study-preview').getAttribute('data-valid')).toBe('true');
     await page.getByTestId('study-section').screenshot({ path: join(SCREENSHOTS, 'study-preset.png') });
+    // The run form says where its values came from.
+    expect(await page.getByTestId('preset-select').inputValue()).toBe('study-preset');
+    expect(await page.getByTestId('preset-description').textContent()).toMatch(/comparison/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'new-run-study.png'), fullPage: true });
   });
 
   it('deletes the study with its runs', async () => {

@@ -55,20 +55,50 @@ function continueRun({ store, supervisor }: LifecycleDeps, run: RunSummary): voi
   startRun(store, supervisor, run);
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until no worker holds the runs `which` selects: a run reads `stopped` or `failed` as soon
+ * as its worker reports it, but the worker still holds the run while it exits, and the supervisor
+ * queues nothing for a held run. Bounded by the stop timeout (a worker is killed after it).
+ */
+async function untilReleased(
+  { store, supervisor }: LifecycleDeps,
+  studyId: number,
+  which: (run: RunSummary) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + supervisor.stopTimeout + 5000;
+  const held = () =>
+    runsOf(store, studyId).filter((run) => which(run) && supervisor.lease(run.id) !== undefined);
+  while (held().length > 0) {
+    if (Date.now() > deadline) {
+      const ids = held().map((run) => run.id);
+      throw new AppFailure(
+        'conflict',
+        `Runs ${ids.join(', ')} of study ${studyId} are still held by a worker; try again`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+const stoppedOrInterrupted = (run: RunSummary) => run.status === 'stopped' || run.status === 'interrupted';
+
 /** Stopped and interrupted runs continue from their checkpoints; runs never started are queued. */
-export function resumeStudy(deps: LifecycleDeps, studyId: number): void {
+export async function resumeStudy(deps: LifecycleDeps, studyId: number): Promise<void> {
+  // Completed runs too: the plan queues their stopped evaluations again once their workers exit.
+  await untilReleased(deps, studyId, (run) => stoppedOrInterrupted(run) || run.status === 'completed');
   for (const run of runsOf(deps.store, studyId)) {
-    if (run.status === 'stopped' || run.status === 'interrupted') continueRun(deps, run);
+    if (stoppedOrInterrupted(run)) continueRun(deps, run);
     else if (run.status === 'created') deps.supervisor.enqueue(run.id);
   }
 }
 
 /** Failed runs start again: from their last good checkpoint when they have one, else from scratch. */
-export function retryStudy(deps: LifecycleDeps, studyId: number): void {
+export async function retryStudy(deps: LifecycleDeps, studyId: number): Promise<void> {
+  await untilReleased(deps, studyId, (run) => run.status === 'failed' || run.status === 'completed');
   for (const run of runsOf(deps.store, studyId)) if (run.status === 'failed') continueRun(deps, run);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Deletes the study with its runs. Active runs are stopped first and waited for (a worker saves
@@ -80,20 +110,11 @@ export async function deleteStudy(deps: LifecycleDeps, studyId: number): Promise
   stopStudy(deps, studyId);
   // A worker of an evaluation (the plan's) holds its run too: stopping cancels it.
   for (const run of runsOf(store, studyId)) if (supervisor.lease(run.id)) supervisor.stop(run.id);
-  const deadline = Date.now() + supervisor.stopTimeout + 5000;
-  const held = () =>
-    runsOf(store, studyId).filter(
-      (run) => isActiveStatus(run.status) || supervisor.lease(run.id) !== undefined,
-    );
-  while (held().length > 0) {
-    if (Date.now() > deadline) {
-      const ids = held().map((run) => run.id);
-      throw new AppFailure(
-        'conflict',
-        `Runs ${ids.join(', ')} of study ${studyId} did not stop; delete it again`,
-      );
-    }
-    await sleep(100);
+  await untilReleased(deps, studyId, () => true);
+  const stillActive = runsOf(store, studyId).filter((run) => isActiveStatus(run.status));
+  if (stillActive.length > 0) {
+    const ids = stillActive.map((run) => run.id).join(', ');
+    throw new AppFailure('conflict', `Runs ${ids} of study ${studyId} did not stop; delete it again`);
   }
   const runIds = store.studies.runIds(studyId);
   for (const runId of runIds) deleteRun(store, supervisor, events, runId);

@@ -97,16 +97,20 @@ export function createStudyService(deps: StudyServiceDeps): StudyService {
       },
       'studies:start': ({ studyId }) => acting(studyId, () => startStudy(lifecycle, studyId)),
       'studies:stop': ({ studyId }) => acting(studyId, () => stopStudy(lifecycle, studyId)),
-      'studies:resume': ({ studyId }) =>
-        acting(studyId, () => {
-          resumeStudy(lifecycle, studyId);
-          watch.plan([studyId], REDO.resume);
-        }),
-      'studies:retry': ({ studyId }) =>
-        acting(studyId, () => {
-          retryStudy(lifecycle, studyId);
-          watch.plan([studyId], REDO.retry);
-        }),
+      'studies:resume': async ({ studyId }) => {
+        summary(studyId);
+        await resumeStudy(lifecycle, studyId);
+        watch.plan([studyId], REDO.resume);
+        watch.announce(studyId);
+        return summary(studyId);
+      },
+      'studies:retry': async ({ studyId }) => {
+        summary(studyId);
+        await retryStudy(lifecycle, studyId);
+        watch.plan([studyId], REDO.retry);
+        watch.announce(studyId);
+        return summary(studyId);
+      },
       'studies:delete': async ({ studyId }) => {
         summary(studyId);
         watch.deleting.add(studyId);

@@ -1,9 +1,10 @@
 /**
  * Keeps studies live from their runs' events: a `run:status`, `run:evaluation` or `run:deleted`
  * of a study's run emits `study:status` with the study's fresh summary (coalesced over a short
- * delay; the summary is read when emitted, so the last one is always the final state), and runs
- * its evaluation plan. The plan is also checked once at start, for runs that completed while no
- * host was watching.
+ * delay; the summary is read when emitted, so the last one is always the final state), and so
+ * does their progress every few seconds (the ETA). A completed run, or an ended evaluation, runs
+ * the study's evaluation plan, which is also checked once at start, for runs that completed while
+ * no host was watching.
  */
 import type { CallHandlers } from '@shared/api/contract';
 import type { StudySummary } from '@shared/study/types';
@@ -16,6 +17,8 @@ import { queuePlannedEvaluations, REDO, type Redo } from './evaluation-plan';
 const COALESCE_MS = 100;
 /** How often a study waiting to queue a planned evaluation looks again (its run's worker is exiting). */
 const PLAN_RETRY_MS = 1000;
+/** How often a study's summary follows its runs' progress (its ETA). */
+const PROGRESS_MS = 2000;
 
 export interface StudyWatchDeps {
   store: RunStore;
@@ -32,6 +35,8 @@ export class StudyWatch {
   private readonly studyOfRun = new Map<number, number | null>();
   private readonly dirty = new Set<number>();
   private readonly planWaiting = new Set<number>();
+  /** When each study last announced itself for progress. */
+  private readonly progressAt = new Map<number, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private planTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -45,6 +50,15 @@ export class StudyWatch {
       } else if (channel === 'run:evaluation') {
         const evaluation = payload as { runId: number; status: string };
         this.touch(evaluation.runId, evaluation.status === 'completed' || evaluation.status === 'failed');
+      } else if (channel === 'run:progress') {
+        // The study's ETA moves with its runs' progress: at most one summary per PROGRESS_MS.
+        const { runId } = payload as { runId: number };
+        const studyId = this.studyOf(runId);
+        const now = Date.now();
+        if (studyId !== null && now - (this.progressAt.get(studyId) ?? 0) >= PROGRESS_MS) {
+          this.progressAt.set(studyId, now);
+          this.announce(studyId);
+        }
       } else if (channel === 'run:deleted') {
         const { runId } = payload as { runId: number };
         const studyId = this.studyOfRun.get(runId) ?? null;
@@ -77,12 +91,17 @@ export class StudyWatch {
     clearTimeout(this.planTimer);
   }
 
-  private touch(runId: number, planNow: boolean): void {
+  private studyOf(runId: number): number | null {
     let studyId = this.studyOfRun.get(runId);
     if (studyId === undefined) {
       studyId = this.deps.store.studies.studyOfRun(runId);
       this.studyOfRun.set(runId, studyId);
     }
+    return studyId;
+  }
+
+  private touch(runId: number, planNow: boolean): void {
+    const studyId = this.studyOf(runId);
     if (studyId === null) return;
     this.announce(studyId);
     if (planNow) this.plan([studyId]);

@@ -29,7 +29,15 @@ describe('a study acts on all its runs: stop, resume, retry, delete', () => {
     const created = value<StudySummary>(await workbench.dispatch('studies:create', { spec, start: true }));
     const ids = (await runsOf(workbench, created.id)).map((run) => run.id);
     await Promise.all(ids.map((id) => waitForRun(workbench!, id, (run) => (run.progress?.step ?? 0) >= 3)));
-    const running = await waitForStudy(workbench, created.id, (summary) => summary.etaMs !== null);
+    // The study's ETA follows its runs' progress on the event bus.
+    const running = await new Promise<StudySummary>((resolve) => {
+      const unsubscribe = workbench!.events.subscribe((channel, payload) => {
+        const summary = payload as unknown as StudySummary;
+        if (channel !== 'study:status' || summary.etaMs === null) return;
+        unsubscribe();
+        resolve(summary);
+      });
+    });
     expect(running.state).toBe('running');
     expect(running.etaMs).toBeGreaterThan(0);
 

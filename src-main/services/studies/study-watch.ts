@@ -3,8 +3,8 @@
  * of a study's run emits `study:status` with the study's fresh summary (coalesced over a short
  * delay; the summary is read when emitted, so the last one is always the final state), and so
  * does their progress every few seconds (the ETA). A completed run, or an ended evaluation, runs
- * the study's evaluation plan, which is also checked once at start, for runs that completed while
- * no host was watching.
+ * the study's evaluation plan, which the app or serve host also checks once at start, for runs
+ * that completed while no host was watching.
  */
 import type { CallHandlers } from '@shared/api/contract';
 import type { StudySummary } from '@shared/study/types';
@@ -67,7 +67,9 @@ export class StudyWatch {
       }
     });
     for (const study of deps.store.studies.list()) this.track(study.id, deps.store.studies.runIds(study.id));
-    this.plan();
+    // What completed unwatched is queued by a host that stays (the app, serve): a CLI command's
+    // host would queue it for itself and cancel it when the command ends (`study list`, `show`).
+    if (deps.supervisor.host.claims === 'any') this.plan();
   }
 
   /** Remembers the study of its runs (a run deleted later has no row left to say). */

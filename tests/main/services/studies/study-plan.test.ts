@@ -144,8 +144,14 @@ describe('a study launched with start: true trains its grid and runs its evaluat
       .toBe(1);
     expect(workbench.store.runs.summary(long!)!.status).toBe('running');
     await workbench.close();
-    const [cancelled] = (workbench = testWorkbench(path)).store.evaluations.list(short!);
+    // A CLI command's host leaves it (it would queue it for itself and cancel it when it ends).
+    workbench = testWorkbench(path, { host: 'cli' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const [cancelled, ...none] = workbench.store.evaluations.list(short!);
     expect(cancelled).toMatchObject({ status: 'failed', error: 'Cancelled: the application stopped' });
+    expect(none).toEqual([]);
+    await workbench.close();
+    workbench = testWorkbench(path);
 
     // The new host queued it again at start; the long run, stopped by the close, is the user's to resume.
     await expect

@@ -34,8 +34,8 @@ interface Reference {
   runIds: number[];
   /** What matched, e.g. "small-cnn, d 512, batch 64, bt". */
   shape: string;
-  /** The step time was scaled from another batch size. */
-  scaledFrom?: number;
+  /** The batch size the step time was scaled to (linearly), when the earlier runs used another. */
+  scaledTo?: number;
 }
 
 const median = (values: readonly number[]): number => {
@@ -107,7 +107,7 @@ export class StudyEstimator {
       overheadMs: overheads.length > 0 ? median(overheads) : 0,
       runIds: usable.map((entry) => entry.run.id),
       shape: `${backbone}, d ${d}, batch ${referenceBatch}, ${losses}`,
-      ...(scale !== 1 ? { scaledFrom: referenceBatch } : {}),
+      ...(scale !== 1 ? { scaledTo: batch } : {}),
     };
   }
 
@@ -149,7 +149,7 @@ export class StudyEstimator {
       return { missing: `a completed run of ${backbone} with d ${d} (its step times)` };
     }
     const runs = reference.runIds.map((id) => `run ${id}`).join(', ');
-    const scaled = reference.scaledFrom ? `, scaled from batch ${reference.scaledFrom}` : '';
+    const scaled = reference.scaledTo ? `, scaled to batch ${reference.scaledTo}` : '';
     return {
       ms: reference.stepMs * steps + reference.overheadMs,
       detail: `step time ${reference.stepMs.toFixed(0)} ms from ${runs} (${reference.shape}${scaled}) x ${steps} steps`,

@@ -93,6 +93,12 @@ describe('a study from the New-run form, in Debian Chromium against serve mode',
     await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/studies\/\d+$/);
     studyId = Number(/studies\/(\d+)$/.exec(page.url())![1]);
     await expect.poll(() => page.getByTestId('study-run-row').count(), { timeout: 15_000 }).toBe(4);
+    // Part way: a run done, the others running or queued (its ETA from their step rate).
+    await expect
+      .poll(async () => Number(await page.getByTestId('study-progress').getAttribute('data-completed')), {
+        timeout: 120_000,
+      })
+      .toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'study-running.png'), fullPage: true });
     await expect
       .poll(() => page.getByTestId('study-state').getAttribute('data-state'), {

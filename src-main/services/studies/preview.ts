@@ -64,6 +64,10 @@ export function studyFromSpec(spec: ParsedStudySpec): { study: NewStudy; runs: N
       seedStart: spec.seedStart,
       evaluation: spec.evaluation,
     },
-    runs: expanded.map((run) => ({ config: run.config!, point: run.point })),
+    // Stored (and so queued) seed by seed: the first seed of every cell finishes first, so a study
+    // stopped early, or still running, already compares every method (sort is stable).
+    runs: expanded
+      .map((run) => ({ config: run.config!, point: run.point }))
+      .sort((a, b) => a.point.seed - b.point.seed),
   };
 }

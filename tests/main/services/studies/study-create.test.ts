@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METRIC } from '@shared/metrics';
-import type { StudyPreset, StudyPreview, StudySummary } from '@shared/study/types';
+import type { StudyDetail, StudyPreset, StudyPreview, StudySummary } from '@shared/study/types';
 import type { Workbench } from '../../../../src-main/services/workbench';
 import { useTempDir } from '../../../helpers/temp-dir';
 import { testWorkbench, tinyConfig, trainToCompletion } from '../../../helpers/workbench';
@@ -99,6 +99,24 @@ describe('studies:preview and studies:create validate the whole grid before writ
     const fallback = value<StudyPreview>(await workbench.dispatch('studies:preview', { spec: other }));
     expect(fallback.estimate).toMatchObject({ source: 'history', perRunMs: after.estimate.perRunMs });
   }, 120_000);
+
+  it('stores (and queues) the runs seed by seed, every cell of a seed before the next seed', async () => {
+    workbench = testWorkbench(join(tempDir(), 'order.sqlite'));
+    const spec = tinyStudy({ axes: [{ field: 'loss.name', values: ['bt', 'vicreg', 'fft-bt'] }], seeds: 2 });
+    const created = value<StudySummary>(await workbench.dispatch('studies:create', { spec, start: false }));
+    const detail = value<StudyDetail>(await workbench.dispatch('studies:get', { studyId: created.id }));
+    expect(detail.runs.map(({ point }) => `${point.labels['loss.name']} ${point.seed}`)).toEqual([
+      'bt 0',
+      'vicreg 0',
+      'fft-bt 0',
+      'bt 1',
+      'vicreg 1',
+      'fft-bt 1',
+    ]);
+    expect(detail.runs.map(({ run }) => run.id)).toEqual(
+      [...detail.runs.map(({ run }) => run.id)].sort((a, b) => a - b),
+    );
+  });
 
   it('previews and lists the presets: paper-fashion-mnist is 15 valid runs', async () => {
     workbench = testWorkbench(join(tempDir(), 'presets.sqlite'), { maxConcurrentRuns: 2 });

@@ -108,6 +108,15 @@ export function useStudyForm(options: UseStudyFormOptions) {
   );
   if (getCurrentScope()) onScopeDispose(() => clearTimeout(timer));
 
+  /** Asks again for the preview of what is on screen (e.g. after a step-time measurement). */
+  function refreshPreview(): void {
+    const sent = spec.value;
+    if (!enabled.value || sent === null) return;
+    clearTimeout(timer);
+    isPreviewing.value = true;
+    void requestPreview(++previewRequest, sent);
+  }
+
   /** The preview belongs to what is on screen now, and every run in it is valid. */
   const canLaunch = computed(
     () => spec.value !== null && !isPreviewing.value && preview.value !== null && preview.value.valid,
@@ -186,6 +195,7 @@ export function useStudyForm(options: UseStudyFormOptions) {
     removeAxis,
     applyPreset,
     launch,
+    refreshPreview,
   };
 }
 

@@ -85,6 +85,15 @@ describe('a study from the New-run form, in Debian Chromium against serve mode',
     expect(await estimate.getAttribute('data-source')).toBe('none');
     expect(await estimate.textContent()).toMatch(/estimate/i);
     await page.getByTestId('study-section').screenshot({ path: join(SCREENSHOTS, 'study-preview.png') });
+
+    // A quick measurement times the grid's training steps in a worker (a cost study), and the
+    // preview then estimates from those stored step times.
+    await page.getByTestId('study-measure').click();
+    await expect.poll(() => estimate.getAttribute('data-source'), { timeout: 90_000 }).toBe('measured');
+    expect(await estimate.textContent()).toMatch(/measured by cost study \d+/);
+    await page
+      .getByTestId('study-section')
+      .screenshot({ path: join(SCREENSHOTS, 'study-preview-measured.png') });
   });
 
   it('launches the study, and its page follows the runs to the end', async () => {

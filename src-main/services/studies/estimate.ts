@@ -3,11 +3,15 @@
  * of completed runs of the same shape times each run's planned steps, plus what those runs spent
  * outside their steps (data loading, the kNN evaluations). Same shape first (backbone, projector
  * d, batch size, dataset source, loss), then the same backbone and d with any loss (scaled by the
- * batch size when it differs); otherwise no estimate, with what is missing.
+ * batch size when it differs); then a quick measurement: the whole-step points of a cost study
+ * (src-shared/study/measure-plan.ts) of the same backbone, d, batch and loss; otherwise no
+ * estimate, with what is missing.
  */
 import type { RunConfig } from '@shared/config/run-config';
 import { METRIC } from '@shared/metrics';
 import type { RunSummary } from '@shared/runs';
+import type { CostStudySummary } from '@shared/cost/types';
+import { runBlockSize } from '@shared/study/measure-plan';
 import type { StudyEstimate } from '@shared/study/types';
 import type { RunStore } from '../../storage/store';
 
@@ -38,6 +42,12 @@ interface Reference {
   scaledTo?: number;
 }
 
+/** A whole-step time measured by a cost study. */
+interface Measurement {
+  stepMs: number;
+  costStudyId: number;
+}
+
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -55,9 +65,36 @@ function durationMs(run: RunSummary): number | null {
 export class StudyEstimator {
   private readonly history: HistoryRun[];
   private readonly stepMsOf = new Map<number, number | null>();
+  private measuredStudies: CostStudySummary[] | undefined;
 
   constructor(private readonly store: RunStore) {
     this.history = store.studies.completedRuns();
+  }
+
+  /** The newest completed cost study's whole-step time of exactly this step, if one measured it. */
+  private measurement(config: RunConfig): Measurement | undefined {
+    this.measuredStudies ??= this.store.cost
+      .list()
+      .filter((study) => study.status === 'completed' && study.settings.step !== null);
+    const block = runBlockSize(config);
+    const d = config.model.projectorOutputDim;
+    for (const study of this.measuredStudies) {
+      if (study.settings.step?.backbone !== config.model.backbone) continue;
+      const point = this.store.cost
+        .points(study.id)
+        .find(
+          (candidate) =>
+            candidate.kind === 'step' &&
+            candidate.status === 'ok' &&
+            candidate.medianMs !== null &&
+            candidate.loss === config.loss.name &&
+            candidate.d === d &&
+            candidate.n === config.training.batchSize &&
+            candidate.blockSize === (block === null ? null : block === 'd' ? d : Math.min(block, d)),
+        );
+      if (point) return { stepMs: point.medianMs!, costStudyId: study.id };
+    }
+    return undefined;
   }
 
   private medianStepMs(runId: number): number | null {
@@ -137,7 +174,9 @@ export class StudyEstimator {
   }
 
   /** One run's expected time, or why there is none. */
-  run(config: RunConfig): { ms: number; detail: string } | { missing: string } {
+  run(
+    config: RunConfig,
+  ): { ms: number; detail: string; source: 'history' | 'measured' } | { missing: string } {
     const perEpoch = this.stepsPerEpoch(config);
     if (perEpoch === undefined) {
       return { missing: `the size of the ${config.dataset.source} data (no earlier run on it)` };
@@ -146,12 +185,21 @@ export class StudyEstimator {
     const reference = this.reference(config, true) ?? this.reference(config, false);
     if (!reference) {
       const { backbone, projectorOutputDim: d } = config.model;
+      const measured = this.measurement(config);
+      if (measured) {
+        return {
+          ms: measured.stepMs * steps,
+          source: 'measured',
+          detail: `step time ${measured.stepMs.toFixed(0)} ms measured by cost study ${measured.costStudyId} (${backbone}, d ${d}, batch ${config.training.batchSize}, ${config.loss.name}) x ${steps} steps, kNN evaluations not included`,
+        };
+      }
       return { missing: `a completed run of ${backbone} with d ${d} (its step times)` };
     }
     const runs = reference.runIds.map((id) => `run ${id}`).join(', ');
     const scaled = reference.scaledTo ? `, scaled to batch ${reference.scaledTo}` : '';
     return {
       ms: reference.stepMs * steps + reference.overheadMs,
+      source: 'history',
       detail: `step time ${reference.stepMs.toFixed(0)} ms from ${runs} (${reference.shape}${scaled}) x ${steps} steps`,
     };
   }
@@ -194,7 +242,8 @@ export function estimateStudy(
     perRunMs: Math.round(perRunMs),
     totalMs: Math.round(totalMs),
     wallMs: Math.round(totalMs / Math.max(1, Math.min(concurrency, configs.length))),
-    source: 'history',
+    // Earlier runs are the better guide (they include evaluations): `measured` only without any.
+    source: known.some((result) => result.source === 'history') ? 'history' : 'measured',
     detail: `${shown}${partial}`,
   };
 }

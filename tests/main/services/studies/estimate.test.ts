@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunConfigInput } from '@shared/config/run-config';
+import type { CostPoint } from '@shared/cost/types';
 import { METRIC } from '@shared/metrics';
+import { stepMeasurements } from '@shared/study/measure-plan';
 import { parseRunConfig } from '../../../../src-main/services/runs.service';
 import { estimateStudy } from '../../../../src-main/services/studies/estimate';
 import { RunStore } from '../../../../src-main/storage/store';
@@ -94,5 +96,43 @@ describe('a study’s estimated duration from earlier runs', () => {
     expect(partial.source).toBe('history');
     expect(partial.totalMs).toBe(partial.perRunMs! * 2);
     expect(partial.detail).toMatch(/\(1 of 2 runs at the mean: nothing to estimate them from\)$/);
+  });
+
+  it('without history, reads the whole-step time a quick measurement (a cost study) stored', () => {
+    store = RunStore.open(join(tempDir(), 'measured.sqlite'));
+    const runs = [config(), config({ loss: { name: 'fft-bt' } })];
+    const [settings] = stepMeasurements(runs, 'grid');
+    expect(settings).toMatchObject({ losses: ['bt', 'fft-bt'], dims: [128], n: 50, blockSizes: ['d'] });
+    const point = (loss: 'bt' | 'fft-bt', medianMs: number, blockSize: number | null): CostPoint => ({
+      kind: 'step',
+      loss,
+      blockSize,
+      d: 128,
+      n: 50,
+      status: 'ok',
+      medianMs,
+      minMs: medianMs,
+      maxMs: medianMs,
+      peakBytes: null,
+      repeats: 3,
+      message: null,
+    });
+    const progress = { done: 2, total: 2, current: null };
+    const study = store.cost.create(
+      { name: 'm', status: 'completed', source: 'study', settings: settings!, progress },
+      [
+        point('bt', 30, null),
+        point('fft-bt', 20, 128),
+        // A loss-only point of the same shape is not a step time.
+        { ...point('fft-bt', 1, 128), kind: 'loss' },
+      ],
+    );
+    // 40 steps: bt 1200 ms, fft-bt 800 ms; mean 1000 ms per run.
+    const estimate = estimateStudy(store, runs, 2);
+    expect(estimate).toMatchObject({ perRunMs: 1000, totalMs: 2000, wallMs: 1000, source: 'measured' });
+    expect(estimate.detail).toContain(`step time 30 ms measured by cost study ${study.id}`);
+    // A run of history wins over the measurement.
+    completedRun(store, {}, [100], 100);
+    expect(estimateStudy(store, [config()], 1).source).toBe('history');
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linearSettingsSchema } from '../config/linear-settings';
 import { runConfigSchema } from '../config/run-config';
 import { strictObject } from '../config/strict-object';
 import { textField } from '../config/text-field';
@@ -96,13 +97,7 @@ export const callInputSchemas = {
     kind: z.enum(['linear', 'knn']),
     /** The checkpoint to evaluate; the newest good one by default. */
     checkpointStep: z.number().int().min(0).optional(),
-    settings: strictObject({
-      epochs: z.number().int().min(1).max(1000).optional(),
-      batchSize: z.number().int().min(2).max(8192).optional(),
-      learningRate: z.number().positive().max(100).optional(),
-      momentum: z.number().min(0).max(0.999).optional(),
-      weightDecay: z.number().min(0).max(1).optional(),
-    }).prefault({}),
+    settings: linearSettingsSchema,
   }),
   'metrics:names': strictObject({ runId }),
   'metrics:series': strictObject({

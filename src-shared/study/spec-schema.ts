@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linearSettingsSchema } from '../config/linear-settings';
 import { strictObject } from '../config/strict-object';
 import { textField } from '../config/text-field';
 
@@ -30,13 +31,7 @@ export const studyAxisSchema = strictObject({
 export const studyEvaluationPlanSchema = strictObject({
   linear: z.boolean().default(false),
   knnSweep: z.boolean().default(false),
-  linearSettings: strictObject({
-    epochs: z.number().int().min(1).max(1000).optional(),
-    batchSize: z.number().int().min(2).max(8192).optional(),
-    learningRate: z.number().positive().max(100).optional(),
-    momentum: z.number().min(0).max(0.999).optional(),
-    weightDecay: z.number().min(0).max(1).optional(),
-  }).prefault({}),
+  linearSettings: linearSettingsSchema,
 }).prefault({});
 
 /**

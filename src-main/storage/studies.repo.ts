@@ -1,24 +1,17 @@
 import type { Database } from 'better-sqlite3';
 import type { RunConfig, RunConfigInput } from '@shared/config/run-config';
 import type { EvaluationKind, RunSummary } from '@shared/runs';
-import type { StudyAxis, StudyEvaluationPlan, StudyPoint, StudyRun } from '@shared/study/types';
+import type { StudyAxis, StudyEvaluationPlan, StudyPoint, StudyRun, StudySpec } from '@shared/study/types';
 import { SUMMARY_COLUMNS, toSummary, type RunSummaryRow } from './runs.repo';
 
 /** A study as stored: what the user asked for, without its runs. */
-export interface StudyRecord {
+export interface StudyRecord extends StudySpec {
   id: number;
-  name: string;
-  description: string;
-  base: RunConfigInput;
-  axes: StudyAxis[];
-  seeds: number;
-  seedStart: number;
-  evaluation: StudyEvaluationPlan;
   createdAt: number;
 }
 
 /** What a study is made from (its spec, parsed). */
-export type NewStudy = Omit<StudyRecord, 'id' | 'createdAt'>;
+export type NewStudy = StudySpec;
 
 /** One run to create with the study: its validated configuration and its grid cell. */
 export interface NewStudyRun {

@@ -2,9 +2,9 @@
  * `bench loss --save`: the measured grid stored as a cost study (source `bench`), in the same
  * tables as the cost-study job's, so the Cost page draws and compares it like any other.
  */
-import type { BackendChoice, LossName } from '@shared/config/run-config';
+import type { LossName } from '@shared/config/run-config';
 import { costStudySettingsSchema } from '@shared/cost/settings-schema';
-import type { CostBlockSize, CostPoint, CostStudySettings, CostStudySummary } from '@shared/cost/types';
+import type { CostPoint, CostStudySettings, CostStudySummary } from '@shared/cost/types';
 import type { BackendSelection } from '../../compute/backend';
 import { costEnvironment } from '../../compute/measure/environment';
 import { devicePeakBytes } from '../../compute/measure/loss-point';
@@ -28,18 +28,12 @@ export interface SavedLossResult {
 }
 
 /** The command line's grid as cost-study settings; a usage error for what a study cannot hold. */
-export function benchSettings(options: {
-  name: string | undefined;
-  losses: LossName[];
-  blockSizes: CostBlockSize[];
-  qs: (1 | 2)[] | null;
-  permutation: boolean;
-  n: number;
-  dims: number[];
-  backend: BackendChoice;
-  repeats: number;
-  warmup: number;
-}): CostStudySettings {
+export function benchSettings(
+  options: Omit<CostStudySettings, 'name' | 'q' | 'step'> & {
+    name: string | undefined;
+    qs: (1 | 2)[] | null;
+  },
+): CostStudySettings {
   if (options.qs && options.qs.length > 1)
     throw new UsageError('--save stores one q per study: give --q 1 or --q 2');
   const parsed = costStudySettingsSchema.safeParse({

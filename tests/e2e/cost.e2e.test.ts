@@ -1,83 +1,67 @@
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CostStudyDetail, CostStudySummary } from '@shared/cost/types';
-import type { ServeHost } from '../../src-main/host/http/serve-host';
-import type { Workbench } from '../../src-main/services/workbench';
-import { closeE2e, e2eFolder, SCREENSHOTS, serveInBrowser } from '../helpers/browser';
-import { testWorkbench } from '../helpers/workbench';
+import { SCREENSHOTS, serveWorkbenchSuite } from '../helpers/browser';
 
 /**
  * A cost study from the form to its charts, in Debian Chromium against serve mode with real
  * workers: n = 64, d = 64 … 1024, two repeats, on wasm (seconds per point on two cores).
  */
 describe('the cost study pages (Chromium, serve mode)', () => {
-  let folder: string;
-  let workbench: Workbench;
-  let host: ServeHost;
-  let context: BrowserContext;
-  let page: Page;
-  let pageErrors: string[] = [];
+  const e2e = serveWorkbenchSuite('cost-', { width: 1440, height: 900 });
   let costStudyId = 0;
 
-  beforeAll(async () => {
-    folder = e2eFolder('cost-');
-    workbench = testWorkbench(join(folder, 'e2e.sqlite'));
-    ({ host, context, page, errors: pageErrors } = await serveInBrowser(workbench, folder));
-    await page.setViewportSize({ width: 1440, height: 900 });
-  });
-
-  afterAll(() => closeE2e({ context, host, workbench, folder }));
-
   const message = (field: string) =>
-    page.locator(`[data-testid="cost-form"] .message[data-field="${field}"]`);
+    e2e.page.locator(`[data-testid="cost-form"] .message[data-field="${field}"]`);
 
   it('refuses a form with no name and a reversed d range, the messages on their fields', async () => {
-    await page.goto(`${host.url}#/cost`);
-    await page.getByTestId('cost-studies-page').waitFor({ timeout: 15_000 });
-    expect(await page.getByTestId('nav-cost').getAttribute('aria-current')).toBe('page');
-    await page.getByTestId('cost-dim-from').fill('1024');
-    await page.getByTestId('cost-dim-to').fill('64');
-    await page.getByTestId('cost-start').click();
+    await e2e.page.goto(`${e2e.host.url}#/cost`);
+    await e2e.page.getByTestId('cost-studies-page').waitFor({ timeout: 15_000 });
+    expect(await e2e.page.getByTestId('nav-cost').getAttribute('aria-current')).toBe('page');
+    await e2e.page.getByTestId('cost-dim-from').fill('1024');
+    await e2e.page.getByTestId('cost-dim-to').fill('64');
+    await e2e.page.getByTestId('cost-start').click();
     await expect.poll(() => message('name').textContent()).toBe('Give the cost study a name');
     expect(await message('dims').textContent()).toBe('The first d is larger than the last');
-    await page.screenshot({ path: join(SCREENSHOTS, 'cost-form-invalid.png'), fullPage: true });
-    const listed = await workbench.dispatch('cost:list', {});
+    await e2e.page.screenshot({ path: join(SCREENSHOTS, 'cost-form-invalid.png'), fullPage: true });
+    const listed = await e2e.workbench.dispatch('cost:list', {});
     expect(listed.ok && listed.value).toEqual([]);
   });
 
   it('starts a tiny cost study from the form and opens its page, which fills in as points arrive', async () => {
-    await page.getByTestId('cost-name').fill('tiny wasm');
-    await page.getByTestId('cost-dim-from').fill('64');
-    await page.getByTestId('cost-dim-to').fill('1024');
-    await page.getByTestId('cost-n').fill('64');
-    await page.getByTestId('cost-repeats').fill('2');
-    await page.getByTestId('cost-backend').selectOption('wasm');
+    await e2e.page.getByTestId('cost-name').fill('tiny wasm');
+    await e2e.page.getByTestId('cost-dim-from').fill('64');
+    await e2e.page.getByTestId('cost-dim-to').fill('1024');
+    await e2e.page.getByTestId('cost-n').fill('64');
+    await e2e.page.getByTestId('cost-repeats').fill('2');
+    await e2e.page.getByTestId('cost-backend').selectOption('wasm');
     await expect.poll(() => message('dims').count()).toBe(0);
-    expect(await page.getByTestId('cost-preview').textContent()).toContain(
+    expect(await e2e.page.getByTestId('cost-preview').textContent()).toContain(
       'd = 64 … 1024 (5 values, doubling)',
     );
-    await page.getByTestId('cost-start').click();
+    await e2e.page.getByTestId('cost-start').click();
 
-    await page.waitForURL(/#\/cost\/\d+$/u, { timeout: 15_000 });
-    costStudyId = Number(/#\/cost\/(\d+)$/u.exec(page.url())![1]);
-    const header = page.getByTestId('cost-header');
+    await e2e.page.waitForURL(/#\/cost\/\d+$/u, { timeout: 15_000 });
+    costStudyId = Number(/#\/cost\/(\d+)$/u.exec(e2e.page.url())![1]);
+    const header = e2e.page.getByTestId('cost-header');
     await expect
       .poll(() => header.getAttribute('data-status'), { timeout: 240_000, interval: 500 })
       .toBe('completed');
-    const progress = page.getByTestId('cost-progress');
+    const progress = e2e.page.getByTestId('cost-progress');
     // Four losses (b = d) at five d.
     expect(await progress.getAttribute('data-total')).toBe('20');
     expect(await progress.getAttribute('data-done')).toBe('20');
-    expect(await page.getByTestId('cost-environment').textContent()).toContain('wasm');
+    expect(await e2e.page.getByTestId('cost-environment').textContent()).toContain('wasm');
   }, 300_000);
 
   it('draws time and memory against d with a slope per curve, and lists every point', async () => {
-    const stored = await workbench.dispatch('cost:get', { costStudyId });
+    const stored = await e2e.workbench.dispatch('cost:get', { costStudyId });
     const detail = (stored.ok ? stored.value : null) as CostStudyDetail;
     expect(detail.points).toHaveLength(20);
     for (const measure of ['time', 'memory']) {
-      const chart = page.locator(`[data-testid="cost-chart"][data-kind="loss"][data-measure="${measure}"]`);
+      const chart = e2e.page.locator(
+        `[data-testid="cost-chart"][data-kind="loss"][data-measure="${measure}"]`,
+      );
       await expect.poll(() => chart.locator('canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0);
       expect(await chart.getAttribute('data-curves')).toBe('4');
       // The legend's slopes are the stored fits'.
@@ -90,25 +74,25 @@ describe('the cost study pages (Chromium, serve mode)', () => {
         `sVICReg b=d · slope ${slope('fft-vicreg b=d')}`,
       ]);
     }
-    const rows = page.locator('[data-testid="cost-results"] tbody tr');
+    const rows = e2e.page.locator('[data-testid="cost-results"] tbody tr');
     expect(await rows.count()).toBe(20);
     expect(await rows.first().getAttribute('data-d')).toBe('64');
-    const okRows = await page.locator('[data-testid="cost-results"] tbody tr[data-status="ok"]').count();
+    const okRows = await e2e.page.locator('[data-testid="cost-results"] tbody tr[data-status="ok"]').count();
     expect(okRows).toBe(detail.points.filter((point) => point.status === 'ok').length);
-    await page.screenshot({ path: join(SCREENSHOTS, 'cost-study.png'), fullPage: true });
-    expect(pageErrors).toEqual([]);
+    await e2e.page.screenshot({ path: join(SCREENSHOTS, 'cost-study.png'), fullPage: true });
+    expect(e2e.errors).toEqual([]);
   });
 
   it('lists the study with its machine and progress, and overlays a second study dashed', async () => {
-    await page.getByRole('link', { name: 'Cost studies' }).click();
-    const row = page.locator(`[data-testid="cost-studies"] tr[data-cost-study="${costStudyId}"]`);
+    await e2e.page.getByRole('link', { name: 'Cost studies' }).click();
+    const row = e2e.page.locator(`[data-testid="cost-studies"] tr[data-cost-study="${costStudyId}"]`);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('completed');
     expect(await row.textContent()).toContain('20 / 20 points');
-    await page.screenshot({ path: join(SCREENSHOTS, 'cost-studies.png'), fullPage: true });
+    await e2e.page.screenshot({ path: join(SCREENSHOTS, 'cost-studies.png'), fullPage: true });
 
     // A second study (through the API) to overlay, up to a d whose exact loss cannot fit the
     // wasm heap: that point is recorded out of memory, and the relaxed one is still measured.
-    const started = await workbench.dispatch('cost:start', {
+    const started = await e2e.workbench.dispatch('cost:start', {
       settings: {
         name: 'second',
         losses: ['bt', 'fft-bt'],
@@ -119,29 +103,29 @@ describe('the cost study pages (Chromium, serve mode)', () => {
       },
     });
     const second = (started.ok ? started.value : null) as CostStudySummary;
-    const secondRow = page.locator(`[data-testid="cost-studies"] tr[data-cost-study="${second.id}"]`);
+    const secondRow = e2e.page.locator(`[data-testid="cost-studies"] tr[data-cost-study="${second.id}"]`);
     await expect.poll(() => secondRow.getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
     await secondRow.getByRole('link').click();
-    const failed = page.locator('[data-testid="cost-chart"][data-kind="loss"][data-measure="time"]');
+    const failed = e2e.page.locator('[data-testid="cost-chart"][data-kind="loss"][data-measure="time"]');
     await expect.poll(() => failed.getAttribute('data-failed'), { timeout: 10_000 }).toBe('1');
     expect(await failed.getAttribute('data-points')).toBe('7');
-    const oomRow = page.locator('[data-testid="cost-results"] tr[data-status="oom"]');
+    const oomRow = e2e.page.locator('[data-testid="cost-results"] tr[data-status="oom"]');
     expect(await oomRow.getAttribute('data-d')).toBe('32768');
     expect(await oomRow.textContent()).toContain('out of memory');
-    await page.screenshot({ path: join(SCREENSHOTS, 'cost-out-of-memory.png'), fullPage: true });
+    await e2e.page.screenshot({ path: join(SCREENSHOTS, 'cost-out-of-memory.png'), fullPage: true });
 
-    await page.goto(`${host.url}#/cost/${costStudyId}`);
-    await page.getByTestId('cost-overlay-add').selectOption(String(second.id));
+    await e2e.page.goto(`${e2e.host.url}#/cost/${costStudyId}`);
+    await e2e.page.getByTestId('cost-overlay-add').selectOption(String(second.id));
     await expect
-      .poll(() => new URL(page.url().replace('#/', '')).searchParams.get('overlay'))
+      .poll(() => new URL(e2e.page.url().replace('#/', '')).searchParams.get('overlay'))
       .toBe(String(second.id));
-    const time = page.locator('[data-testid="cost-chart"][data-kind="loss"][data-measure="time"]');
+    const time = e2e.page.locator('[data-testid="cost-chart"][data-kind="loss"][data-measure="time"]');
     await expect.poll(() => time.getAttribute('data-curves')).toBe('6');
-    await page.screenshot({ path: join(SCREENSHOTS, 'cost-overlay.png'), fullPage: true });
+    await e2e.page.screenshot({ path: join(SCREENSHOTS, 'cost-overlay.png'), fullPage: true });
   }, 180_000);
 
   it('stops a running study from its page, keeping the points measured so far', async () => {
-    const started = await workbench.dispatch('cost:start', {
+    const started = await e2e.workbench.dispatch('cost:start', {
       settings: {
         name: 'to stop',
         losses: ['bt', 'vicreg'],
@@ -152,34 +136,36 @@ describe('the cost study pages (Chromium, serve mode)', () => {
       },
     });
     const study = (started.ok ? started.value : null) as CostStudySummary;
-    await page.goto(`${host.url}#/cost/${study.id}`);
-    const header = page.getByTestId('cost-header');
-    const progress = page.getByTestId('cost-progress');
+    await e2e.page.goto(`${e2e.host.url}#/cost/${study.id}`);
+    const header = e2e.page.getByTestId('cost-header');
+    const progress = e2e.page.getByTestId('cost-progress');
     await expect
       .poll(async () => Number(await progress.getAttribute('data-done')), { timeout: 60_000 })
       .toBeGreaterThan(0);
     expect(await header.getAttribute('data-status')).toBe('running');
-    await page.getByTestId('cost-stop').click();
-    await page.getByTestId('cost-stop-confirm').click();
+    await e2e.page.getByTestId('cost-stop').click();
+    await e2e.page.getByTestId('cost-stop-confirm').click();
     await expect.poll(() => header.getAttribute('data-status'), { timeout: 30_000 }).toBe('stopped');
     const done = Number(await progress.getAttribute('data-done'));
     expect(done).toBeLessThan(12);
     // The points measured before the stop stay, in the table and the charts.
-    await expect.poll(() => page.locator('[data-testid="cost-results"] tbody tr').count()).toBe(done);
-    await page.screenshot({ path: join(SCREENSHOTS, 'cost-stopped.png'), fullPage: true });
-    await page.goto(`${host.url}#/cost/${costStudyId}`);
+    await expect.poll(() => e2e.page.locator('[data-testid="cost-results"] tbody tr').count()).toBe(done);
+    await e2e.page.screenshot({ path: join(SCREENSHOTS, 'cost-stopped.png'), fullPage: true });
+    await e2e.page.goto(`${e2e.host.url}#/cost/${costStudyId}`);
     await header.waitFor({ timeout: 10_000 });
   }, 60_000);
 
   it('deletes the study from its page and returns to the list', async () => {
-    await page.getByTestId('cost-delete').click();
-    await page.getByTestId('cost-delete-confirm').click();
-    await page.waitForURL(/#\/cost$/u, { timeout: 10_000 });
+    await e2e.page.getByTestId('cost-delete').click();
+    await e2e.page.getByTestId('cost-delete-confirm').click();
+    await e2e.page.waitForURL(/#\/cost$/u, { timeout: 10_000 });
     await expect
-      .poll(() => page.locator(`[data-testid="cost-studies"] tr[data-cost-study="${costStudyId}"]`).count())
+      .poll(() =>
+        e2e.page.locator(`[data-testid="cost-studies"] tr[data-cost-study="${costStudyId}"]`).count(),
+      )
       .toBe(0);
-    const gone = await workbench.dispatch('cost:get', { costStudyId });
+    const gone = await e2e.workbench.dispatch('cost:get', { costStudyId });
     expect(gone.ok).toBe(false);
-    expect(pageErrors).toEqual([]);
+    expect(e2e.errors).toEqual([]);
   });
 });

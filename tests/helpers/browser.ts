@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { ServeHost, ServeHostOptions } from '../../src-main/host/http/serve-host';
 import type { Workbench } from '../../src-main/services/workbench';
-import { ROOT, serveWorkbench } from './workbench';
+import { ROOT, serveWorkbench, testWorkbench } from './workbench';
 
 /** Debian's Chromium, as on these machines (override with CHROMIUM_PATH). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -79,4 +80,32 @@ export async function closeE2e(parts: {
   await parts.host?.close();
   await parts.workbench?.close();
   if (parts.folder) rmSync(parts.folder, { recursive: true, force: true });
+}
+
+/** What an end-to-end suite works with; serveWorkbenchSuite fills it in before the suite's tests. */
+export interface E2eSuite {
+  folder: string;
+  workbench: Workbench;
+  host: ServeHost;
+  context: BrowserContext;
+  page: Page;
+  /** The page's errors and console errors: a suite expects none at its end. */
+  errors: string[];
+}
+
+/**
+ * The usual set-up and teardown of a suite, as hooks (call it inside `describe`): a fresh folder, a
+ * test workbench with its database there, served, and Chromium on it (at `viewport` if given);
+ * closeE2e after the suite.
+ */
+export function serveWorkbenchSuite(name: string, viewport?: { width: number; height: number }): E2eSuite {
+  const suite = {} as E2eSuite;
+  beforeAll(async () => {
+    suite.folder = e2eFolder(name);
+    suite.workbench = testWorkbench(join(suite.folder, 'e2e.sqlite'));
+    Object.assign(suite, await serveInBrowser(suite.workbench, suite.folder));
+    if (viewport) await suite.page.setViewportSize(viewport);
+  });
+  afterAll(() => closeE2e(suite));
+  return suite;
 }

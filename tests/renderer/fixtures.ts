@@ -1,25 +1,6 @@
-import type { CheckpointInfo, EvaluationSummary, RunSummary } from '@shared/runs';
+import type { CheckpointInfo, EvaluationSummary } from '@shared/runs';
 
-export function summary(overrides: Partial<RunSummary> & { id: number }): RunSummary {
-  return {
-    name: `run ${overrides.id}`,
-    status: 'created',
-    lossName: 'bt',
-    backbone: 'small-cnn',
-    createdAt: 1_700_000_000_000 + overrides.id,
-    startedAt: null,
-    endedAt: null,
-    backend: null,
-    device: null,
-    error: null,
-    progress: null,
-    results: {},
-    checkpointStep: null,
-    tags: [],
-    notes: '',
-    ...overrides,
-  };
-}
+export { summary } from '../helpers/run-summary';
 
 export function evaluation(
   overrides: Partial<EvaluationSummary> & { id: number; runId: number },

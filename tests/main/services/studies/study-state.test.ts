@@ -7,29 +7,13 @@ import {
   studyState,
 } from '../../../../src-main/services/studies/study-state';
 import type { StudyRecord } from '../../../../src-main/storage/studies.repo';
+import { summary } from '../../../helpers/run-summary';
 
 let nextId = 1;
 function run(status: RunStatus, extra: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id: nextId++,
-    name: 'r',
-    status,
-    lossName: 'bt',
-    backbone: 'mlp',
-    createdAt: 0,
-    startedAt: null,
-    endedAt: null,
-    backend: null,
-    device: null,
-    error: null,
-    progress: null,
-    results: {},
-    checkpointStep: null,
-    tags: [],
-    notes: '',
-    ...extra,
-  };
+  return summary({ id: nextId++, status, ...extra });
 }
+
 const progress = (extra: Partial<RunProgress>): RunProgress => ({
   step: 1,
   totalSteps: 10,

@@ -63,19 +63,16 @@ describe('CostRepository on a real SQLite file', () => {
     store.cost.markRunning(created.id, 777, { done: 0, total: 2, current: null }, 2000);
     store.cost.setEnvironment(created.id, environment);
     store.cost.setProgress(created.id, { done: 0, total: 2, current: 'bt at d = 16' });
+    const outOfMemory = point(32, {
+      status: 'oom',
+      medianMs: null,
+      minMs: null,
+      maxMs: null,
+      peakBytes: null,
+      message: 'out of memory',
+    });
     store.cost.addPoint(created.id, 0, point(16));
-    store.cost.addPoint(
-      created.id,
-      1,
-      point(32, {
-        status: 'oom',
-        medianMs: null,
-        minMs: null,
-        maxMs: null,
-        peakBytes: null,
-        message: 'out of memory',
-      }),
-    );
+    store.cost.addPoint(created.id, 1, outOfMemory);
     expect(store.cost.summary(created.id)).toMatchObject({
       status: 'running',
       startedAt: 2000,
@@ -84,17 +81,7 @@ describe('CostRepository on a real SQLite file', () => {
     });
     // The host's pid survives a progress update: another host can tell a dead host's study.
     expect(store.cost.unfinished()[0]!.hostPid).toBe(777);
-    expect(store.cost.points(created.id)).toEqual([
-      point(16),
-      point(32, {
-        status: 'oom',
-        medianMs: null,
-        minMs: null,
-        maxMs: null,
-        peakBytes: null,
-        message: 'out of memory',
-      }),
-    ]);
+    expect(store.cost.points(created.id)).toEqual([point(16), outOfMemory]);
 
     store.cost.setProgress(created.id, { done: 2, total: 2, current: 'bt at d = 32' });
     store.cost.finish(created.id, 'completed', null, 3000);

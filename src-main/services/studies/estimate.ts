@@ -10,7 +10,7 @@
 import type { RunConfig } from '@shared/config/run-config';
 import { METRIC } from '@shared/metrics';
 import type { RunSummary } from '@shared/runs';
-import type { CostStudySummary } from '@shared/cost/types';
+import type { CostPoint, CostStudySummary } from '@shared/cost/types';
 import { runBlockSize } from '@shared/study/measure-plan';
 import type { StudyEstimate } from '@shared/study/types';
 import type { RunStore } from '../../storage/store';
@@ -66,6 +66,8 @@ export class StudyEstimator {
   private readonly history: HistoryRun[];
   private readonly stepMsOf = new Map<number, number | null>();
   private measuredStudies: CostStudySummary[] | undefined;
+  /** Each measured cost study's points, read once however many runs the grid has. */
+  private readonly pointsOf = new Map<number, CostPoint[]>();
 
   constructor(private readonly store: RunStore) {
     this.history = store.studies.completedRuns();
@@ -80,8 +82,9 @@ export class StudyEstimator {
     const d = config.model.projectorOutputDim;
     for (const study of this.measuredStudies) {
       if (study.settings.step?.backbone !== config.model.backbone) continue;
-      const point = this.store.cost
-        .points(study.id)
+      if (!this.pointsOf.has(study.id)) this.pointsOf.set(study.id, this.store.cost.points(study.id));
+      const point = this.pointsOf
+        .get(study.id)!
         .find(
           (candidate) =>
             candidate.kind === 'step' &&

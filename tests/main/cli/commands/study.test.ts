@@ -117,7 +117,7 @@ describe('study commands (real processes, real workers, real database file)', ()
   it('stops the whole study on Ctrl-C with checkpoints, and study resume finishes it', async () => {
     const dir = tempDir();
     const db = join(dir, 'stop.sqlite');
-    const spec = writeSpec(dir, 80, false);
+    const spec = writeSpec(dir, 400, false);
     const child = spawn(process.execPath, [
       join(BUILD_DIR, 'cli.js'),
       'study',
@@ -133,12 +133,17 @@ describe('study commands (real processes, real workers, real database file)', ()
       db,
     ]);
     let stderr = '';
+    let interrupting = false;
     child.stderr.setEncoding('utf8');
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.on('data', (chunk: string) => {
         stderr += chunk;
-        // Interrupt once the first run is under way.
-        if (/run 1 started/u.test(stderr) && !child.killed) setTimeout(() => child.kill('SIGINT'), 3000);
+        // Interrupt once the first run is under way: 400 steps take far longer than 1.5 s, even on a fast machine.
+        // One Ctrl-C only: a second one would kill the workers without their stop checkpoint.
+        if (/run 1 started/u.test(stderr) && !interrupting) {
+          interrupting = true;
+          setTimeout(() => child.kill('SIGINT'), 1500);
+        }
       });
       child.on('exit', resolve);
     });
@@ -147,7 +152,7 @@ describe('study commands (real processes, real workers, real database file)', ()
     expect(stderr).toMatch(/run 1 stopped/u);
     expect(stderr).toMatch(/0\/2 completed, 2 stopped/u);
     const stopped = cli(['study', 'show', '1', '--db', db]);
-    expect(stopped.stdout).toMatch(/^1\s+bt\s+0\s+stopped\s+\d+\/80/mu);
+    expect(stopped.stdout).toMatch(/^1\s+bt\s+0\s+stopped\s+\d+\/400/mu);
     expect(stopped.stdout).toMatch(/^2\s+vicreg\s+0\s+stopped\s+-/mu);
 
     const resumed = cli(['study', 'resume', '1', '--db', db, '--json'], 240_000);

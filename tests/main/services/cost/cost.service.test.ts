@@ -146,8 +146,10 @@ describe('cost studies in a real worker', () => {
       settings: tiny({
         name: 'long',
         losses: ['bt'],
+        // Heavy enough that the stop, sent after the first point, always lands before the last one.
+        n: 128,
         dims: [64, 128, 256, 512, 1024, 2048, 4096],
-        repeats: 20,
+        repeats: 50,
       }),
     });
     const next = await service.handlers['cost:start']({

@@ -1,5 +1,6 @@
 import type { GpuAdapterInfo } from './gpu';
 import type { RunConfig } from './config/run-config';
+import type { RunPlacement } from './cluster/types';
 
 /**
  * Life cycle: created -> queued -> running -> (stopping ->) completed | stopped | failed.
@@ -63,6 +64,8 @@ export interface RunSummary {
   tags: string[];
   /** The user's free-text notes about the run ('' when none). */
   notes: string;
+  /** Where it trains: absent or null on this machine; a Slurm profile's job otherwise (issue 15). */
+  placement?: RunPlacement | null;
 }
 
 export interface RunDetail extends RunSummary {

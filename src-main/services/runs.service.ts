@@ -22,6 +22,7 @@ type RunCalls = Omit<
   | keyof InspectCalls
   | `studies:${string}`
   | `cost:${string}`
+  | `cluster:${string}`
 >;
 
 /** Statuses from which `runs:start` (re)starts a run; a completed run is kept as it is. */

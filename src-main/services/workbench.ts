@@ -7,6 +7,8 @@ import { EventBus } from './event-bus';
 import { createEvaluationHandlers } from './evaluations.service';
 import { createInspectService } from './inspect.service';
 import { createCostService } from './cost/cost.service';
+import { createProfileHandlers } from './cluster/profiles';
+import { AppFailure } from '@shared/errors';
 import { createRunHandlers } from './runs.service';
 import { createStudyService } from './studies/studies.service';
 import { isProcessAlive, Supervisor } from './supervisor';
@@ -106,6 +108,10 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...inspect.handlers,
     ...studies.handlers,
     ...cost.handlers,
+    ...createProfileHandlers(store, events),
+    'cluster:check': () => {
+      throw new AppFailure('unavailable', 'Profile checks are being built (issue 15)');
+    },
     'system:info': () =>
       systemInfo({
         host: options.host,

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { CLUSTER_MIGRATION } from './migration-cluster';
 
 /**
  * Versioned schema migrations, applied in order at start-up. The applied version is kept in
@@ -325,6 +326,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  CLUSTER_MIGRATION,
 ];
 
 /** Brings the database to the newest schema version, each migration in its own transaction. */

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RunConfig } from '@shared/config/run-config';
+import type { RunPlacement } from '@shared/cluster/types';
 import type { GpuAdapterInfo } from '@shared/gpu';
 import type { RunDetail, RunProgress, RunStatus, RunSummary } from '@shared/runs';
 import { prepareBucketInvalidation } from './metric-buckets.repo';
@@ -26,6 +27,8 @@ interface RunRow {
   checkpoint_step: number | null;
   tags_json: string;
   notes: string;
+  /** PLACEMENT's JSON; null (or not selected) for a local run. */
+  placement_json?: string | null;
 }
 
 /** Fields a status change may set alongside the status. */
@@ -43,9 +46,18 @@ export interface RunStatusChange {
 /** The newest checkpoint's step: whether (and from where) the run can be resumed. */
 const CHECKPOINT_STEP = '(SELECT max(step) FROM checkpoints WHERE run_id = runs.id) AS checkpoint_step';
 
+/**
+ * Where the run trains (issue 15): its remote_runs row with its newest job, as JSON; null for a
+ * local run (cluster.repo.ts writes these tables).
+ */
+const PLACEMENT = `(SELECT json_object('profileId', r.profile_id, 'profileName', r.profile_name, 'runDir', r.run_dir,
+    'jobId', j.job_id, 'slurmState', j.state, 'node', j.node, 'reason', j.reason, 'restarts', coalesce(j.restarts, 0))
+  FROM remote_runs r LEFT JOIN cluster_jobs j ON j.id = (SELECT max(id) FROM cluster_jobs WHERE run_id = r.run_id)
+  WHERE r.run_id = runs.id) AS placement_json`;
+
 /** The columns `toSummary` reads (lists select only these: no configuration JSON per run). */
 export const SUMMARY_COLUMNS = `id, name, loss_name, json_extract(config_json, '$.model.backbone') AS backbone, status, created_at, started_at, ended_at, backend, device,
-  error_text, progress_json, results_json, tags_json, notes, ${CHECKPOINT_STEP}`;
+  error_text, progress_json, results_json, tags_json, notes, ${CHECKPOINT_STEP}, ${PLACEMENT}`;
 
 /** A row of SUMMARY_COLUMNS. */
 export type RunSummaryRow = Omit<
@@ -71,6 +83,10 @@ export function toSummary(row: RunSummaryRow): RunSummary {
     checkpointStep: row.checkpoint_step,
     tags: JSON.parse(row.tags_json) as string[],
     notes: row.notes,
+    // Only placed runs carry the field: a local run's summary is what it was before issue 15.
+    ...(row.placement_json
+      ? { placement: { kind: 'slurm', ...(JSON.parse(row.placement_json) as Omit<RunPlacement, 'kind'>) } }
+      : {}),
   };
 }
 
@@ -84,7 +100,7 @@ export class RunsRepository {
   constructor(private readonly database: Database) {
     this.invalidateBuckets = prepareBucketInvalidation(database);
     this.selectOne = database.prepare(
-      `SELECT *, json_extract(config_json, '$.model.backbone') AS backbone, ${CHECKPOINT_STEP} FROM runs WHERE id = ?`,
+      `SELECT *, json_extract(config_json, '$.model.backbone') AS backbone, ${CHECKPOINT_STEP}, ${PLACEMENT} FROM runs WHERE id = ?`,
     );
     this.updateProgress = database.prepare('UPDATE runs SET progress_json = ? WHERE id = ?');
   }

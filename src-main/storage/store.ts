@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { CheckpointsRepository } from './checkpoints.repo';
+import { ClusterRepository } from './cluster.repo';
 import { ComparisonsRepository } from './comparisons.repo';
 import { CostRepository } from './cost.repo';
 import { openDatabase, type DatabaseOptions } from './database';
@@ -33,6 +34,8 @@ export class RunStore {
   readonly studies: StudiesRepository;
   /** Cost studies (issue 14): a loss's time and memory against d, with the machine they ran on. */
   readonly cost: CostRepository;
+  /** Cluster placement (issue 15): Slurm profiles, runs placed on them, their jobs and journal offsets. */
+  readonly cluster: ClusterRepository;
 
   private constructor(
     readonly database: Database,
@@ -50,6 +53,7 @@ export class RunStore {
     this.snapshots = new SnapshotsRepository(database);
     this.studies = new StudiesRepository(database);
     this.cost = new CostRepository(database);
+    this.cluster = new ClusterRepository(database);
   }
 
   /** Throws a `DatabaseOpenError` (a message naming the file) for a file it cannot use. */

@@ -46,6 +46,11 @@ export const CALL_CHANNELS = [
   'cost:start',
   'cost:stop',
   'cost:delete',
+  'cluster:profiles',
+  'cluster:profile-save',
+  'cluster:profile-remove',
+  'cluster:check',
+  'cluster:jobs',
   'system:info',
 ] as const;
 
@@ -63,6 +68,8 @@ export const EVENT_CHANNELS = [
   'study:deleted',
   'cost:status',
   'cost:point',
+  'cluster:job',
+  'cluster:profiles',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

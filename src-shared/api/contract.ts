@@ -14,6 +14,7 @@ import type {
 import type { MetricSeries } from '../metrics';
 import type { EvaluationSummary, LogLine, RunDetail, RunProgress, RunSummary } from '../runs';
 import type { CostPoint, CostStudyDetail, CostStudySummary } from '../cost/types';
+import type { ClusterCheck, ClusterJob, ClusterProfile } from '../cluster/types';
 import type { StudyDetail, StudyPreset, StudyPreview, StudyReport, StudySummary } from '../study/types';
 import type { CallChannel, EventChannel } from './channels';
 import type { callInputSchemas } from './schemas';
@@ -102,6 +103,11 @@ export interface CallOutputs {
   'cost:start': CostStudySummary;
   'cost:stop': CostStudySummary;
   'cost:delete': { costStudyId: number };
+  'cluster:profiles': ClusterProfile[];
+  'cluster:profile-save': ClusterProfile;
+  'cluster:profile-remove': { id: number };
+  'cluster:check': ClusterCheck;
+  'cluster:jobs': ClusterJob[];
   'system:info': SystemInfo;
 }
 
@@ -123,6 +129,10 @@ export interface EventPayloads {
   'cost:status': CostStudySummary;
   /** A cost study measured one more point. */
   'cost:point': { costStudyId: number; point: CostPoint };
+  /** A submitted job changed (submitted, Slurm state, node, ended). */
+  'cluster:job': ClusterJob;
+  /** The profiles changed (added, edited, removed). */
+  'cluster:profiles': ClusterProfile[];
 }
 
 /** Main-side implementation of the calls, one async function per channel. */

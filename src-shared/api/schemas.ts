@@ -7,12 +7,15 @@ import { COMPARE_LIMITS, RUN_SORT_FIELDS, X_AXES } from '../compare';
 import { INSPECT_LIMITS, MATRIX_ORDERS, MATRIX_VIEWS, OVERVIEW_REDUCTIONS } from '../inspect';
 import { RUN_STATUSES } from '../runs';
 import { costStudySettingsSchema } from '../cost/settings-schema';
+import { slurmProfileSchema } from '../cluster/profile-schema';
 import { studySpecSchema } from '../study/spec-schema';
 import type { CallChannel } from './channels';
 
 const runId = z.number().int().positive();
 const studyId = z.number().int().positive();
 const costStudyId = z.number().int().positive();
+/** Where new runs train: null for this machine, else a cluster profile's id (issue 15). */
+const profileId = z.number().int().positive().nullable().optional();
 const runIds = z.array(runId).min(1).max(COMPARE_LIMITS.maxRuns);
 const metricName = z.string().min(1).max(200);
 const snapshotId = z.number().int().positive();
@@ -53,6 +56,7 @@ export const callInputSchemas = {
     config: z.unknown(),
     /** Queue the run right away. */
     start: z.boolean().default(false),
+    profileId,
   }),
   'runs:start': strictObject({ runId }),
   'runs:stop': strictObject({ runId }),
@@ -153,6 +157,8 @@ export const callInputSchemas = {
     spec: studySpecSchema,
     /** Queue its runs right away. */
     start: z.boolean().default(false),
+    /** On a cluster profile, the study's runs go to Slurm as one job array. */
+    profileId,
   }),
   /** Queues the runs that have not started (`created`). */
   'studies:start': strictObject({ studyId }),
@@ -170,6 +176,20 @@ export const callInputSchemas = {
   'cost:start': strictObject({ settings: costStudySettingsSchema }),
   'cost:stop': strictObject({ costStudyId }),
   'cost:delete': strictObject({ costStudyId }),
+  'cluster:profiles': strictObject({}).prefault({}),
+  /** Adds a profile, or replaces the settings of profile `id` (runs already placed keep theirs). */
+  'cluster:profile-save': strictObject({
+    id: z.number().int().positive().optional(),
+    settings: slurmProfileSchema,
+  }),
+  /** Refused while one of its runs has a job in Slurm's queue. */
+  'cluster:profile-remove': strictObject({ id: z.number().int().positive() }),
+  /** Checks a profile before use: Slurm's commands answer, the partition exists, the run folder is writable. */
+  'cluster:check': strictObject({ settings: slurmProfileSchema }),
+  'cluster:jobs': strictObject({
+    runId: runId.optional(),
+    limit: z.number().int().min(1).max(5000).default(500),
+  }).prefault({}),
   'system:info': strictObject({}).prefault({}),
 } satisfies Record<CallChannel, z.ZodType>;
 

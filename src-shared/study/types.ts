@@ -116,6 +116,8 @@ export interface StudySummary {
   evaluations: StudyEvaluationCounts;
   /** Time left at the step rate of its runs (ms), when some run; null otherwise. */
   etaMs: number | null;
+  /** The cluster profile its runs are placed on (issue 15); absent or null: this machine. */
+  profileName?: string | null;
 }
 
 export interface StudyRun {

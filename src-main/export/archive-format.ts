@@ -56,6 +56,11 @@ export const TRANSIENT_RUN_TABLES: readonly string[] = [
   // Summaries derived from metric_points (comparison charts), rebuilt when a run is imported.
   'metric_buckets',
   'metric_bucket_fill',
+  // Cluster placement (issue 15): the profile, folder and jobs belong to this database's cluster
+  // setup; everything the run learned (metrics, logs, checkpoints) was ingested into the run's own
+  // tables, so an imported run is a settled run of the importing database, placed nowhere.
+  'remote_runs',
+  'cluster_jobs',
 ];
 
 /**

@@ -9,6 +9,7 @@ import type { RunStore } from '../storage/store';
 import type { Lease } from '../storage/leases.repo';
 import type { InspectCalls } from './inspect.service';
 import type { CompareCalls } from './compare.service';
+import { placeRuns, placementProfile } from './cluster/placement';
 import type { EventBus } from './event-bus';
 import { describeHost } from './reclaim';
 import type { Supervisor } from './supervisor';
@@ -36,7 +37,11 @@ export const RESUMABLE: readonly RunStatus[] = ['stopped', 'failed', 'interrupte
  * when the newest is corrupt). Metrics after that step are dropped so the series continues
  * without duplicated or missing steps.
  */
-export function resumeRun(store: RunStore, supervisor: Supervisor, run: RunSummary): CheckpointInfo {
+export function resumeRun(
+  store: RunStore,
+  supervisor: Pick<Supervisor, 'enqueue'>,
+  run: RunSummary,
+): CheckpointInfo {
   if (!RESUMABLE.includes(run.status)) {
     throw new AppFailure(
       'conflict',
@@ -78,7 +83,7 @@ export function parseRunConfig(input: unknown): RunConfig {
  * Queues a run that has not started, or starts a stopped, failed or interrupted one again from
  * scratch (its previous series cleared). A completed run is kept as it is.
  */
-export function startRun(store: RunStore, supervisor: Supervisor, run: RunSummary): void {
+export function startRun(store: RunStore, supervisor: Pick<Supervisor, 'enqueue'>, run: RunSummary): void {
   if (!RESTARTABLE.includes(run.status)) {
     throw new AppFailure('conflict', `Run ${run.id} is ${run.status}; it cannot be started now`);
   }
@@ -131,11 +136,16 @@ export function createRunHandlers(store: RunStore, supervisor: Supervisor, event
       if (!detail) throw new AppFailure('not-found', `Run ${runId} does not exist`);
       return { ...detail, checkpoints: store.checkpoints.list(runId) };
     },
-    'runs:create': ({ config, start }) => {
+    'runs:create': ({ config, start, profileId }) => {
       const parsed = parseRunConfig(config);
       assertDatasetPaths(parsed.dataset); // before the run row: a missing folder writes nothing
-      const run = store.runs.create(parsed);
-      events.emit('run:status', run);
+      const profile = placementProfile(store, profileId);
+      const run = store.database.transaction(() => {
+        const created = store.runs.create(parsed);
+        if (profile) placeRuns(store, [created.id], profile);
+        return created;
+      })();
+      events.emit('run:status', existingRun(run.id));
       if (start) supervisor.enqueue(run.id);
       return existingRun(run.id);
     },

@@ -9,6 +9,7 @@ import type { EventBus } from './event-bus';
 import { applyReclaimed, announceReclaimed, type QueuedOptions } from './reclaim';
 import type { ActiveRun, RunEnding } from './run-messages';
 import { launchCapture, type ActiveCapture, type CaptureListener } from './capture-run';
+import { submitPlaced, type QueuedRun, type RemotePlacement } from './cluster/remote-placement';
 import { launchWorker, type LaunchOptions, type WorkerRunDeps } from './worker-run';
 
 export interface SupervisorOptions {
@@ -32,6 +33,8 @@ export interface SupervisorOptions {
   staleAfterMs?: number;
   /** Whether another host's process id is alive (tests with several hosts in one process replace it). */
   isAlive?: (pid: number) => boolean;
+  /** Runs placed on a cluster (issue 15) train in Slurm jobs: their starts and stops go there. */
+  remote?: RemotePlacement;
 }
 
 export type { LaunchOptions } from './worker-run';
@@ -129,7 +132,10 @@ export class Supervisor {
 
   /** Waiting in the shared queue (queued by any host). */
   isQueued(runId: number): boolean {
-    return this.options.store.leases.queueEntry(runId) !== undefined;
+    return (
+      this.options.store.leases.queueEntry(runId) !== undefined ||
+      this.options.remote?.isQueued(runId) === true
+    );
   }
 
   /** This host runs a worker for the run. */
@@ -143,7 +149,8 @@ export class Supervisor {
       this.isRunning(runId) ||
       this.isQueued(runId) ||
       this.lease(runId) !== undefined ||
-      this.captures.has(runId)
+      this.captures.has(runId) ||
+      this.options.remote?.isBusy(runId) === true
     );
   }
 
@@ -171,8 +178,19 @@ export class Supervisor {
   }
 
   enqueue(runId: number, options: LaunchOptions = {}): void {
+    this.enqueueMany([{ runId, options }]);
+  }
+
+  /** Queues runs together: the placed ones of one cluster profile go to Slurm as one job array. */
+  enqueueMany(entries: readonly QueuedRun[]): void {
+    if (this.closed) return;
+    for (const { runId, options } of submitPlaced(this.options.remote, entries))
+      this.enqueueLocal(runId, options);
+  }
+
+  private enqueueLocal(runId: number, options: LaunchOptions = {}): void {
     const { store } = this.options;
-    if (this.closed || this.isBusy(runId)) return;
+    if (this.isBusy(runId)) return;
     // Evaluations and the CLI's runs are this host's to start; other runs any app or serve host may start.
     const exclusive = options.evaluation !== undefined || this.host.claims === 'own';
     store.database.transaction(() => {
@@ -198,6 +216,8 @@ export class Supervisor {
    * stop (then killed), and another host's worker is asked through its lease.
    */
   stop(runId: number): StopOutcome {
+    // A placed run's job (evaluations of it run here, and the run is not busy there meanwhile).
+    if (this.options.remote?.isBusy(runId)) return this.options.remote.stop(runId);
     const run = this.active.get(runId);
     if (run && !run.finished) {
       this.stopLocal(run);

@@ -322,12 +322,12 @@ export class LeasesRepository {
     );
   }
 
-  /** Runs marked running or stopping that no worker lease holds. */
+  /** Runs marked running or stopping that no worker lease holds (a Slurm job holds a placed run). */
   unleasedActiveRuns(): Array<{ runId: number; ownerPid: number | null }> {
     return this.database
       .prepare<[], { runId: number; ownerPid: number | null }>(
         `SELECT id AS runId, owner_pid AS ownerPid FROM runs WHERE status IN ('running', 'stopping')
-           AND id NOT IN (SELECT run_id FROM run_leases)`,
+           AND id NOT IN (SELECT run_id FROM run_leases) AND id NOT IN (SELECT run_id FROM remote_runs)`,
       )
       .all();
   }

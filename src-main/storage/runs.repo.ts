@@ -237,9 +237,11 @@ export class RunsRepository {
     return this.database.transaction(() => {
       const orphans = this.database
         .prepare<[], { id: number; status: RunStatus; owner_pid: number | null }>(
-          // Runs in the shared queue or under a lease are the leases' business (leases.repo.ts).
+          // Runs in the shared queue or under a lease are the leases' business (leases.repo.ts); runs
+          // placed on a cluster train in a Slurm job that outlives any host (the cluster poller's).
           `SELECT id, status, owner_pid FROM runs WHERE status IN ('queued', 'running', 'stopping')
-             AND id NOT IN (SELECT run_id FROM run_queue) AND id NOT IN (SELECT run_id FROM run_leases)`,
+             AND id NOT IN (SELECT run_id FROM run_queue) AND id NOT IN (SELECT run_id FROM run_leases)
+             AND id NOT IN (SELECT run_id FROM remote_runs)`,
         )
         .all()
         .filter((row) => row.owner_pid === null || !isAlive(row.owner_pid));

@@ -13,13 +13,14 @@ import { followStudy } from './study-follow';
 import { previewText } from './study-preview';
 import { printReport } from './study-output';
 import { studySpecFromOptions } from './study-spec';
+import { PLACEMENT_USAGE, placementByName } from './placement';
 
 export const studyCreateCommand: CliCommand = {
   name: 'study create',
   summary: 'Create a study (a grid of runs over seeds), preview it, and optionally run it here',
   usage: `Usage: npm run cli -- study create --base PRESET|FILE [--vary FIELD=V1,V2 ...] [--seeds K]
          [--name NAME] [--seed-start S] [--linear] [--knn-sweep] [--start]
-         [--max-concurrent-runs N] [--db PATH] [--json]
+         [--max-concurrent-runs N] [--placement NAME] [--db PATH] [--json]
 
   --base X        a study preset (${Object.keys(STUDY_PRESETS).join(', ')}), a run preset (see "presets"),
                   or a JSON file: a run configuration, or a study spec (an object with "base")
@@ -38,6 +39,7 @@ export const studyCreateCommand: CliCommand = {
                   a checkpoint); "study resume ID" continues it.
   --max-concurrent-runs N
                   runs at a time while this process follows the study (default ${STUDY_DEFAULT_CONCURRENCY})
+  ${PLACEMENT_USAGE}
   --db PATH       database file (default: DECORBENCH_DB or the app's data folder)
   --json          print the preview and progress on stderr and one JSON object on stdout:
                   { study, preview } (with --start also "report")
@@ -58,6 +60,7 @@ starts it (in this terminal), or start it from the app's Studies page.`,
         'knn-sweep': { type: 'boolean', default: false },
         start: { type: 'boolean', default: false },
         'max-concurrent-runs': { type: 'string' },
+        placement: { type: 'string' },
         db: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -73,12 +76,13 @@ starts it (in this terminal), or start it from the app's Studies page.`,
     }
     const workbench = openStudyWorkbench(context, { db: values.db, maxConcurrentRuns: concurrency });
     try {
+      const profileId = placementByName(workbench, values.placement)?.id ?? null;
       // The service's preview also checks the dataset folders and estimates the duration.
       const preview = await call(workbench, 'studies:preview', { spec });
       human.write(previewText(spec.name, spec.axes, preview.runs, preview.estimate, concurrency));
       if (!preview.valid) return 1;
       if (!values.start) {
-        const study = await call(workbench, 'studies:create', { spec, start: false });
+        const study = await call(workbench, 'studies:create', { spec, start: false, profileId });
         human.write(
           `Study ${study.id} "${study.name}" created with ${study.counts.total} runs in ${workbench.store.path}; start it with: npm run cli -- study resume ${study.id}\n`,
         );
@@ -87,7 +91,7 @@ starts it (in this terminal), or start it from the app's Studies page.`,
       }
       let studyId = -1;
       const code = await followStudy(workbench, context, async () => {
-        const study = await call(workbench, 'studies:create', { spec, start: true });
+        const study = await call(workbench, 'studies:create', { spec, start: true, profileId });
         studyId = study.id;
         context.stderr.write(
           `Study ${study.id} "${study.name}": ${study.counts.total} runs queued in ${workbench.store.path}, ${concurrency} at a time\n`,

@@ -9,7 +9,9 @@ import { createHeadlessWorkbench } from '../../host/headless';
 import { parseRunConfig, RESUMABLE, resumeRun } from '../../services/runs.service';
 import type { Workbench } from '../../services/workbench';
 import { UsageError, type CliCommand } from '../command';
+import { placeRuns } from '../../services/cluster/placement';
 import { followRun } from './follow-run';
+import { PLACEMENT_USAGE, placementByName } from './placement';
 
 /** The newest resumable run with exactly this configuration, if it has a checkpoint. */
 function resumableTwin(workbench: Workbench, config: RunConfig): RunSummary | undefined {
@@ -62,11 +64,13 @@ function loadConfig(values: { config?: string; preset?: string; name?: string })
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Train one run to completion in the terminal',
-  usage: `Usage: npm run cli -- train (--config FILE | --preset NAME) [--name NAME] [--db PATH] [--json]
+  usage: `Usage: npm run cli -- train (--config FILE | --preset NAME) [--name NAME] [--placement NAME]
+         [--db PATH] [--json]
 
   --config FILE   a run configuration (JSON); omitted fields take their defaults
   --preset NAME   a named configuration (see "presets"): ${Object.keys(PRESETS).join(', ')}
   --name NAME     override the run's name
+  ${PLACEMENT_USAGE}
   --db PATH       database file (default: DECORBENCH_DB or the app's data folder)
   --json          end with one JSON line: runId, status, backend, steps, durationMs, metrics, results
   --auto-resume   if a run with exactly this configuration was interrupted, stopped or failed,
@@ -85,6 +89,7 @@ other hosts (the app, serve mode) already run as many workers as the limit allow
         db: { type: 'string' },
         json: { type: 'boolean', default: false },
         'auto-resume': { type: 'boolean', default: false },
+        placement: { type: 'string' },
       },
     });
     // Validate before anything is opened, so a bad config writes nothing.
@@ -105,10 +110,17 @@ other hosts (the app, serve mode) already run as many workers as the limit allow
           return previous.id;
         }
       }
-      const created = workbench.store.runs.create(config);
+      const { store } = workbench;
+      const profile = placementByName(workbench, values.placement);
+      const created = store.database.transaction(() => {
+        const run = store.runs.create(config);
+        if (profile) placeRuns(store, [run.id], profile);
+        return run;
+      })();
       workbench.supervisor.enqueue(created.id);
+      const where = profile ? ` on Slurm profile ${profile.settings.name}` : '';
       context.stderr.write(
-        `Run ${created.id} "${config.name}" (${config.loss.name}) in ${workbench.store.path}\n`,
+        `Run ${created.id} "${config.name}" (${config.loss.name})${where} in ${workbench.store.path}\n`,
       );
       return created.id;
     });

@@ -8,6 +8,7 @@ import { isActiveStatus, type RunSummary } from '@shared/runs';
 import type { RunStore } from '../../storage/store';
 import type { EventBus } from '../event-bus';
 import { deleteRun, resumeRun, startRun } from '../runs.service';
+import type { QueuedRun } from '../cluster/remote-placement';
 import type { Supervisor } from '../supervisor';
 
 export interface LifecycleDeps {
@@ -19,9 +20,16 @@ export interface LifecycleDeps {
 const runsOf = (store: RunStore, studyId: number): RunSummary[] =>
   store.studies.runs(studyId).map((entry) => entry.run);
 
-/** Queues the runs that never started. */
+/** Queues the runs that never started (together: a study placed on a cluster is one job array). */
 export function startStudy({ store, supervisor }: LifecycleDeps, studyId: number): void {
-  for (const run of runsOf(store, studyId)) if (run.status === 'created') supervisor.enqueue(run.id);
+  const created = runsOf(store, studyId).filter((run) => run.status === 'created');
+  supervisor.enqueueMany(created.map((run) => ({ runId: run.id })));
+}
+
+/** Collects what the run calls would queue one by one, to queue it in one `enqueueMany`. */
+function batch(): { queue: Pick<Supervisor, 'enqueue'>; entries: QueuedRun[] } {
+  const entries: QueuedRun[] = [];
+  return { entries, queue: { enqueue: (runId, options) => entries.push({ runId, options }) } };
 }
 
 /**
@@ -42,17 +50,17 @@ export function stopStudy({ store, supervisor }: LifecycleDeps, studyId: number)
  * Continues `run` from its newest good checkpoint; without one (stopped while queued, or every
  * checkpoint corrupt) it starts again from scratch, which is the only way it can run.
  */
-function continueRun({ store, supervisor }: LifecycleDeps, run: RunSummary): void {
+function continueRun(store: RunStore, queue: Pick<Supervisor, 'enqueue'>, run: RunSummary): void {
   if (run.checkpointStep !== null) {
     try {
-      resumeRun(store, supervisor, run);
+      resumeRun(store, queue, run);
       return;
     } catch (error) {
       if (!(error instanceof AppFailure)) throw error;
       store.logs.append(run.id, 'warn', `${error.message}: the study starts it again from scratch`);
     }
   }
-  startRun(store, supervisor, run);
+  startRun(store, queue, run);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -88,16 +96,21 @@ const stoppedOrInterrupted = (run: RunSummary) => run.status === 'stopped' || ru
 export async function resumeStudy(deps: LifecycleDeps, studyId: number): Promise<void> {
   // Completed runs too: the plan queues their stopped evaluations again once their workers exit.
   await untilReleased(deps, studyId, (run) => stoppedOrInterrupted(run) || run.status === 'completed');
+  const { queue, entries } = batch();
   for (const run of runsOf(deps.store, studyId)) {
-    if (stoppedOrInterrupted(run)) continueRun(deps, run);
-    else if (run.status === 'created') deps.supervisor.enqueue(run.id);
+    if (stoppedOrInterrupted(run)) continueRun(deps.store, queue, run);
+    else if (run.status === 'created') queue.enqueue(run.id);
   }
+  deps.supervisor.enqueueMany(entries);
 }
 
 /** Failed runs start again: from their last good checkpoint when they have one, else from scratch. */
 export async function retryStudy(deps: LifecycleDeps, studyId: number): Promise<void> {
   await untilReleased(deps, studyId, (run) => run.status === 'failed' || run.status === 'completed');
-  for (const run of runsOf(deps.store, studyId)) if (run.status === 'failed') continueRun(deps, run);
+  const { queue, entries } = batch();
+  for (const run of runsOf(deps.store, studyId))
+    if (run.status === 'failed') continueRun(deps.store, queue, run);
+  deps.supervisor.enqueueMany(entries);
 }
 
 /**

@@ -7,8 +7,9 @@
 import type { CallHandlers } from '@shared/api/contract';
 import { AppFailure } from '@shared/errors';
 import { STUDY_PRESETS } from '@shared/study/presets';
-import type { StudyDetail, StudySummary } from '@shared/study/types';
+import type { StudyDetail, StudyRun, StudySummary } from '@shared/study/types';
 import type { RunStore } from '../../storage/store';
+import { placeRuns, placementProfile } from '../cluster/placement';
 import { createEvaluationHandlers } from '../evaluations.service';
 import type { EventBus } from '../event-bus';
 import type { Supervisor } from '../supervisor';
@@ -34,6 +35,15 @@ export interface StudyService {
   close(): void;
 }
 
+/** The profile a study is placed on; once the profile is removed, the name its runs kept. */
+function studyProfileName(store: RunStore, studyId: number, runs: readonly StudyRun[]): string | null {
+  const profileId = store.cluster.studyProfileId(studyId);
+  const profile = profileId === null ? undefined : store.cluster.profile(profileId);
+  return (
+    profile?.settings.name ?? runs.find((entry) => entry.run.placement)?.run.placement?.profileName ?? null
+  );
+}
+
 export function createStudyService(deps: StudyServiceDeps): StudyService {
   const { store, supervisor, events } = deps;
   const concurrency = Math.max(1, deps.maxConcurrentRuns);
@@ -42,10 +52,14 @@ export function createStudyService(deps: StudyServiceDeps): StudyService {
   const summary = (studyId: number): StudySummary => {
     const record = store.studies.get(studyId);
     if (!record) throw new AppFailure('not-found', `Study ${studyId} does not exist`);
-    return summarizeStudy(record, store.studies.runs(studyId), store.studies.evaluations(studyId), {
-      concurrency,
-      isQueued: (runId) => supervisor.isQueued(runId),
-    });
+    const runs = store.studies.runs(studyId);
+    return {
+      ...summarizeStudy(record, runs, store.studies.evaluations(studyId), {
+        concurrency,
+        isQueued: (runId) => supervisor.isQueued(runId),
+      }),
+      profileName: studyProfileName(store, studyId, runs),
+    };
   };
   const detail = (studyId: number): StudyDetail => {
     const record = store.studies.get(studyId);
@@ -56,6 +70,7 @@ export function createStudyService(deps: StudyServiceDeps): StudyService {
         concurrency,
         isQueued: (runId) => supervisor.isQueued(runId),
       }),
+      profileName: studyProfileName(store, studyId, runs),
       base: record.base,
       runs,
     };
@@ -83,9 +98,17 @@ export function createStudyService(deps: StudyServiceDeps): StudyService {
       'studies:get': ({ studyId }) => detail(studyId),
       'studies:presets': () => Object.values(STUDY_PRESETS),
       'studies:preview': ({ spec }) => previewStudy(store, spec, concurrency),
-      'studies:create': ({ spec, start }) => {
+      'studies:create': ({ spec, start, profileId }) => {
         const { study, runs } = studyFromSpec(spec);
-        const created = store.studies.create(study, runs);
+        const profile = placementProfile(store, profileId);
+        const created = store.database.transaction(() => {
+          const stored = store.studies.create(study, runs);
+          if (profile) {
+            placeRuns(store, stored.runIds, profile);
+            store.cluster.setStudyProfile(stored.id, profile.id);
+          }
+          return stored;
+        })();
         watch.track(created.id, created.runIds);
         for (const runId of created.runIds) {
           const run = store.runs.summary(runId);

@@ -19,4 +19,6 @@ export const NAVIGATION: NavigationItem[] = [
   { label: 'Compare', to: { name: 'compare' }, testId: 'nav-compare', activeFor: ['compare'] },
   { label: 'Studies', to: { name: 'studies' }, testId: 'nav-studies', activeFor: ['studies', 'study'] },
   { label: 'Cost', to: { name: 'cost' }, testId: 'nav-cost', activeFor: ['cost', 'cost-study'] },
+  { label: 'Cluster', to: { name: 'cluster' }, testId: 'nav-cluster', activeFor: ['cluster'] },
+  { label: 'Settings', to: { name: 'settings' }, testId: 'nav-settings', activeFor: ['settings'] },
 ];

@@ -66,6 +66,20 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Cost study' },
   },
   {
+    // The Slurm profiles runs and studies can be placed on (issue 15).
+    path: '/settings',
+    name: 'settings',
+    component: () => import('./pages/SettingsPage.vue'),
+    meta: { title: 'Settings' },
+  },
+  {
+    // The profiles at a glance and the jobs Decorbench submitted, with Slurm's states, live.
+    path: '/cluster',
+    name: 'cluster',
+    component: () => import('./pages/ClusterPage.vue'),
+    meta: { title: 'Cluster' },
+  },
+  {
     path: '/:unknown(.*)*',
     name: 'not-found',
     component: () => import('./pages/NotFoundPage.vue'),

@@ -113,7 +113,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       response.on('close', () => streams.delete(response));
       return;
     }
-    const match = /^\/api\/call\/([a-z]+:[a-z]+)$/.exec(url.pathname);
+    const match = /^\/api\/call\/([a-z]+:[a-z-]+)$/.exec(url.pathname);
     if (!match || request.method !== 'POST')
       return fail(response, 'unknown-call', `No API endpoint ${request.method} ${url.pathname}`);
     if (!isJsonMediaType(request.headers['content-type'])) {

@@ -1,5 +1,6 @@
 import { METRIC, toSeries } from '@shared/metrics';
 import type { CheckpointInfo, LogLevel, RunStatus } from '@shared/runs';
+import type { NewCheckpoint } from '../storage/checkpoints.repo';
 import type { RunStore } from '../storage/store';
 import type { WorkerMessage } from '../workers/protocol';
 import type { WorkerHandle } from '../workers/spawner';
@@ -58,8 +59,28 @@ export function describeWriteFailure(messageType: WorkerMessage['type'], error: 
 
 /** A training worker's messages: progress, metrics, logs and checkpoints go to the run. */
 export function handleRunMessage(context: SupervisorContext, run: ActiveRun, msg: WorkerMessage): void {
+  if (msg.type === 'checkpoint') {
+    saveCheckpoint(context, run, msg);
+    return;
+  }
+  // Set first: the worker's exit is then expected even if the run's last write fails.
+  if (msg.type === 'done' || msg.type === 'failed') run.finished = true;
+  applyRunMessage(context, run.runId, msg);
+}
+
+/**
+ * The store writes and events of a training run's message, wherever it comes from: this host's
+ * worker (above) or a cluster job's journal (services/cluster/journal-ingest.ts). A store error
+ * is left to the caller. Checkpoints carry bytes each path gets its own way: `storeCheckpoint`.
+ */
+export function applyRunMessage(
+  context: SupervisorContext,
+  runId: number,
+  msg: Exclude<WorkerMessage, { type: 'checkpoint' }>,
+  /** When the worker wrote the message (a journal line's time); default now. */
+  at?: number,
+): void {
   const { store, events } = context;
-  const { runId } = run;
   switch (msg.type) {
     case 'started':
       store.runs.setBackend(runId, msg.backend, msg.device, msg.backendNotes, msg.adapter ?? null);
@@ -90,13 +111,10 @@ export function handleRunMessage(context: SupervisorContext, run: ActiveRun, msg
     case 'log': {
       // Written here rather than through context.log, which swallows errors: a worker's log line
       // that cannot be stored fails the run like its metrics do.
-      const line = store.logs.append(runId, msg.level, msg.message);
+      const line = store.logs.append(runId, msg.level, msg.message, at);
       events.emit('run:log', { runId, lines: [line] });
       break;
     }
-    case 'checkpoint':
-      saveCheckpoint(context, run, msg);
-      break;
     case 'snapshot': {
       const { summary, storeMs } = storeSnapshot(store, events, runId, msg);
       context.log(
@@ -107,12 +125,10 @@ export function handleRunMessage(context: SupervisorContext, run: ActiveRun, msg
       break;
     }
     case 'done':
-      run.finished = true;
       store.runs.mergeResults(runId, msg.results);
       context.finish(runId, { status: msg.outcome === 'completed' ? 'completed' : 'stopped' });
       break;
     case 'failed':
-      run.finished = true;
       context.log(runId, 'error', msg.message);
       context.finish(runId, { status: 'failed', error: msg.message });
       break;
@@ -121,38 +137,45 @@ export function handleRunMessage(context: SupervisorContext, run: ActiveRun, msg
   }
 }
 
+/**
+ * Stores a checkpoint of the run under its configured retention and logs it; the store's error
+ * (a full disk) is left to the caller.
+ */
+export function storeCheckpoint(
+  context: Pick<SupervisorContext, 'store' | 'log'>,
+  runId: number,
+  checkpoint: NewCheckpoint & { reason: CheckpointInfo['reason'] },
+): CheckpointInfo {
+  const { store } = context;
+  const { keepLast, keepBest } = store.runs.config(runId)?.checkpoint ?? { keepLast: 3, keepBest: true };
+  const saved = store.checkpoints.save(runId, checkpoint, { keepLast, keepBest });
+  context.log(
+    runId,
+    'info',
+    `Checkpoint at step ${saved.step} (${(saved.sizeBytes / 2 ** 20).toFixed(1)} MiB, ${checkpoint.reason})`,
+  );
+  return saved;
+}
+
 function saveCheckpoint(
   context: SupervisorContext,
   run: ActiveRun,
   msg: Extract<WorkerMessage, { type: 'checkpoint' }>,
 ): void {
-  const { store } = context;
-  const { runId } = run;
-  const { keepLast, keepBest } = store.runs.config(runId)?.checkpoint ?? { keepLast: 3, keepBest: true };
-  let saved: CheckpointInfo;
   try {
-    saved = store.checkpoints.save(
-      runId,
-      {
-        step: msg.step,
-        epoch: msg.epoch,
-        format: msg.format,
-        data: msg.data,
-        reason: msg.reason,
-        ...(msg.knnTop1 === undefined ? {} : { knnTop1: msg.knnTop1 }),
-      },
-      { keepLast, keepBest },
-    );
+    storeCheckpoint(context, run.runId, {
+      step: msg.step,
+      epoch: msg.epoch,
+      format: msg.format,
+      data: msg.data,
+      reason: msg.reason,
+      ...(msg.knnTop1 === undefined ? {} : { knnTop1: msg.knnTop1 }),
+    });
   } catch (error) {
     // E.g. a full disk: the run fails with the reason; the host and other runs go on.
     const message = `The checkpoint of step ${msg.step} could not be stored: ${error instanceof Error ? error.message : String(error)}`;
     run.worker.send({ type: 'checkpoint-failed', step: msg.step, message });
     return;
   }
-  context.log(
-    runId,
-    'info',
-    `Checkpoint at step ${saved.step} (${(saved.sizeBytes / 2 ** 20).toFixed(1)} MiB, ${msg.reason})`,
-  );
   run.worker.send({ type: 'checkpoint-saved', step: msg.step });
 }

@@ -33,6 +33,7 @@ import {
 } from './commands/study-control';
 import { studyListCommand, studyPresetsCommand, studyShowCommand } from './commands/study-list';
 import { trainCommand } from './commands/train';
+import { workerCommand } from './commands/worker';
 import { runCommand, type CliCommand, type CliContext } from './command';
 import { commandWords, nearestCommands } from './suggest';
 
@@ -76,6 +77,7 @@ const COMMANDS: CliCommand[] = [
   costShowCommand,
   costExportCommand,
   costImportCommand,
+  workerCommand,
 ];
 
 function overview(): string {

@@ -1,0 +1,131 @@
+/**
+ * The worker on a compute node (issue 15): `worker --run-dir DIR`, run by the Slurm job script.
+ * It trains the run described by DIR/job.json with the same training job as a local worker, and
+ * reports through DIR's journal instead of a channel to the desktop: nothing needs a connection
+ * back. Every process continues from the newest checkpoint of the journal that verifies, so a
+ * requeued job, a resumed run and a rerun by hand all pick up where the last one left off.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { JOB_FILE, parseRemoteJob, STOP_FILE, type RemoteJob, type SegmentEntry } from './journal/format';
+import { latestResumable, readWholeJournal } from './journal/journal-reader';
+import { JournalPort } from './journal/journal-writer';
+import type { ParentPort } from './parent-port';
+import { runTrainJob } from './train-job';
+
+/** Exit codes the job script acts on (sysexits' EX_TEMPFAIL: "try again": the script requeues). */
+export const REMOTE_EXIT = { ok: 0, failed: 1, requeue: 75 } as const;
+
+/** Signals that stop the run after its current step, with a stop checkpoint. */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGUSR1'] as const;
+
+export interface RemoteWorkerOptions {
+  /** Where the worker says what it does (the job's slurm-%j.out); nothing when absent. */
+  output?: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The Slurm job this process belongs to: `12`, or `12_3` for task 3 of job array 12. */
+function slurmJobId(env: NodeJS.ProcessEnv): string | null {
+  if (env.SLURM_ARRAY_JOB_ID && env.SLURM_ARRAY_TASK_ID)
+    return `${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}`;
+  return env.SLURM_JOB_ID ?? null;
+}
+
+function readJob(runDir: string): RemoteJob {
+  const path = join(runDir, JOB_FILE);
+  if (!existsSync(path)) throw new Error(`${path} is missing: is ${runDir} a Decorbench run folder?`);
+  return parseRemoteJob(readFileSync(path, 'utf8'));
+}
+
+/** Trains the run of `runDir` on this machine; resolves to the process's exit code (REMOTE_EXIT). */
+export async function runRemoteWorker(runDir: string, options: RemoteWorkerOptions = {}): Promise<number> {
+  const say = (text: string) => options.output?.write(`${text}\n`);
+  const env = options.env ?? process.env;
+  let job: RemoteJob;
+  try {
+    job = readJob(runDir);
+  } catch (error) {
+    const message = (error as Error).message;
+    say(message);
+    // The host learns why from the journal, when there is a folder to hold one.
+    if (existsSync(runDir)) {
+      const port = new JournalPort(runDir);
+      port.append({ type: 'failed', message });
+      port.close();
+    }
+    return REMOTE_EXIT.failed;
+  }
+  if (readWholeJournal(runDir).some((line) => line.type === 'done' && line.outcome === 'completed')) {
+    say(`Run ${job.runId} (${job.name}) has completed already: nothing to do`);
+    return REMOTE_EXIT.ok;
+  }
+
+  const journal = new JournalPort(runDir, { keepLast: job.config.checkpoint.keepLast });
+  let stopSignal: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopSignal) say(`${signal}: stopping after this step, with a checkpoint`);
+    stopSignal ??= signal;
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  // Stopped by a signal that the user did not ask for (time limit, preemption): with requeue on,
+  // the done line says so and the script requeues the job, which resumes from the stop checkpoint.
+  const requeueWanted = () => stopSignal !== undefined && job.requeue && !existsSync(join(runDir, STOP_FILE));
+  let requeue = false;
+  let failed = false;
+  const port: ParentPort = {
+    onMessage: (listener) => journal.onMessage(listener),
+    send: async (message) => {
+      if (message.type === 'log') say(`[${message.level}] ${message.message}`);
+      if (message.type === 'failed') {
+        failed = true;
+        say(`Failed: ${message.message}`);
+      }
+      if (message.type === 'done' && message.outcome === 'stopped' && requeueWanted()) {
+        requeue = true;
+        journal.append({ ...message, requeue: true });
+        return;
+      }
+      return journal.send(message);
+    },
+  };
+  try {
+    const resume = latestResumable(runDir);
+    const segment: SegmentEntry = {
+      type: 'segment',
+      jobId: slurmJobId(env),
+      restart: Number(env.SLURM_RESTART_COUNT ?? 0) || 0,
+      node: hostname(),
+      pid: process.pid,
+      resumeStep: resume?.step ?? null,
+    };
+    journal.append(segment);
+    say(
+      `Run ${job.runId} (${job.name}) on ${segment.node}, job ${segment.jobId ?? '(none)'}, ` +
+        (resume ? `resuming from step ${resume.step}` : 'from the start'),
+    );
+    await runTrainJob(
+      {
+        type: 'start',
+        runId: job.runId,
+        config: job.config,
+        resourcesDir: job.resourcesDir,
+        ...(resume
+          ? { resume: { step: resume.step, checkpoint: resume.data, trainingMs: resume.trainingMs } }
+          : {}),
+      },
+      port,
+      () => stopSignal !== undefined,
+    );
+    if (requeue) say('Stopped by a signal without a stop request: exit 75, the job is requeued');
+    return requeue ? REMOTE_EXIT.requeue : REMOTE_EXIT.ok;
+  } catch (error) {
+    // runTrainJob reports its own failure; anything before it gets its line here.
+    if (!failed) journal.append({ type: 'failed', message: (error as Error).message });
+    return REMOTE_EXIT.failed;
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    journal.close();
+  }
+}

@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runConfigSchema } from '@shared/config/run-config';
+import type { MetricPoint } from '@shared/metrics';
+import { STOP_FILE, type JournalLine } from '../../../src-main/workers/journal/format';
+import { loadCheckpointFile, readWholeJournal } from '../../../src-main/workers/journal/journal-reader';
+import { writeRemoteJob } from '../../../src-main/workers/journal/journal-writer';
+import { useTempDir } from '../../helpers/temp-dir';
+import { useWorkbenches } from '../../helpers/workbenches';
+import {
+  BUILD_DIR,
+  hasStatus,
+  requireBuild,
+  RESOURCES_DIR,
+  tinyConfig,
+  waitForRun,
+} from '../../helpers/workbench';
+
+/** 100 steps (16 per epoch), a checkpoint every 20: long enough to be stopped midway. */
+const config = () =>
+  tinyConfig({
+    name: 'remote',
+    seed: 7,
+    training: { epochs: 8, batchSize: 64, maxSteps: 100 },
+    checkpoint: { everyEpochs: 0, everySteps: 20, keepLast: 3, keepBest: true },
+    inspect: { enabled: false },
+  });
+
+function writeJob(dir: string, requeue: boolean, resourcesDir = RESOURCES_DIR): void {
+  writeRemoteJob(dir, {
+    version: 1,
+    runId: 1,
+    name: 'remote',
+    config: runConfigSchema.parse(config()),
+    resourcesDir,
+    requeue,
+    createdAt: Date.now(),
+  });
+}
+
+/** `node out/main/cli.js worker --run-dir DIR` in a real process, with Slurm's variables as given. */
+function startWorker(dir: string, slurm: Record<string, string> = {}) {
+  requireBuild();
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SLURM_')));
+  const child = spawn(process.execPath, [join(BUILD_DIR, 'cli.js'), 'worker', '--run-dir', dir], {
+    env: { ...env, ...slurm },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += String(chunk)));
+  child.stderr.on('data', (chunk: Buffer) => (output += String(chunk)));
+  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, output })),
+  );
+  return { child, exited };
+}
+
+const lossPoints = (lines: JournalLine[]): MetricPoint[] =>
+  lines.flatMap((line) =>
+    line.type === 'metrics' ? line.points.filter((point) => point.name === 'loss') : [],
+  );
+
+const lastOf = <T extends JournalLine['type']>(lines: JournalLine[], type: T) =>
+  lines.filter((line): line is Extract<JournalLine, { type: T }> => line.type === type).at(-1);
+
+/** Waits until the journal shows training progress at `step` or later. */
+async function untilStep(dir: string, step: number): Promise<void> {
+  await expect
+    .poll(() => lastOf(readWholeJournal(dir), 'progress')?.progress.step ?? 0, {
+      timeout: 60_000,
+      interval: 50,
+    })
+    .toBeGreaterThanOrEqual(step);
+}
+
+describe('the remote worker (worker --run-dir)', () => {
+  const tempDir = useTempDir();
+  const workbenchAt = useWorkbenches();
+
+  it('trains a run folder to the same per-step losses as a local run', async () => {
+    const dir = tempDir();
+    writeJob(dir, false);
+    const { code, output } = await startWorker(dir, { SLURM_JOB_ID: '41' }).exited;
+    expect(code, output).toBe(0);
+    const lines = readWholeJournal(dir);
+    const types = new Set(lines.map((line) => line.type));
+    for (const type of ['segment', 'started', 'progress', 'metrics', 'checkpoint', 'done'] as const)
+      expect(types).toContain(type);
+    expect(lines[0]).toMatchObject({ type: 'segment', jobId: '41', restart: 0, resumeStep: null });
+    expect(lines.at(-1)).toMatchObject({ type: 'done', outcome: 'completed' });
+    expect(lines.at(-1)).not.toHaveProperty('requeue');
+    const checkpoint = lastOf(lines, 'checkpoint')!;
+    expect(checkpoint).toMatchObject({ step: 100, reason: 'final' });
+    expect(loadCheckpointFile(dir, checkpoint).length).toBe(checkpoint.bytes);
+
+    const workbench = workbenchAt(join(tempDir(), 'local.sqlite'));
+    const local = await workbench.handlers['runs:create']({ config: config(), start: true });
+    await waitForRun(workbench, local.id, hasStatus('completed'), 120_000);
+    const expected = workbench.store.metrics.series(local.id, 'loss');
+    expect(expected.steps).toHaveLength(100);
+    const remote = lossPoints(lines);
+    expect(remote.map((point) => point.step)).toEqual(expected.steps);
+    expect(remote.map((point) => point.value)).toEqual(expected.values);
+  });
+
+  it('stops at the user request: a stop checkpoint, done stopped, exit 0', async () => {
+    const dir = tempDir();
+    writeJob(dir, true);
+    writeFileSync(join(dir, STOP_FILE), '');
+    const worker = startWorker(dir);
+    await untilStep(dir, 5);
+    worker.child.kill('SIGTERM');
+    const { code, output } = await worker.exited;
+    expect(code, output).toBe(0);
+    const lines = readWholeJournal(dir);
+    const stop = lastOf(lines, 'checkpoint')!;
+    expect(stop.reason).toBe('stop');
+    expect(stop.step).toBeLessThan(100);
+    expect(lines.at(-1)).toEqual(expect.objectContaining({ type: 'done', outcome: 'stopped' }));
+    expect(lines.at(-1)).not.toHaveProperty('requeue');
+  });
+
+  it('stopped by a signal without a stop request: exit 75 and requeue; the next process resumes with no gap', async () => {
+    const dir = tempDir();
+    writeJob(dir, true);
+    const first = startWorker(dir, { SLURM_JOB_ID: '77' });
+    await untilStep(dir, 5);
+    first.child.kill('SIGTERM');
+    const stopped = await first.exited;
+    expect(stopped.code, stopped.output).toBe(75);
+    const afterStop = readWholeJournal(dir);
+    expect(afterStop.at(-1)).toMatchObject({ type: 'done', outcome: 'stopped', requeue: true });
+    const stop = lastOf(afterStop, 'checkpoint')!;
+    expect(stop.reason).toBe('stop');
+
+    const second = await startWorker(dir, { SLURM_JOB_ID: '77', SLURM_RESTART_COUNT: '1' }).exited;
+    expect(second.code, second.output).toBe(0);
+    const lines = readWholeJournal(dir);
+    const segments = lines.filter((line) => line.type === 'segment');
+    expect(segments).toMatchObject([
+      { jobId: '77', restart: 0, resumeStep: null },
+      { jobId: '77', restart: 1, resumeStep: stop.step },
+    ]);
+    expect(lines.at(-1)).toMatchObject({ type: 'done', outcome: 'completed' });
+    const steps = lossPoints(lines).map((point) => point.step);
+    expect(steps).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    // seq runs on across the two processes.
+    expect(lines.map((line) => line.seq)).toEqual(lines.map((_, i) => i + 1));
+  });
+
+  it('a run that cannot train writes a failed line and exits 1', async () => {
+    const dir = tempDir();
+    writeJob(dir, true, join(dir, 'no-such-resources'));
+    const { code, output } = await startWorker(dir).exited;
+    expect(code, output).toBe(1);
+    const last = readWholeJournal(dir).at(-1);
+    expect(last?.type).toBe('failed');
+  });
+});

@@ -7,6 +7,9 @@ import { EventBus } from './event-bus';
 import { createEvaluationHandlers } from './evaluations.service';
 import { createInspectService } from './inspect.service';
 import { createCostService } from './cost/cost.service';
+import { createSlurmClient, type SlurmClient } from '../cluster/slurm';
+import { ClusterRuns } from './cluster/cluster-runs';
+import { ClusterPoller } from './cluster/poller';
 import { createProfileHandlers } from './cluster/profiles';
 import { AppFailure } from '@shared/errors';
 import { createRunHandlers } from './runs.service';
@@ -30,8 +33,12 @@ export interface WorkbenchOptions {
   sqliteBinding?: string;
   /** The built inspector compute thread (inspect-worker.js beside train-worker.js). */
   inspectWorkerEntry?: string;
-  /** The built command line (cli.js beside them): system:info probes WebGPU with its `gpu-probe`. */
+  /** The built command line (cli.js beside them): system:info probes WebGPU with its `gpu-probe`; the nodes of a profile without a cliPath run its `worker`. */
   cliEntry?: string;
+  /** How often runs placed on a cluster are polled (their journals, Slurm's job states), in ms. */
+  clusterPollMs?: number;
+  /** Slurm's commands (tests give one with their own environment); by default they run with this process's. */
+  slurm?: SlurmClient;
 }
 
 /** Everything a host (Electron, serve mode, CLI) needs, with no transport in it. */
@@ -54,6 +61,15 @@ export interface Workbench {
 export function createWorkbench(options: WorkbenchOptions): Workbench {
   const store = RunStore.open(options.databasePath, { nativeBinding: options.sqliteBinding });
   const events = new EventBus();
+  const slurm = options.slurm ?? createSlurmClient();
+  // Runs placed on a cluster profile (issue 15) train in Slurm jobs; the supervisor hands them over.
+  const clusterRuns = new ClusterRuns({
+    store,
+    events,
+    slurm,
+    resourcesDir: options.resourcesDir,
+    ...(options.cliEntry ? { cliEntry: options.cliEntry } : {}),
+  });
   let supervisor: Supervisor;
   try {
     // Registers this host and takes back what dead hosts held (their runs become `interrupted`).
@@ -69,6 +85,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       claims: options.host === 'cli' ? 'own' : 'any',
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
       ...(options.isHostAlive ? { isAlive: options.isHostAlive } : {}),
+      remote: clusterRuns,
     });
   } catch (error) {
     store.close();
@@ -76,6 +93,9 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   }
   // Queued runs whose queue entry is lost (none since leases) go back to `created`.
   const { interrupted } = store.runs.recoverAfterRestart(isProcessAlive);
+  // Jobs keep running while no host is open: the first poll catches up from their journals.
+  const poller = new ClusterPoller({ store, events, slurm, pollMs: options.clusterPollMs });
+  poller.start();
   const inspect = createInspectService({
     store,
     events,
@@ -132,6 +152,9 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       studies.close();
       await cost.close();
       await supervisor.shutdown(closeOptions);
+      // Placed runs' jobs go on without this host (the next one catches up); submissions under way finish.
+      await clusterRuns.close();
+      await poller.stop();
       await inspect.close();
       store.close();
     },

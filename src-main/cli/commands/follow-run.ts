@@ -63,6 +63,8 @@ export async function followRun(
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, onSignal);
   const unwatch = watchParent(() => onSignal('SIGTERM'));
+  // A run placed on a cluster has no worker here: only the poller's (unref'd) timer follows it.
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     runId = begin();
     const held = workbench.store.leases.leases().length;
@@ -111,6 +113,7 @@ export async function followRun(
     }
     return summary.status === 'completed' ? 0 : summary.status === 'stopped' ? 130 : 1;
   } finally {
+    clearInterval(keepAlive);
     unwatch();
     for (const signal of signals) process.off(signal, onSignal);
     await workbench.close();

@@ -1,0 +1,338 @@
+/**
+ * Runs placed on a Slurm profile (issue 15), from the host's side: submission (job.json in the
+ * run's folder, then one `sbatch` per profile, a job array when several runs go together) and
+ * stop (a pending job is cancelled; a running one gets `stop-requested` and SIGTERM, and the
+ * poller kills it after the profile's grace period). What the job reports comes back through its
+ * journal (journal-ingest.ts, poller.ts); nothing here waits for the job.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SLURM_STATES, parseSlurmState, type SlurmProfileSettings } from '@shared/cluster/types';
+import type { LogLevel, RunStatus } from '@shared/runs';
+import { jobScript, type SlurmClient } from '../../cluster/slurm';
+import type { RemoteRunRecord } from '../../storage/cluster.repo';
+import type { RunStatusChange } from '../../storage/runs.repo';
+import type { RunStore } from '../../storage/store';
+import {
+  CHECKPOINT_DIR,
+  JOB_FILE,
+  JOURNAL_FILE,
+  SNAPSHOT_DIR,
+  STOP_FILE,
+  type RemoteJob,
+} from '../../workers/journal/format';
+import type { EventBus } from '../event-bus';
+import type { RemotePlacement, RemoteSubmission } from './remote-placement';
+
+export interface ClusterRunsOptions {
+  store: RunStore;
+  events: EventBus;
+  slurm: SlurmClient;
+  /** The resources folder written into job.json (it must be on storage the nodes see). */
+  resourcesDir: string;
+  /** This installation's built cli.js: what a profile with an empty `cliPath` runs on the nodes. */
+  cliEntry?: string;
+  /** How long a submission waits for the poller to settle the run's previous job (a quick resume). */
+  previousJobWaitMs?: number;
+}
+
+const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'stopping'];
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether Slurm's state word means the job waits to start (PENDING, REQUEUED, ...). */
+const isPendingState = (state: string) => {
+  const known = parseSlurmState(state);
+  return known !== undefined && SLURM_STATES[known].run === 'queued';
+};
+
+export class ClusterRuns implements RemotePlacement {
+  /** Runs between `submit` and their job's row: busy, and queued as far as anyone asks. */
+  private readonly submitting = new Map<number, object>();
+  /** Runs stopped while being submitted: their job is cancelled as soon as Slurm names it. */
+  private readonly stopAfterSubmit = new Set<number>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: ClusterRunsOptions) {}
+
+  isPlaced(runId: number): boolean {
+    return this.options.store.cluster.remoteRun(runId) !== undefined;
+  }
+
+  isBusy(runId: number): boolean {
+    if (this.submitting.has(runId)) return true;
+    const job = this.options.store.cluster.currentJob(runId);
+    return job !== undefined && !job.settled;
+  }
+
+  isQueued(runId: number): boolean {
+    if (this.submitting.has(runId)) return true;
+    const job = this.options.store.cluster.currentJob(runId);
+    return job !== undefined && !job.settled && isPendingState(job.state);
+  }
+
+  submit(entries: readonly RemoteSubmission[]): Promise<void> {
+    const accepted = entries.filter((entry) => this.accepts(entry.runId));
+    if (accepted.length === 0) return Promise.resolve();
+    // Each submission marks its runs with its own token: a run it let go early (failed, or its job
+    // recorded) and that was submitted again belongs to the newer submission.
+    const token = {};
+    for (const { runId } of accepted) this.submitting.set(runId, token);
+    const work = this.submitAccepted(accepted).finally(() => {
+      for (const { runId } of accepted) if (this.submitting.get(runId) === token) this.release(runId);
+      this.inFlight.delete(work);
+    });
+    this.inFlight.add(work);
+    return work;
+  }
+
+  stop(runId: number): 'dequeued' | 'stopping' | 'idle' {
+    const { store } = this.options;
+    if (this.submitting.has(runId)) {
+      this.stopAfterSubmit.add(runId);
+      this.finish(runId, { status: 'stopped' });
+      return 'dequeued';
+    }
+    const job = store.cluster.currentJob(runId);
+    const remote = store.cluster.remoteRun(runId);
+    const status = store.runs.summary(runId)?.status;
+    if (!job || job.settled || !remote || status === undefined || !ACTIVE.includes(status)) return 'idle';
+    // Before Slurm signals anything: the worker reads it as the user's stop, not a preemption.
+    this.requestStop(remote);
+    if (isPendingState(job.state)) {
+      this.log(runId, 'info', `Cancelled Slurm job ${job.jobId} before it started`);
+      this.cancel(runId, job.jobId);
+      this.finish(runId, { status: 'stopped' });
+      return 'dequeued';
+    }
+    if (status !== 'stopping') {
+      const grace = remote.settings.stopGraceSeconds;
+      this.log(
+        runId,
+        'info',
+        `Asked Slurm job ${job.jobId} to stop (SIGTERM); it is cancelled after ${grace} s`,
+      );
+      this.setStatus(runId, { status: 'stopping' });
+    }
+    this.cancel(runId, job.jobId, 'TERM');
+    return 'stopping';
+  }
+
+  /** Waits for submissions under way (the host is closing). */
+  async close(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  private accepts(runId: number): boolean {
+    const status = this.options.store.runs.summary(runId)?.status;
+    return (
+      status !== undefined && !ACTIVE.includes(status) && !this.submitting.has(runId) && this.isPlaced(runId)
+    );
+  }
+
+  private async submitAccepted(entries: readonly RemoteSubmission[]): Promise<void> {
+    const { store } = this.options;
+    // A run resumed right after it stopped may still have its job in Slurm (the worker exiting):
+    // its status stays as it is until the poller has applied that job's end.
+    const waiting = entries.filter((entry) => this.isSettling(entry.runId));
+    for (const entry of entries) if (!waiting.includes(entry)) this.markQueued(entry.runId);
+    const ready = [...entries.filter((entry) => !waiting.includes(entry))];
+    if (waiting.length > 0) {
+      const deadline = Date.now() + (this.options.previousJobWaitMs ?? 60_000);
+      while (waiting.some((entry) => this.isSettling(entry.runId)) && Date.now() < deadline) await sleep(200);
+      for (const entry of waiting) {
+        if (this.stopAfterSubmit.has(entry.runId)) continue;
+        if (this.isSettling(entry.runId)) {
+          const job = store.cluster.currentJob(entry.runId);
+          this.fail(entry.runId, `Its previous Slurm job ${job?.jobId ?? ''} has not ended yet; try again`);
+          continue;
+        }
+        this.markQueued(entry.runId);
+        ready.push(entry);
+      }
+    }
+    const prepared = ready.flatMap((entry) => {
+      if (this.stopAfterSubmit.has(entry.runId)) return [];
+      const remote = store.cluster.remoteRun(entry.runId);
+      if (!remote) return [];
+      try {
+        this.prepareFolder(remote, entry.resume);
+        return [remote];
+      } catch (error) {
+        this.fail(entry.runId, `Cannot prepare the run folder ${remote.runDir}: ${message(error)}`);
+        return [];
+      }
+    });
+    // Runs placed with the same settings go together: one job array per profile.
+    const groups = new Map<string, RemoteRunRecord[]>();
+    for (const remote of prepared) {
+      const key = JSON.stringify(remote.settings);
+      groups.set(key, [...(groups.get(key) ?? []), remote]);
+    }
+    await Promise.all([...groups.values()].map((group) => this.submitGroup(group)));
+  }
+
+  /** The run's newest job has not been settled, though the run itself no longer counts as active. */
+  private isSettling(runId: number): boolean {
+    const job = this.options.store.cluster.currentJob(runId);
+    return job !== undefined && !job.settled;
+  }
+
+  private markQueued(runId: number): void {
+    const remote = this.options.store.cluster.remoteRun(runId);
+    this.setStatus(runId, {
+      status: 'queued',
+      error: null,
+      endedAt: null,
+      exitCode: null,
+      exitSignal: null,
+      ownerPid: null,
+    });
+    this.log(runId, 'info', `Submitting to Slurm (profile ${remote?.profileName ?? '?'})`);
+  }
+
+  /**
+   * job.json for this start; a fresh start clears what an earlier training left in the folder (its
+   * journal, checkpoints and snapshots) and reads the new journal from its first byte. A resume
+   * keeps them: the worker continues from its journal's newest checkpoint that verifies.
+   */
+  private prepareFolder(remote: RemoteRunRecord, resume: boolean): void {
+    const { store } = this.options;
+    const config = store.runs.config(remote.runId);
+    const summary = store.runs.summary(remote.runId);
+    if (!config || !summary) throw new Error('the run is gone');
+    mkdirSync(remote.runDir, { recursive: true });
+    if (!resume) {
+      for (const name of [JOURNAL_FILE, CHECKPOINT_DIR, SNAPSHOT_DIR])
+        rmSync(join(remote.runDir, name), { recursive: true, force: true });
+      store.cluster.resetJournal(remote.runId);
+    }
+    rmSync(join(remote.runDir, STOP_FILE), { force: true });
+    store.cluster.setStopRequested(remote.runId, null);
+    const job: RemoteJob = {
+      version: 1,
+      runId: remote.runId,
+      name: summary.name,
+      config,
+      resourcesDir: this.options.resourcesDir,
+      requeue: remote.settings.requeue,
+      createdAt: Date.now(),
+    };
+    writeFileSync(join(remote.runDir, JOB_FILE), `${JSON.stringify(job, null, 2)}\n`);
+  }
+
+  private async submitGroup(group: readonly RemoteRunRecord[]): Promise<void> {
+    const { store, slurm } = this.options;
+    const settings: SlurmProfileSettings = group[0]!.settings;
+    const cliPath = settings.cliPath || this.options.cliEntry;
+    if (!cliPath) {
+      for (const remote of group)
+        this.fail(
+          remote.runId,
+          `Profile ${settings.name} names no cliPath and this host has no built cli.js`,
+        );
+      return;
+    }
+    const ids = group.map((remote) => remote.runId);
+    const name =
+      ids.length === 1 ? `decorbench-run-${ids[0]}` : `decorbench-runs-${ids.join('-')}`.slice(0, 100);
+    let jobId: string;
+    try {
+      const script = jobScript({
+        profile: settings,
+        name,
+        runDirs: group.map((remote) => remote.runDir),
+        cliPath,
+        outputDir: group.length === 1 ? group[0]!.runDir : settings.runFolder,
+      });
+      ({ jobId } = await slurm.submit(script));
+    } catch (error) {
+      for (const remote of group) {
+        if (this.stopAfterSubmit.has(remote.runId)) continue;
+        this.fail(remote.runId, `Slurm did not take the job: ${message(error)}`);
+      }
+      return;
+    }
+    group.forEach((remote, index) => {
+      const array = group.length > 1;
+      const taskId = array ? `${jobId}_${index}` : jobId;
+      store.cluster.addJob(remote.runId, { jobId: taskId, arrayJobId: array ? jobId : null });
+      // From here the job's row says whether the run is busy.
+      if (!this.stopAfterSubmit.has(remote.runId)) this.release(remote.runId);
+      this.log(
+        remote.runId,
+        'info',
+        array ? `Submitted as task ${index} of Slurm job array ${jobId}` : `Submitted as Slurm job ${jobId}`,
+      );
+      this.emitJob(remote.runId);
+      this.emitStatus(remote.runId);
+    });
+    for (const remote of group) {
+      if (!this.stopAfterSubmit.has(remote.runId)) continue;
+      // Stopped while sbatch ran: it never trains.
+      this.release(remote.runId);
+      this.requestStop(remote);
+      this.cancel(remote.runId, store.cluster.currentJob(remote.runId)!.jobId);
+    }
+  }
+
+  private release(runId: number): void {
+    this.submitting.delete(runId);
+    this.stopAfterSubmit.delete(runId);
+  }
+
+  private requestStop(remote: RemoteRunRecord): void {
+    try {
+      writeFileSync(join(remote.runDir, STOP_FILE), `${new Date().toISOString()}\n`);
+    } catch (error) {
+      this.log(remote.runId, 'warn', `Cannot write ${STOP_FILE} in ${remote.runDir}: ${message(error)}`);
+    }
+    this.options.store.cluster.setStopRequested(remote.runId, Date.now());
+  }
+
+  /** Slurm's refusal (the job ended meanwhile, say) is a warning on the run, not an error of the call. */
+  private cancel(runId: number, jobId: string, signal?: 'TERM'): void {
+    const request = this.options.slurm.cancel(jobId, signal ? { signal } : undefined);
+    const work = request
+      .catch((error: unknown) =>
+        this.log(runId, 'warn', `Slurm could not cancel job ${jobId}: ${message(error)}`),
+      )
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  private fail(runId: number, error: string): void {
+    // Not busy any more by the time anyone hears it failed (they may start it again at once).
+    this.release(runId);
+    this.log(runId, 'error', error);
+    this.finish(runId, { status: 'failed', error });
+  }
+
+  private finish(runId: number, change: RunStatusChange): void {
+    this.setStatus(runId, { ...change, endedAt: Date.now(), ownerPid: null });
+  }
+
+  private setStatus(runId: number, change: RunStatusChange): void {
+    if (!this.options.store.runs.summary(runId)) return;
+    this.options.store.runs.setStatus(runId, change);
+    this.emitStatus(runId);
+  }
+
+  private emitStatus(runId: number): void {
+    const summary = this.options.store.runs.summary(runId);
+    if (summary) this.options.events.emit('run:status', summary);
+  }
+
+  private emitJob(runId: number): void {
+    const [job] = this.options.store.cluster.jobs({ runId, limit: 1 });
+    if (job) this.options.events.emit('cluster:job', job);
+  }
+
+  private log(runId: number, level: LogLevel, text: string): void {
+    if (!this.options.store.runs.summary(runId)) return;
+    const line = this.options.store.logs.append(runId, level, text);
+    this.options.events.emit('run:log', { runId, lines: [line] });
+  }
+}

@@ -10,8 +10,8 @@ import { createCostService } from './cost/cost.service';
 import { createSlurmClient, type SlurmClient } from '../cluster/slurm';
 import { ClusterRuns } from './cluster/cluster-runs';
 import { ClusterPoller } from './cluster/poller';
+import { checkProfile } from './cluster/check';
 import { createProfileHandlers } from './cluster/profiles';
-import { AppFailure } from '@shared/errors';
 import { createRunHandlers } from './runs.service';
 import { createStudyService } from './studies/studies.service';
 import { isProcessAlive, Supervisor } from './supervisor';
@@ -129,9 +129,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     ...studies.handlers,
     ...cost.handlers,
     ...createProfileHandlers(store, events),
-    'cluster:check': () => {
-      throw new AppFailure('unavailable', 'Profile checks are being built (issue 15)');
-    },
+    'cluster:check': ({ settings }) =>
+      checkProfile(settings, slurm, options.cliEntry ? { cliEntry: options.cliEntry } : {}),
     'system:info': () =>
       systemInfo({
         host: options.host,

@@ -25,6 +25,8 @@ export interface UseRunConfigFormOptions {
   api?: ApiClient;
   /** What the host found (system:info), so the backend choice names the GPU; default none. */
   backends?: MaybeRefOrGetter<BackendFacts | null>;
+  /** Where the run trains: null (default) on this machine, else a Slurm profile's id. */
+  profileId?: MaybeRefOrGetter<number | null>;
 }
 
 /**
@@ -107,7 +109,12 @@ export function useRunConfigForm(options: UseRunConfigFormOptions = {}) {
     const config = validation.value.config;
     if (!config || isSubmitting.value) return null;
     isSubmitting.value = true;
-    const result = await api.call('runs:create', { config, start: true });
+    const profileId = toValue(options.profileId) ?? null;
+    const result = await api.call('runs:create', {
+      config,
+      start: true,
+      ...(profileId === null ? {} : { profileId }),
+    });
     isSubmitting.value = false;
     if (result.ok) return result.value;
     serverMessages.value = result.error.fields ?? {};

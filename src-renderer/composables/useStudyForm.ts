@@ -21,6 +21,8 @@ export interface UseStudyFormOptions {
   base: MaybeRefOrGetter<Record<string, unknown>>;
   /** Wait this long after the last edit before asking for a preview. Default 400 ms. */
   debounceMs?: number;
+  /** Where the study's runs train: null (default) on this machine, else a Slurm profile's id (one job array). */
+  profileId?: MaybeRefOrGetter<number | null>;
   api?: ApiClient;
 }
 
@@ -163,7 +165,12 @@ export function useStudyForm(options: UseStudyFormOptions) {
     if (!sent || !canLaunch.value || isLaunching.value) return null;
     isLaunching.value = true;
     launchError.value = null;
-    const result = await api.call('studies:create', { spec: sent, start: true });
+    const profileId = toValue(options.profileId) ?? null;
+    const result = await api.call('studies:create', {
+      spec: sent,
+      start: true,
+      ...(profileId === null ? {} : { profileId }),
+    });
     isLaunching.value = false;
     if (result.ok) return result.value;
     launchError.value = result.error;

@@ -3,6 +3,8 @@ export interface TestPackage {
   name: string;
   why: string;
   present: () => boolean;
+  /** Installed with --no-install-recommends. */
+  noRecommends?: boolean;
 }
 export declare const TEST_PACKAGES: TestPackage[];
 /** Whether the dynamic linker finds `soname` (its cache, or the usual library folders). */

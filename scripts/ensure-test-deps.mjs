@@ -9,6 +9,10 @@
 //                          tests point it at SwiftShader themselves (tests/helpers/webgpu.ts)
 //   python3-numpy          exports are also checked with numpy itself (skipped without it)
 //   dataset-fashion-mnist  the full dataset, read where installed (skipped without it)
+//   slurmctld slurmd munge slurm-client
+//                          a one-node Slurm the cluster tests submit jobs to (scripts/local-slurm.mjs,
+//                          started by tests/global-setup.ts; skipped without it); installed without
+//                          their recommended packages (no mail server, no accounting database)
 // DECORBENCH_SKIP_TEST_DEPS=1 skips the check (e.g. to run the tests without what they need).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,7 +27,13 @@ export function hasSharedLibrary(soname) {
   );
 }
 
-/** What the tests need, each with how to see whether it is there. */
+const canRun = (command) =>
+  spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+/**
+ * What the tests need, each with how to see whether it is there; `noRecommends` ones are
+ * installed with --no-install-recommends.
+ */
 export const TEST_PACKAGES = [
   {
     name: 'chromium',
@@ -45,10 +55,13 @@ export const TEST_PACKAGES = [
     why: 'the tests that read the full Fashion-MNIST',
     present: () => existsSync('/usr/share/datasets/fashion-mnist'),
   },
+  ...[
+    ['slurmctld', 'slurmctld', "the cluster tests (Slurm's controller)"],
+    ['slurmd', 'slurmd', "the cluster tests (Slurm's node daemon)"],
+    ['munge', 'munged', "the cluster tests (Slurm's authentication)"],
+    ['slurm-client', 'sbatch', 'the cluster tests (sbatch, squeue, scontrol, scancel, sinfo)'],
+  ].map(([name, command, why]) => ({ name, why, noRecommends: true, present: () => canRun(command) })),
 ];
-
-const canRun = (command) =>
-  spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
 /**
  * Installs the missing packages when this is a Debian-like machine and we are root; returns the
@@ -67,7 +80,15 @@ export function ensureTestPackages({
   for (const item of missing) log(`Missing Debian package ${item.name} (for ${item.why}).`);
   if (hasAptGet && isRoot) {
     // apt's progress lines go nowhere; its errors still reach the terminal.
-    const command = `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${names} >/dev/null`;
+    const install = (items, flags = '') =>
+      `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${flags}${items.map((item) => item.name).join(' ')} >/dev/null`;
+    const plain = missing.filter((item) => !item.noRecommends);
+    const bare = missing.filter((item) => item.noRecommends);
+    const command = [
+      'apt-get update -qq',
+      ...(plain.length > 0 ? [install(plain)] : []),
+      ...(bare.length > 0 ? [install(bare, '--no-install-recommends ')] : []),
+    ].join(' && ');
     log(`Installing them: ${command}`);
     if (!run(command)) log(`apt-get failed (see above).`);
   }

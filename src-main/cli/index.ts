@@ -11,6 +11,13 @@ import { benchStoreCommand } from './commands/bench-store';
 import { benchTrainCommand } from './commands/bench-train';
 import { costExportCommand, costImportCommand, costListCommand, costShowCommand } from './commands/cost';
 import { costRunCommand } from './commands/cost-run';
+import { clusterJobsCommand } from './commands/cluster-jobs';
+import {
+  clusterProfileAddCommand,
+  clusterProfileCheckCommand,
+  clusterProfileListCommand,
+  clusterProfileRemoveCommand,
+} from './commands/cluster-profile';
 import { doctorCommand } from './commands/doctor';
 import { downloadCommand } from './commands/download';
 import { evalKnnCommand, evalLinearCommand } from './commands/evaluate';
@@ -77,6 +84,11 @@ const COMMANDS: CliCommand[] = [
   costShowCommand,
   costExportCommand,
   costImportCommand,
+  clusterProfileAddCommand,
+  clusterProfileListCommand,
+  clusterProfileRemoveCommand,
+  clusterProfileCheckCommand,
+  clusterJobsCommand,
   workerCommand,
 ];
 

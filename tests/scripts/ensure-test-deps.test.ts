@@ -45,6 +45,43 @@ describe('the system packages npm test installs first', () => {
     expect(log.at(-1)).toBe('Installed chromium dataset-fashion-mnist.');
   });
 
+  it("installs Slurm's packages without their recommended ones, after the others", () => {
+    const dir = tempDir();
+    const packages = [
+      ...packagesIn(dir, ['chromium']),
+      ...packagesIn(dir, ['slurmctld', 'munge']).map((item) => ({ ...item, noRecommends: true })),
+    ];
+    const commands: string[] = [];
+    const missing = ensureTestPackages({
+      packages,
+      isRoot: true,
+      hasAptGet: true,
+      run: (command) => {
+        commands.push(command);
+        return spawnSync('sh', ['-c', `cd ${dir} && touch chromium slurmctld munge`]).status === 0;
+      },
+      log: () => undefined,
+    });
+    expect(missing).toEqual([]);
+    expect(commands).toEqual([
+      'apt-get update -qq' +
+        ' && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null' +
+        ' && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurmctld munge >/dev/null',
+    ]);
+    // Only Slurm's missing: one install, without recommends.
+    const only: string[] = [];
+    ensureTestPackages({
+      packages: packagesIn(tempDir(), ['slurm-client']).map((item) => ({ ...item, noRecommends: true })),
+      isRoot: true,
+      hasAptGet: true,
+      run: (command) => (only.push(command), false),
+      log: () => undefined,
+    });
+    expect(only).toEqual([
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-client >/dev/null',
+    ]);
+  });
+
   it('says what to install where it cannot install, or when apt-get fails', () => {
     const dir = tempDir();
     const packages = packagesIn(dir, ['chromium', 'python3-numpy']);
@@ -99,6 +136,16 @@ describe('the system packages npm test installs first', () => {
       'libvulkan1',
       'python3-numpy',
       'dataset-fashion-mnist',
+      'slurmctld',
+      'slurmd',
+      'munge',
+      'slurm-client',
+    ]);
+    expect(TEST_PACKAGES.filter((item) => item.noRecommends).map((item) => item.name)).toEqual([
+      'slurmctld',
+      'slurmd',
+      'munge',
+      'slurm-client',
     ]);
     const { scripts } = JSON.parse(
       spawnSync('cat', [join(ROOT, 'package.json')], { encoding: 'utf8' }).stdout,

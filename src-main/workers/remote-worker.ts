@@ -17,6 +17,8 @@ import { runTrainJob } from './train-job';
 /** Exit codes the job script acts on (sysexits' EX_TEMPFAIL: "try again": the script requeues). */
 export const REMOTE_EXIT = { ok: 0, failed: 1, requeue: 75 } as const;
 
+const STOP_FILE_CHECK_MS = 1000;
+
 /** Signals that stop the run after its current step, with a stop checkpoint. */
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGUSR1'] as const;
 
@@ -69,9 +71,24 @@ export async function runRemoteWorker(runDir: string, options: RemoteWorkerOptio
     stopSignal ??= signal;
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  // The host writes stop-requested before it signals the job; reading it too (at most once a
+  // second) stops the run for the user even when Slurm's signal never reaches this process.
+  const stopPath = join(runDir, STOP_FILE);
+  let stopFileSeen = false;
+  let lastStopCheckMs = 0;
+  const shouldStop = () => {
+    if (stopSignal !== undefined || stopFileSeen) return true;
+    const now = Date.now();
+    if (now - lastStopCheckMs >= STOP_FILE_CHECK_MS) {
+      lastStopCheckMs = now;
+      stopFileSeen = existsSync(stopPath);
+      if (stopFileSeen) say(`${STOP_FILE} found: stopping after this step, with a checkpoint`);
+    }
+    return stopFileSeen;
+  };
   // Stopped by a signal that the user did not ask for (time limit, preemption): with requeue on,
   // the done line says so and the script requeues the job, which resumes from the stop checkpoint.
-  const requeueWanted = () => stopSignal !== undefined && job.requeue && !existsSync(join(runDir, STOP_FILE));
+  const requeueWanted = () => stopSignal !== undefined && job.requeue && !existsSync(stopPath);
   let requeue = false;
   let failed = false;
   const port: ParentPort = {
@@ -116,7 +133,7 @@ export async function runRemoteWorker(runDir: string, options: RemoteWorkerOptio
           : {}),
       },
       port,
-      () => stopSignal !== undefined,
+      shouldStop,
     );
     if (requeue) say('Stopped by a signal without a stop request: exit 75, the job is requeued');
     return requeue ? REMOTE_EXIT.requeue : REMOTE_EXIT.ok;

@@ -24,6 +24,9 @@ job script then requeues the job); 1 failed (the journal's last line says why).`
     if (!runDir) throw new UsageError('Give the run folder: --run-dir DIR');
     const code = await runRemoteWorker(resolve(runDir), { output: context.stdout });
     context.stdout.write(`worker exit code ${code}\n`);
+    // Everything is flushed. A backend that keeps a handle open (a GPU device) must not keep a
+    // Slurm job alive until its time limit: exit anyway, unless the process ends by itself first.
+    setTimeout(() => process.exit(code), 2000).unref();
     return code;
   },
 };

@@ -17,7 +17,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { serialize } from 'node:v8';
 import type { ParentPort } from '../parent-port';
 import type { SupervisorMessage, WorkerMessage } from '../protocol';
@@ -54,6 +54,17 @@ function writeDurably(path: string, bytes: Uint8Array): void {
     closeSync(fd);
   }
   renameSync(temporary, path);
+  // The rename itself must survive a node's crash before the journal line that names the file.
+  try {
+    const folder = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(folder);
+    } finally {
+      closeSync(folder);
+    }
+  } catch {
+    // Some file systems refuse to sync a folder; the file's own fsync is what they offer.
+  }
 }
 
 function parseSeq(line: Buffer): number | undefined {

@@ -95,6 +95,12 @@ describe('the remote worker (worker --run-dir)', () => {
     expect(checkpoint).toMatchObject({ step: 100, reason: 'final' });
     expect(loadCheckpointFile(dir, checkpoint).length).toBe(checkpoint.bytes);
 
+    // Started again on a completed run folder: nothing to do, nothing written.
+    const again = await startWorker(dir).exited;
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toMatch(/has completed already/);
+    expect(readWholeJournal(dir)).toHaveLength(lines.length);
+
     const workbench = workbenchAt(join(tempDir(), 'local.sqlite'));
     const local = await workbench.handlers['runs:create']({ config: config(), start: true });
     await waitForRun(workbench, local.id, hasStatus('completed'), 120_000);
@@ -105,21 +111,35 @@ describe('the remote worker (worker --run-dir)', () => {
     expect(remote.map((point) => point.value)).toEqual(expected.values);
   });
 
-  it('stops at the user request: a stop checkpoint, done stopped, exit 0', async () => {
+  it('stops at the user request (stop-requested, then SIGTERM): a stop checkpoint, done stopped, exit 0', async () => {
     const dir = tempDir();
     writeJob(dir, true);
-    writeFileSync(join(dir, STOP_FILE), '');
     const worker = startWorker(dir);
     await untilStep(dir, 5);
+    writeFileSync(join(dir, STOP_FILE), ''); // as the host does before it signals the job
     worker.child.kill('SIGTERM');
     const { code, output } = await worker.exited;
     expect(code, output).toBe(0);
+    expect(output).toMatch(/SIGTERM: stopping after this step/);
     const lines = readWholeJournal(dir);
     const stop = lastOf(lines, 'checkpoint')!;
     expect(stop.reason).toBe('stop');
     expect(stop.step).toBeLessThan(100);
     expect(lines.at(-1)).toEqual(expect.objectContaining({ type: 'done', outcome: 'stopped' }));
     expect(lines.at(-1)).not.toHaveProperty('requeue');
+  });
+
+  it('stops when stop-requested appears, even without a signal', async () => {
+    const dir = tempDir();
+    writeJob(dir, true);
+    const worker = startWorker(dir);
+    await untilStep(dir, 5);
+    writeFileSync(join(dir, STOP_FILE), '');
+    const { code, output } = await worker.exited;
+    expect(code, output).toBe(0);
+    const lines = readWholeJournal(dir);
+    expect(lastOf(lines, 'checkpoint')).toMatchObject({ reason: 'stop' });
+    expect(lines.at(-1)).toEqual(expect.objectContaining({ type: 'done', outcome: 'stopped' }));
   });
 
   it('stopped by a signal without a stop request: exit 75 and requeue; the next process resumes with no gap', async () => {

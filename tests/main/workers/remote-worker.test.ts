@@ -166,6 +166,9 @@ describe('the remote worker (worker --run-dir)', () => {
     expect(lines.at(-1)).toMatchObject({ type: 'done', outcome: 'completed' });
     const steps = lossPoints(lines).map((point) => point.step);
     expect(steps).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    // The training time carries on from the first process's last progress.
+    const trainingMs = lines.flatMap((line) => (line.type === 'progress' ? [line.progress.trainingMs!] : []));
+    expect(trainingMs).toEqual([...trainingMs].sort((a, b) => a - b));
     // seq runs on across the two processes.
     expect(lines.map((line) => line.seq)).toEqual(lines.map((_, i) => i + 1));
   });

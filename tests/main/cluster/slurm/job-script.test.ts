@@ -18,13 +18,13 @@ const FAKE_WORKER = join(import.meta.dirname, 'fixtures/fake-worker.mjs');
  * Runs a job script with plain bash, as slurmd would, with a stand-in `scontrol` on PATH that
  * records its arguments; `signal` is sent to the batch shell once the worker has started.
  */
-async function runScript(dir: string, mode: string, signal?: NodeJS.Signals) {
+async function runScript(dir: string, mode: string, signal?: NodeJS.Signals, scontrolEnd = 'exit 0') {
   const runDir = join(dir, 'run');
   const bin = join(dir, 'bin');
   mkdirSync(runDir, { recursive: true });
   mkdirSync(bin, { recursive: true });
   writeFileSync(join(runDir, 'mode'), mode);
-  writeFileSync(join(bin, 'scontrol'), `#!/bin/sh\necho "$@" >> '${dir}/scontrol.log'\n`);
+  writeFileSync(join(bin, 'scontrol'), `#!/bin/sh\necho "$@" >> '${dir}/scontrol.log'\n${scontrolEnd}\n`);
   chmodSync(join(bin, 'scontrol'), 0o755);
   const text = jobScript({
     profile: profile({ nodeCommand: process.execPath }),
@@ -201,9 +201,14 @@ describe('the batch script of a placed run', () => {
     const text = script();
     expect(text).toContain('trap forward_stop TERM INT USR1');
     expect(text).toContain(`node '/opt/decorbench/cli.js' worker --run-dir "$RUN_DIR" &`);
-    expect(text).toMatch(
-      /if \[ "\$code" -eq 75 \]; then\n.*\n {2}scontrol requeue "\$SLURM_JOB_ID"\n {2}exit 0\nfi\nexit "\$code"/u,
+    expect(text).toContain(
+      [
+        'if [ "$code" -eq 75 ]; then',
+        '  # Stopped by preemption or the time limit with requeue on: run again, from the checkpoint.',
+        '  scontrol requeue "$SLURM_JOB_ID" && exit 0',
+      ].join('\n'),
     );
+    expect(text.trimEnd().endsWith('fi\nexit "$code"')).toBe(true);
   });
 
   describe('run by bash', () => {
@@ -214,6 +219,11 @@ describe('the batch script of a placed run', () => {
       expect(result.term).toBe('requeue');
       expect(result.scontrol).toBe('requeue 41\n');
       expect(result.code).toBe(0);
+    });
+
+    it('ends with 75 when Slurm refuses the requeue', async () => {
+      const result = await runScript(tempDir(), 'wait', 'SIGUSR1', 'exit 1');
+      expect(result).toMatchObject({ term: 'requeue', scontrol: 'requeue 41\n', code: 75 });
     });
 
     it("ends with the worker's own exit code otherwise", async () => {

@@ -109,6 +109,13 @@ export function deleteRun(store: RunStore, supervisor: Supervisor, events: Event
   };
   const held = supervisor.lease(runId);
   if (held) throw refuse(held);
+  // A placed run's job that started trains on a node: its worker would write on for nobody.
+  const job = store.cluster.currentJob(runId);
+  if (job && !job.settled && !supervisor.isQueued(runId))
+    throw new AppFailure(
+      'conflict',
+      `Run ${runId} cannot be deleted: Slurm job ${job.jobId} holds it now; stop it first`,
+    );
   if (supervisor.isQueued(runId)) supervisor.stop(runId);
   // Checked again in the same write transaction as the delete: another host may claim it meanwhile.
   store.database

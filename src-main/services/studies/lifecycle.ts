@@ -75,9 +75,19 @@ async function untilReleased(
   studyId: number,
   which: (run: RunSummary) => boolean,
 ): Promise<void> {
-  const deadline = Date.now() + supervisor.stopTimeout + 5000;
+  // A placed run's job holds it until the poller has seen the job end: within the profile's stop
+  // grace (then the job is cancelled) and a few polls.
+  const placedMs = runsOf(store, studyId).flatMap((run) => {
+    const grace = store.cluster.remoteRun(run.id)?.settings.stopGraceSeconds;
+    return grace === undefined ? [] : [grace * 1000 + 15_000];
+  });
+  const deadline = Date.now() + Math.max(supervisor.stopTimeout, ...placedMs) + 5000;
   const held = () =>
-    runsOf(store, studyId).filter((run) => which(run) && supervisor.lease(run.id) !== undefined);
+    runsOf(store, studyId).filter(
+      (run) =>
+        which(run) &&
+        (supervisor.lease(run.id) !== undefined || store.cluster.currentJob(run.id)?.settled === false),
+    );
   while (held().length > 0) {
     if (Date.now() > deadline) {
       const ids = held().map((run) => run.id);

@@ -85,6 +85,8 @@ describe.skipIf(skip !== undefined)(
         await workbench.dispatch('runs:create', { config, start: true, profileId: profile.id }),
       );
       await waitForRun(workbench, run.id, hasProgress(3), 180_000);
+      const refused = await workbench.dispatch('runs:delete', { runId: run.id });
+      expect(!refused.ok && refused.error.message).toMatch(/Slurm job \d+ holds it now; stop it first/u);
       const stopping = value<RunSummary>(await workbench.dispatch('runs:stop', { runId: run.id }));
       expect(stopping.status).toBe('stopping');
       const stopped = await waitForRun(
@@ -140,6 +142,42 @@ describe.skipIf(skip !== undefined)(
       expect(jobs[1]!.arrayJobId).toBe(jobs[0]!.arrayJobId);
       expect(jobs.map((job) => job.jobId)).toEqual([`${jobs[0]!.arrayJobId}_0`, `${jobs[0]!.arrayJobId}_1`]);
     }, 400_000);
+
+    it('a placed study stops, resumes as one new job array from its checkpoints, and is deleted', async () => {
+      const { workbench, profile } = await open();
+      const base = tinyConfig({ training: { epochs: 13, batchSize: 64, maxSteps: 200 } });
+      const created = value<StudySummary>(
+        await workbench.dispatch('studies:create', {
+          spec: tinyStudy({}, base),
+          start: true,
+          profileId: profile.id,
+        }),
+      );
+      const detail = value<StudyDetail>(await workbench.dispatch('studies:get', { studyId: created.id }));
+      const runIds = detail.runs.map(({ run }) => run.id);
+      for (const runId of runIds) await waitForRun(workbench, runId, hasProgress(3), 180_000);
+      await workbench.dispatch('studies:stop', { studyId: created.id });
+      for (const runId of runIds)
+        expect((await waitForRun(workbench, runId, hasStatus('stopped', 'failed', 'completed'))).status).toBe(
+          'stopped',
+        );
+      const firstArray = workbench.store.cluster.currentJob(runIds[0]!)!.arrayJobId;
+
+      value(await workbench.dispatch('studies:resume', { studyId: created.id }));
+      for (const runId of runIds) {
+        const ended = await waitForRun(workbench, runId, hasStatus('completed', 'failed'), 300_000);
+        expect(ended.error).toBeNull();
+        expect(ended.status).toBe('completed');
+        expect(workbench.store.metrics.series(runId, 'loss').steps).toHaveLength(200);
+      }
+      const second = runIds.map((runId) => workbench.store.cluster.currentJob(runId)!);
+      expect(second[0]!.arrayJobId).not.toBe(firstArray);
+      expect(second.map((job) => job.arrayJobId)).toEqual([second[0]!.arrayJobId, second[0]!.arrayJobId]);
+
+      const deleted = await workbench.dispatch('studies:delete', { studyId: created.id });
+      expect(deleted).toMatchObject({ ok: true, value: { runIds } });
+      expect(workbench.store.cluster.jobs()).toEqual([]);
+    }, 600_000);
 
     it("a profile with a wrong partition fails the run with Slurm's message within seconds", async () => {
       const { workbench, profile } = await open({ partition: 'nope' });

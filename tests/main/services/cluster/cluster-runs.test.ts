@@ -76,6 +76,28 @@ describe.skipIf(skip !== undefined)(
       expect(job).toMatchObject({ arrayJobId: null, profileName: 'local-slurm' });
       expect(ended.placement?.jobId).toBe(job!.jobId);
       expect(existsSync(join(ended.placement!.runDir, 'job.json'))).toBe(true);
+
+      // Its evaluations run here, from the checkpoint the journal brought back: no new job.
+      await expect.poll(() => workbench.supervisor.isBusy(placed.id), { timeout: 30_000 }).toBe(false);
+      const evaluation = await workbench.handlers['evaluations:start']({
+        runId: placed.id,
+        kind: 'knn',
+        settings: {},
+      });
+      expect(workbench.supervisor.isQueued(placed.id) || workbench.supervisor.isRunning(placed.id)).toBe(
+        true,
+      );
+      await expect
+        .poll(
+          async () =>
+            (await workbench.handlers['evaluations:list']({ runId: placed.id })).find(
+              (candidate) => candidate.id === evaluation.id,
+            )?.status,
+          { timeout: 120_000, interval: 500 },
+        )
+        .toBe('completed');
+      expect(workbench.store.cluster.jobs({ runId: placed.id })).toHaveLength(1);
+      expect(workbench.store.runs.summary(placed.id)!.status).toBe('completed');
     }, 300_000);
 
     it('stop writes a stop checkpoint and ends the run stopped; resume submits a new job that completes', async () => {

@@ -1,4 +1,4 @@
-import { ref, shallowRef, watch } from 'vue';
+import { getCurrentScope, onScopeDispose, ref, shallowRef, watch } from 'vue';
 import type { ClusterProfile, SlurmProfileSettings } from '@shared/cluster/types';
 import type { AppError } from '@shared/errors';
 import { useApi, type ApiClient } from '../api/client';
@@ -12,10 +12,11 @@ function byName(list: readonly ClusterProfile[]): ClusterProfile[] {
 
 /**
  * The Slurm profiles (`cluster:profiles`), kept current by the `cluster:profiles` event (any window
- * or the CLI added, edited or removed one), and the calls that change them. A refused save or
+ * or the CLI added, edited or removed one) and recounted after job events, and the calls that
+ * change them. A refused save or
  * remove keeps its error (a save's with per-field messages), not thrown.
  */
-export function useClusterProfiles(options: { api?: ApiClient } = {}) {
+export function useClusterProfiles(options: { api?: ApiClient; recountMs?: number } = {}) {
   const api = options.api ?? useApi();
   const profiles = shallowRef<ClusterProfile[]>([]);
   const hasLoaded = ref(false);
@@ -33,6 +34,19 @@ export function useClusterProfiles(options: { api?: ApiClient } = {}) {
     },
     api,
   );
+
+  // The run and active-job counts change with the jobs, which the profiles event does not
+  // announce: a burst of job events asks for the list once.
+  let recountTimer: ReturnType<typeof setTimeout> | undefined;
+  useApiEvent(
+    'cluster:job',
+    () => {
+      clearTimeout(recountTimer);
+      recountTimer = setTimeout(() => void list.execute(), options.recountMs ?? 300);
+    },
+    api,
+  );
+  if (getCurrentScope()) onScopeDispose(() => clearTimeout(recountTimer));
 
   const isSaving = ref(false);
   const saveError = shallowRef<AppError | null>(null);

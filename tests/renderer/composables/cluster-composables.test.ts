@@ -58,6 +58,22 @@ describe('useClusterProfiles', () => {
     transport.emit('cluster:profiles', [clusterProfile(7, { name: 'cpu' })]);
     expect(profiles.profiles.value.map((item) => item.id)).toEqual([7]);
   });
+
+  it('recounts runs and active jobs once after a burst of job events', async () => {
+    let active = 0;
+    const transport = new FakeTransport().handle('cluster:profiles', () => ({
+      ok: true,
+      value: [{ ...clusterProfile(1), activeJobCount: active }],
+    }));
+    const profiles = inScope(() => useClusterProfiles({ api: createApiClient(transport), recountMs: 10 }));
+    await settle();
+    active = 2;
+    transport.emit('cluster:job', clusterJob(1));
+    transport.emit('cluster:job', clusterJob(2));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(transport.callsTo('cluster:profiles')).toHaveLength(2);
+    expect(profiles.profiles.value[0]!.activeJobCount).toBe(2);
+  });
 });
 
 describe('useClusterProfileForm', () => {

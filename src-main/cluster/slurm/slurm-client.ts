@@ -14,19 +14,12 @@ import {
   SACCT_FIELDS,
   SQUEUE_FORMAT,
   type SlurmJobInfo,
+  type SlurmPartition,
 } from './states';
 
 export { SlurmError } from './command';
-export type { SlurmJobInfo } from './states';
+export type { SlurmJobInfo, SlurmPartition } from './states';
 export { jobScript } from './job-script';
-
-export interface SlurmPartition {
-  name: string;
-  /** State `up` on at least one line of sinfo. */
-  available: boolean;
-  /** The cluster's default partition (`*` in sinfo): where a job without `--partition` goes. */
-  isDefault: boolean;
-}
 
 export interface SlurmClient {
   /** sbatch --parsable with the script on stdin; for an array the returned id is the array's ('12'; tasks are '12_0'..). */
@@ -195,7 +188,7 @@ export function createSlurmClient(options: SlurmClientOptions = {}): SlurmClient
     },
 
     async partitions() {
-      return parseSinfo((await run('sinfo', ['-h', '-o', '%P|%a'])).stdout);
+      return parseSinfo((await run('sinfo', ['-h', '-o', '%P|%a|%G'])).stdout);
     },
   };
 }

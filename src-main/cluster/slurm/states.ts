@@ -209,21 +209,41 @@ export function parseSacct(stdout: string): SlurmJobInfo[] {
   return jobs;
 }
 
-/** `sinfo -h -o '%P|%a'` output: partitions (the default one marked `*`), one line per node state. */
-export function parseSinfo(stdout: string): { name: string; available: boolean; isDefault: boolean }[] {
-  const partitions = new Map<string, { name: string; available: boolean; isDefault: boolean }>();
+/** A partition as sinfo describes it (all its lines together). */
+export interface SlurmPartition {
+  name: string;
+  /** State `up` on at least one line of sinfo. */
+  available: boolean;
+  /** The cluster's default partition (`*` in sinfo): where a job without `--partition` goes. */
+  isDefault: boolean;
+  /** Its nodes' generic resources (`gpu:a100:4`, `gpu:2(S:0-1)`); empty when none. */
+  gres: string[];
+}
+
+/** `sinfo -h -o '%P|%a|%G'` output: partitions (the default one marked `*`), one line per group of nodes. */
+export function parseSinfo(stdout: string): SlurmPartition[] {
+  const partitions = new Map<string, SlurmPartition>();
   for (const line of stdout.split('\n')) {
-    const [raw, avail] = line.split('|');
+    const [raw, avail, gres] = line.split('|');
     const name = raw?.trim().replace(/\*$/u, '') ?? '';
     if (!name) continue;
-    const seen = partitions.get(name);
-    const available = avail?.trim() === 'up';
-    const isDefault = raw!.trim().endsWith('*');
-    partitions.set(name, {
-      name,
-      available: (seen?.available ?? false) || available,
-      isDefault: (seen?.isDefault ?? false) || isDefault,
-    });
+    const seen = partitions.get(name) ?? { name, available: false, isDefault: false, gres: [] };
+    seen.available ||= avail?.trim() === 'up';
+    seen.isDefault ||= raw!.trim().endsWith('*');
+    // `gpu:a100:4(S:0-1),gpu:v100:2`: split on commas outside parentheses.
+    for (const item of (orNull(gres) ?? '').split(/,(?![^(]*\))/u))
+      if (item.trim() && !seen.gres.includes(item.trim())) seen.gres.push(item.trim());
+    partitions.set(name, seen);
   }
   return [...partitions.values()];
+}
+
+/** Whether any of `gres` offers GPUs (of `type`, when given). */
+export function offersGpus(gres: string[], type: string): boolean {
+  return gres.some((item) => {
+    const [kind, second] = item.replace(/\(.*\)$/u, '').split(':');
+    if (kind !== 'gpu') return false;
+    // `gpu:4` has no type; `gpu:a100:4` has one.
+    return !type || (second !== undefined && !/^\d+$/u.test(second) && second === type);
+  });
 }

@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, statSync, unlinkSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import type { ClusterCheck, SlurmProfileSettings } from '@shared/cluster/types';
 import type { SlurmClient, SlurmPartition } from '../../cluster/slurm';
+import { offersGpus } from '../../cluster/slurm/states';
 
 export interface CheckOptions {
   /** This installation's built cli.js: what the nodes run when the profile leaves cliPath empty. */
@@ -39,12 +40,16 @@ async function slurmAnswers(slurm: SlurmClient): Promise<{ check: Check; partiti
   }
 }
 
+/** The partition jobs of this profile go to: the named one, else the cluster's default. */
+const targetPartition = (settings: SlurmProfileSettings, partitions: SlurmPartition[]) =>
+  settings.partition
+    ? partitions.find((partition) => partition.name === settings.partition)
+    : partitions.find((partition) => partition.isDefault);
+
 function partitionCheck(settings: SlurmProfileSettings, partitions: SlurmPartition[] | undefined): Check {
   const name = 'Partition';
   if (!partitions) return { name, ok: false, detail: 'Not checked: Slurm did not answer' };
-  const wanted = settings.partition
-    ? partitions.find((partition) => partition.name === settings.partition)
-    : partitions.find((partition) => partition.isDefault);
+  const wanted = targetPartition(settings, partitions);
   if (!wanted) {
     const known = partitions.map((partition) => partition.name).join(', ') || 'none';
     return settings.partition
@@ -57,6 +62,31 @@ function partitionCheck(settings: SlurmProfileSettings, partitions: SlurmPartiti
   return wanted.available
     ? { name, ok: true, detail: `${which} is up` }
     : { name, ok: false, detail: `${which} is not up (sinfo says it is down or inactive)` };
+}
+
+/** Only for a profile that asks for GPUs: the partition's nodes offer them (of the type asked for). */
+function gpuCheck(settings: SlurmProfileSettings, partitions: SlurmPartition[] | undefined): Check[] {
+  if (settings.gpusPerJob === 0) return [];
+  const name = 'GPUs';
+  const wanted = partitions && targetPartition(settings, partitions);
+  if (!wanted) return [{ name, ok: false, detail: 'Not checked: no partition to look at' }];
+  const what = settings.gpuType ? `${settings.gpuType} GPUs` : 'GPUs';
+  const offered = wanted.gres.length > 0 ? wanted.gres.join(', ') : 'none';
+  return offersGpus(wanted.gres, settings.gpuType)
+    ? [
+        {
+          name,
+          ok: true,
+          detail: `Partition "${wanted.name}" offers ${what} (generic resources: ${offered})`,
+        },
+      ]
+    : [
+        {
+          name,
+          ok: false,
+          detail: `Partition "${wanted.name}" offers no ${what} (generic resources: ${offered})`,
+        },
+      ];
 }
 
 /** The folder exists and takes a file, or the nearest folder above it that exists can hold it. */
@@ -159,6 +189,7 @@ export async function checkProfile(
   const checks = [
     slurmResult.check,
     partitionCheck(settings, slurmResult.partitions),
+    ...gpuCheck(settings, slurmResult.partitions),
     runFolderCheck(settings.runFolder),
     cliCheck(settings, options.cliEntry),
     node,

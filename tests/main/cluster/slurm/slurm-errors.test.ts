@@ -78,6 +78,18 @@ describe.skipIf(skip)(`Slurm's refusals${skip ? ` (skipped: ${skip})` : ''}`, ()
     );
     expect((error as SlurmError).exitCode).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
+
+    // A GPU the cluster does not have: refused at once too.
+    const gpu = jobScript({
+      profile: testProfile(folder, { gpusPerJob: 1 }),
+      name: 'decorbench-test-slurm',
+      runDirs: [join(folder, 'run-1')],
+      cliPath: '/nowhere/cli.js',
+      outputDir: folder,
+    });
+    await expect(createSlurmClient().submit(gpu)).rejects.toThrow(
+      'sbatch: error: Invalid generic resource (gres) specification',
+    );
   });
 
   it("lists the cluster's partitions, the default one marked", async () => {
@@ -85,6 +97,7 @@ describe.skipIf(skip)(`Slurm's refusals${skip ? ` (skipped: ${skip})` : ''}`, ()
       name: SLURM_PARTITION,
       available: true,
       isDefault: true,
+      gres: [],
     });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  offersGpus,
   parseSacct,
   parseScontrolJobs,
   parseSinfo,
@@ -132,10 +133,21 @@ describe("reading Slurm's answers about jobs", () => {
     expect(waitStatusToExitCode('256')).toBe('1:0');
     expect(waitStatusToExitCode('9')).toBe('0:9');
     expect(waitStatusToExitCode('N/A')).toBeNull();
-    expect(parseSinfo('debug*|up\ngpu|down\ngpu|up\nold|inact\n')).toEqual([
-      { name: 'debug', available: true, isDefault: true },
-      { name: 'gpu', available: true, isDefault: false },
-      { name: 'old', available: false, isDefault: false },
+    expect(
+      parseSinfo(
+        'debug*|up|(null)\ngpu|down|gpu:a100:4(S:0-1),gpu:v100:2\ngpu|up|gpu:a100:4(S:0-1)\nold|inact|\n',
+      ),
+    ).toEqual([
+      { name: 'debug', available: true, isDefault: true, gres: [] },
+      { name: 'gpu', available: true, isDefault: false, gres: ['gpu:a100:4(S:0-1)', 'gpu:v100:2'] },
+      { name: 'old', available: false, isDefault: false, gres: [] },
     ]);
+    expect(offersGpus(['gpu:a100:4(S:0-1)'], '')).toBe(true);
+    expect(offersGpus(['gpu:a100:4(S:0-1)'], 'a100')).toBe(true);
+    expect(offersGpus(['gpu:a100:4(S:0-1)'], 'v100')).toBe(false);
+    expect(offersGpus(['gpu:2'], '')).toBe(true);
+    expect(offersGpus(['gpu:2'], 'a100')).toBe(false);
+    expect(offersGpus(['mps:100'], '')).toBe(false);
+    expect(offersGpus([], '')).toBe(false);
   });
 });

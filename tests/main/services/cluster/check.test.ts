@@ -110,6 +110,15 @@ describe.skipIf(skip)(
 
       const wrong = await checkProfile(testProfile(folder, { partition: 'nope', cliPath: SOME_FILE }), slurm);
       expect(wrong.ok).toBe(false);
+      expect(byName(good).GPUs).toBeUndefined();
+      // The local node has no GPUs: a profile that asks for one is told before sbatch refuses it.
+      const gpus = await checkProfile(testProfile(folder, { gpusPerJob: 1, cliPath: SOME_FILE }), slurm);
+      expect(byName(gpus).GPUs).toEqual({
+        name: 'GPUs',
+        ok: false,
+        detail: 'Partition "debug" offers no GPUs (generic resources: none)',
+      });
+      expect(gpus.ok).toBe(false);
       expect(byName(wrong).Partition).toMatchObject({
         ok: false,
         detail: 'No partition "nope" on this cluster (it has: debug)',

@@ -1,4 +1,4 @@
-import type { Lease, Reclaimed } from '../storage/leases.repo';
+import type { HostRecord, Lease, Reclaimed } from '../storage/leases.repo';
 import type { RunStore } from '../storage/store';
 import { failEvaluation } from './evaluation-messages';
 import type { SupervisorContext } from './run-messages';
@@ -96,4 +96,36 @@ export function announceReclaimed(
 ): void {
   for (const runId of [...changed.interrupted, ...changed.requeued]) context.emitStatus(runId);
   for (const { id, error } of changed.evaluations) failEvaluation(context, id, error);
+}
+
+/** Signal 0 checks that a process exists without touching it (EPERM: it exists, owned by someone else). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes back what dead hosts held (a host is dead when its pid is gone or its heartbeat is older
+ * than `staleBefore`), announces it, and returns the runs it marked interrupted.
+ */
+export function sweepDeadHosts(
+  context: SupervisorContext,
+  store: RunStore,
+  sweeper: Sweeper & Pick<HostRecord, 'token'>,
+  options: { staleBefore: number; isAlive?: (pid: number) => boolean },
+): number[] {
+  // Our own pid cannot belong to another host: a row with it is left from a dead one.
+  const isAlive = options.isAlive ?? ((pid: number) => pid !== process.pid && isProcessAlive(pid));
+  let changed: ReturnType<typeof applyReclaimed> | undefined;
+  store.leases.reclaimDead(
+    sweeper.token,
+    { isAlive, staleBefore: options.staleBefore },
+    (reclaimed) => (changed = applyReclaimed(store, reclaimed, sweeper)),
+  );
+  if (changed) announceReclaimed(context, changed);
+  return changed?.interrupted ?? [];
 }

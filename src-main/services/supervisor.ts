@@ -6,7 +6,7 @@ import type { RunStore } from '../storage/store';
 import type { SpawnWorker } from '../workers/spawner';
 import { failEvaluation } from './evaluation-messages';
 import type { EventBus } from './event-bus';
-import { applyReclaimed, announceReclaimed, type QueuedOptions } from './reclaim';
+import { sweepDeadHosts, type QueuedOptions } from './reclaim';
 import type { ActiveRun, RunEnding } from './run-messages';
 import { launchCapture, type ActiveCapture, type CaptureListener } from './capture-run';
 import { submitPlaced, type QueuedRun, type RemotePlacement } from './cluster/remote-placement';
@@ -50,15 +50,7 @@ export type StopOutcome =
   /** Nothing runs or waits for this run. */
   | 'idle';
 
-/** Signal 0 checks that a process exists without touching it (EPERM: it exists, owned by someone else). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isProcessAlive } from './reclaim';
 
 /**
  * Runs each training run (or evaluation) in its own worker process. The queue and the
@@ -338,23 +330,16 @@ export class Supervisor {
 
   /** Takes back what dead hosts held; returns the runs it marked interrupted. */
   private sweep(starting: boolean, previousBeatMs = Date.now()): number[] {
-    const { store } = this.options;
-    const staleBefore = previousBeatMs - (this.options.staleAfterMs ?? 60_000);
-    // Our own pid cannot belong to another host: a row with it is left from a dead one.
-    const isAlive = this.options.isAlive ?? ((pid: number) => pid !== process.pid && isProcessAlive(pid));
-    let changed: ReturnType<typeof applyReclaimed> | undefined;
-    store.leases.reclaimDead(
-      this.host.token,
-      { isAlive, staleBefore },
-      (reclaimed) =>
-        (changed = applyReclaimed(store, reclaimed, {
-          ...this.host,
-          starting,
-          activeRunIds: this.activeRunIds,
-        })),
+    const { store, staleAfterMs, isAlive } = this.options;
+    return sweepDeadHosts(
+      this.context,
+      store,
+      { ...this.host, starting, activeRunIds: this.activeRunIds },
+      {
+        staleBefore: previousBeatMs - (staleAfterMs ?? 60_000),
+        ...(isAlive ? { isAlive } : {}),
+      },
     );
-    if (changed) announceReclaimed(this.context, changed);
-    return changed?.interrupted ?? [];
   }
 
   private pump(): void {

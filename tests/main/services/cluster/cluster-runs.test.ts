@@ -201,6 +201,28 @@ describe.skipIf(skip !== undefined)(
       expect(workbench.store.cluster.jobs()).toEqual([]);
     }, 600_000);
 
+    it('stop cancels a job still pending in Slurm at once: the run is stopped, never trained', async () => {
+      // --begin holds the job in Slurm's queue (PENDING, reason BeginTime) for an hour.
+      const { workbench, profile } = await open({ extraArgs: ['--begin=now+3600'] });
+      const run = value<RunSummary>(
+        await workbench.dispatch('runs:create', { config: tinyConfig(), start: true, profileId: profile.id }),
+      );
+      await expect
+        .poll(() => workbench.store.cluster.currentJob(run.id)?.jobId, { timeout: 15_000 })
+        .toBeTruthy();
+      expect(workbench.supervisor.isQueued(run.id)).toBe(true);
+      const stopped = value<RunSummary>(await workbench.dispatch('runs:stop', { runId: run.id }));
+      expect(stopped.status).toBe('stopped');
+      const jobId = stopped.placement!.jobId!;
+      const slurm = createSlurmClient();
+      await expect
+        .poll(async () => (await slurm.states([jobId])).get(jobId)?.state, { timeout: 15_000, interval: 500 })
+        .toBe('CANCELLED');
+      await expect.poll(() => workbench.supervisor.isBusy(run.id), { timeout: 15_000 }).toBe(false);
+      expect(workbench.store.runs.summary(run.id)!.status).toBe('stopped');
+      expect(workbench.store.metrics.series(run.id, 'loss').steps).toEqual([]);
+    });
+
     it("a profile with a wrong partition fails the run with Slurm's message within seconds", async () => {
       const { workbench, profile } = await open({ partition: 'nope' });
       const started = Date.now();

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterProfile } from '@shared/cluster/types';
 import type { RunSummary } from '@shared/runs';
 import type { StudyDetail, StudySummary } from '@shared/study/types';
+import { createSlurmClient } from '../../../../src-main/cluster/slurm';
 import type { Workbench } from '../../../../src-main/services/workbench';
 import { useTempDir } from '../../../helpers/temp-dir';
-import { testWorkbench, tinyConfig } from '../../../helpers/workbench';
+import { hasStatus, testWorkbench, tinyConfig, waitForRun } from '../../../helpers/workbench';
 import { tinyStudy, value } from '../studies/study-helpers';
 
 const count = (workbench: Workbench, table: string) =>
@@ -74,6 +76,23 @@ describe('placing runs and studies on a cluster profile (issue 15)', () => {
     const study = await workbench.dispatch('studies:create', { spec: tinyStudy(), profileId: 99 });
     expect(study).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(count(workbench, 'runs') + count(workbench, 'studies') + count(workbench, 'remote_runs')).toBe(0);
+  });
+
+  it("without Slurm's commands a placed run fails at once, saying what is missing", async () => {
+    const dir = tempDir();
+    workbench = testWorkbench(join(dir, 'no-slurm.sqlite'), {
+      slurm: createSlurmClient({ env: { PATH: join(dir, 'empty') } }),
+      cliEntry: join(dir, 'cli.js'),
+    });
+    const profile = await addProfile('gpu', join(dir, 'shared'));
+    const run = value<RunSummary>(
+      await workbench.dispatch('runs:create', { config: tinyConfig(), start: true, profileId: profile.id }),
+    );
+    const ended = await waitForRun(workbench, run.id, hasStatus('failed', 'completed'), 10_000);
+    expect(ended.error).toMatch(/^Slurm did not take the job: sbatch was not found on PATH/u);
+    // Its folder was prepared for the worker all the same.
+    expect(existsSync(join(dir, 'shared', `run-${run.id}`, 'job.json'))).toBe(true);
+    expect(workbench.supervisor.isBusy(run.id)).toBe(false);
   });
 
   it('studies:create places every run of the grid, and the study names its profile', async () => {

@@ -89,12 +89,17 @@ starts it (in this terminal), or start it from the app's Studies page.`,
         if (values.json) context.stdout.write(`${JSON.stringify({ study, preview })}\n`);
         return 0;
       }
+      // A placed study's runs go to Slurm as one job array: the cluster decides how many run at once.
+      const where =
+        values.placement && profileId !== null
+          ? `as one Slurm job array (profile ${values.placement})`
+          : `${concurrency} at a time`;
       let studyId = -1;
       const code = await followStudy(workbench, context, async () => {
         const study = await call(workbench, 'studies:create', { spec, start: true, profileId });
         studyId = study.id;
         context.stderr.write(
-          `Study ${study.id} "${study.name}": ${study.counts.total} runs queued in ${workbench.store.path}, ${concurrency} at a time\n`,
+          `Study ${study.id} "${study.name}": ${study.counts.total} runs queued in ${workbench.store.path}, ${where}\n`,
         );
         return study.id;
       });

@@ -54,6 +54,8 @@ export class ClusterRuns implements RemotePlacement {
   /** Runs stopped while being submitted: their job is cancelled as soon as Slurm names it. */
   private readonly stopAfterSubmit = new Set<number>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** The host is closing: a submission waiting for a previous job gives up. */
+  private closing = false;
 
   constructor(private readonly options: ClusterRunsOptions) {}
 
@@ -122,6 +124,7 @@ export class ClusterRuns implements RemotePlacement {
 
   /** Waits for submissions under way (the host is closing). */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.inFlight]);
   }
 
@@ -141,12 +144,18 @@ export class ClusterRuns implements RemotePlacement {
     const ready = [...entries.filter((entry) => !waiting.includes(entry))];
     if (waiting.length > 0) {
       const deadline = Date.now() + (this.options.previousJobWaitMs ?? 60_000);
-      while (waiting.some((entry) => this.isSettling(entry.runId)) && Date.now() < deadline) await sleep(200);
+      const pending = () => waiting.some((entry) => this.isSettling(entry.runId));
+      while (pending() && !this.closing && Date.now() < deadline) await sleep(200);
       for (const entry of waiting) {
         if (this.stopAfterSubmit.has(entry.runId)) continue;
         if (this.isSettling(entry.runId)) {
+          // The run keeps the status it ended with: nothing was submitted.
           const job = store.cluster.currentJob(entry.runId);
-          this.fail(entry.runId, `Its previous Slurm job ${job?.jobId ?? ''} has not ended yet; try again`);
+          const why = this.closing
+            ? 'the host closed'
+            : `its previous Slurm job ${job?.jobId ?? ''} has not ended yet`;
+          this.log(entry.runId, 'warn', `Not submitted: ${why}; resume it again`);
+          this.release(entry.runId);
           continue;
         }
         this.markQueued(entry.runId);

@@ -201,6 +201,34 @@ describe.skipIf(skip !== undefined)(
       expect(workbench.store.cluster.jobs()).toEqual([]);
     }, 600_000);
 
+    it('closing the host leaves the job training; the next host catches up to its end', async () => {
+      const { workbench: first, profile } = await open();
+      const path = first.store.path;
+      const config = tinyConfig({ training: { epochs: 13, batchSize: 64, maxSteps: 200 } });
+      const run = value<RunSummary>(
+        await first.dispatch('runs:create', { config, start: true, profileId: profile.id }),
+      );
+      await waitForRun(first, run.id, hasProgress(3), 180_000);
+      await first.close();
+      workbench = undefined;
+      const second = testWorkbench(path, { clusterPollMs: 250, cliEntry: join(BUILD_DIR, 'cli.js') });
+      workbench = second;
+      const job = second.store.cluster.currentJob(run.id)!;
+      const state = (await createSlurmClient().states([job.jobId])).get(job.jobId)?.state;
+      expect(['RUNNING', 'COMPLETING', 'COMPLETED']).toContain(state);
+      expect(second.interruptedAtStart).not.toContain(run.id);
+      const ended = await waitForRun(
+        second,
+        run.id,
+        hasStatus('completed', 'failed', 'interrupted'),
+        180_000,
+      );
+      expect(ended.status).toBe('completed');
+      expect(second.store.metrics.series(run.id, 'loss').steps).toEqual(
+        Array.from({ length: 200 }, (_, index) => index + 1),
+      );
+    }, 400_000);
+
     it('stop cancels a job still pending in Slurm at once: the run is stopped, never trained', async () => {
       // --begin holds the job in Slurm's queue (PENDING, reason BeginTime) for an hour.
       const { workbench, profile } = await open({ extraArgs: ['--begin=now+3600'] });

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ClusterJob, ClusterProfile } from '@shared/cluster/types';
 import type { RunSummary } from '@shared/runs';
+import type { StudyDetail } from '@shared/study/types';
+import { createSlurmClient } from '../../src-main/cluster/slurm';
 import { SCREENSHOTS, serveWorkbenchSuite } from '../helpers/browser';
 import { SLURM_PARTITION, slurmSkipReason, useSlurmEnv } from '../helpers/slurm';
 import { BUILD_DIR, hasStatus, tinyConfig, waitForRun } from '../helpers/workbench';
@@ -17,6 +19,15 @@ const skip = slurmSkipReason();
 describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
   useSlurmEnv();
   const e2e = serveWorkbenchSuite('cluster-', { width: 1440, height: 900 });
+  // Whatever a failed test left in the shared Slurm's queue: only this suite's own jobs.
+  const submitted = new Set<string>();
+  afterEach(() => {
+    for (const job of e2e.workbench.store.cluster.jobs()) submitted.add(job.jobId);
+  });
+  afterAll(async () => {
+    const slurm = createSlurmClient();
+    for (const jobId of submitted) await slurm.cancel(jobId).catch(() => undefined);
+  });
   const message = (field: string) =>
     e2e.page.locator(`[data-testid="cluster-profile-form"] .message[data-field="${field}"]`);
   const runFolder = () => join(e2e.folder, 'shared');
@@ -77,6 +88,36 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
     await e2e.page.screenshot({ path: join(SCREENSHOTS, 'cluster-settings.png'), fullPage: true });
   });
 
+  it('edits the profile in the same form: a taken name is refused on its field, a new time limit saved', async () => {
+    await e2e.workbench.dispatch('cluster:profile-save', {
+      settings: { name: 'other', runFolder: runFolder() },
+    });
+    const row = e2e.page.locator('[data-testid="cluster-profile-row"][data-profile="local"]');
+    await row.getByTestId('cluster-profile-edit').click();
+    const form = e2e.page.getByTestId('cluster-profile-form');
+    await expect.poll(() => form.locator('.panel-title').textContent()).toBe('Edit local');
+    expect(await e2e.page.getByTestId('profile-timeLimit').inputValue()).toBe('10');
+    await e2e.page.getByTestId('profile-name').fill('other');
+    await e2e.page.getByTestId('cluster-profile-save').click();
+    await expect.poll(() => message('name').textContent()).toBe('This name is taken');
+    await e2e.page.getByTestId('profile-name').fill('local');
+    await expect.poll(() => message('name').count()).toBe(0);
+    await e2e.page.getByTestId('profile-timeLimit').fill('15');
+    await e2e.page.getByTestId('cluster-profile-save').click();
+    await expect.poll(() => e2e.page.getByTestId('cluster-profile-saved').textContent()).toBe('Saved local.');
+    const listed = await e2e.workbench.dispatch('cluster:profiles', {});
+    const profiles = (listed.ok ? listed.value : []) as ClusterProfile[];
+    expect(profiles.map((profile) => [profile.settings.name, profile.settings.timeLimit])).toEqual([
+      ['local', '15'],
+      ['other', ''],
+    ]);
+    // The other one goes (no run on it), with a confirmation.
+    const other = e2e.page.locator('[data-testid="cluster-profile-row"][data-profile="other"]');
+    await other.getByTestId('cluster-profile-remove').click();
+    await other.getByTestId('cluster-profile-remove-confirm').click();
+    await expect.poll(() => other.count()).toBe(0);
+  });
+
   it('shows the profile in the Cluster view, which says how to place a run while no job exists', async () => {
     await e2e.page.getByTestId('nav-cluster').click();
     await e2e.page.getByTestId('cluster-page').waitFor();
@@ -124,12 +165,13 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
       const jobId = page.getByTestId('run-slurm-job');
       await expect.poll(() => jobId.textContent(), { timeout: 60_000 }).toMatch(/^\s*\d+\s*$/u);
       const node = page.getByTestId('run-slurm-node');
-      await expect.poll(() => node.textContent(), { timeout: 120_000 }).not.toBe('—');
+      // Other test files share the one-node Slurm: the job may wait for a CPU a while.
+      await expect.poll(() => node.textContent(), { timeout: 300_000, interval: 500 }).not.toBe('—');
       await page.screenshot({ path: join(SCREENSHOTS, 'cluster-run-live.png'), fullPage: true });
 
       const status = page.getByTestId('run-status');
       await expect
-        .poll(() => status.getAttribute('data-status'), { timeout: 240_000, interval: 500 })
+        .poll(() => status.getAttribute('data-status'), { timeout: 300_000, interval: 500 })
         .toBe('completed');
       const stored = await e2e.workbench.dispatch('runs:get', { runId });
       const run = (stored.ok ? stored.value : null) as RunSummary;
@@ -158,7 +200,54 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
       const where = page.getByTestId('placement-select');
       await expect.poll(() => where.inputValue()).toBe(String(run.placement!.profileId));
     },
-    420_000,
+    660_000,
+  );
+
+  it.skipIf(skip !== undefined)(
+    `launches a study from that form on the profile: one job array, its tasks in the Cluster view${skip ? ` (skipped: ${skip})` : ''}`,
+    async () => {
+      const page = e2e.page;
+      // The duplicated tiny run is the base; the study's default axis is the loss (BT and sBT).
+      await page.getByTestId('study-toggle').check();
+      expect(await page.getByTestId('study-placement').textContent()).toContain('On Slurm (local)');
+      await expect.poll(() => page.getByTestId('study-launch').isEnabled(), { timeout: 30_000 }).toBe(true);
+      expect(await page.getByTestId('study-launch').textContent()).toContain('2 runs');
+      await page.getByTestId('study-launch').click();
+      await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/studies\/\d+$/u);
+      const studyId = Number(/studies\/(\d+)$/u.exec(page.url())![1]);
+      expect(await page.getByTestId('study-where').textContent()).toContain('Slurm profile local');
+      await expect
+        .poll(() => page.getByTestId('study-state').getAttribute('data-state'), {
+          timeout: 300_000,
+          interval: 1000,
+        })
+        .toBe('completed');
+      // The report follows (a moment later) with both runs' final kNN accuracy.
+      for (const method of ['BT', 'sBT']) {
+        const cell = page.locator(
+          `[data-testid="study-report-table"] tr[data-method="${method}"] td[data-column="knnFinal"]`,
+        );
+        await expect.poll(() => cell.textContent(), { timeout: 10_000 }).toMatch(/\d/u);
+      }
+      await page.screenshot({ path: join(SCREENSHOTS, 'cluster-study.png'), fullPage: true });
+
+      const study = await e2e.workbench.dispatch('studies:get', { studyId });
+      const runIds = (study.ok ? (study.value as StudyDetail) : null)!.runs.map((item) => item.run.id);
+      await page.getByTestId('nav-cluster').click();
+      const rows = runIds.map((runId) =>
+        page.locator(`[data-testid="cluster-job-row"][data-run-id="${runId}"]`),
+      );
+      for (const row of rows)
+        await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('COMPLETED');
+      // Two tasks of one array: `A_0`, `A_1`, each row naming the array A.
+      const jobIds = await Promise.all(rows.map((row) => row.getAttribute('data-job-id')));
+      const arrayId = jobIds[0]!.split('_')[0]!;
+      expect(jobIds.sort()).toEqual([`${arrayId}_0`, `${arrayId}_1`]);
+      for (const row of rows)
+        expect(await row.getByTestId('cluster-job-id').textContent()).toContain(`array ${arrayId}`);
+      await page.screenshot({ path: join(SCREENSHOTS, 'cluster-jobs-array.png'), fullPage: true });
+    },
+    660_000,
   );
 
   it.skipIf(skip !== undefined)(
@@ -216,8 +305,10 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
   );
 
   it('leaves no page error behind', () => {
-    // The refused remove answers 409, which Chromium logs as a failed resource; nothing else.
-    const refused = 'console: Failed to load resource: the server responded with a status of 409 (Conflict)';
-    expect(e2e.errors.filter((line) => line !== refused)).toEqual([]);
+    // The taken name (400) and the refused remove (409) are failed resources to Chromium; nothing else.
+    const refused = [400, 409].map(
+      (status) => `console: Failed to load resource: the server responded with a status of ${status}`,
+    );
+    expect(e2e.errors.filter((line) => !refused.some((start) => line.startsWith(start)))).toEqual([]);
   });
 });

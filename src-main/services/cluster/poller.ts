@@ -5,7 +5,7 @@
  * here needs the job to reach the host: the journal on shared storage and Slurm's own commands
  * are the whole report, so a desktop closed for a day catches up on its first poll.
  */
-import type { SlurmClient, SlurmJobInfo } from '../../cluster/slurm/slurm-client';
+import type { SlurmClient, SlurmJobInfo } from '../../cluster/slurm';
 import type { JobRecord } from '../../storage/cluster.repo';
 import type { RunStore } from '../../storage/store';
 import type { EventBus } from '../event-bus';

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SLURM_STATES, isActiveSlurmState, parseSlurmState } from '@shared/cluster/types';
 import type { LogLevel, RunStatus } from '@shared/runs';
-import type { SlurmJobInfo } from '../../cluster/slurm/slurm-client';
+import type { SlurmJobInfo } from '../../cluster/slurm';
 import type { JobRecord, RemoteRunRecord } from '../../storage/cluster.repo';
 import type { RunStore } from '../../storage/store';
 import type { EventBus } from '../event-bus';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SlurmClient, SlurmJobInfo } from '../../../../src-main/cluster/slurm/slurm-client';
+import type { SlurmClient, SlurmJobInfo } from '../../../../src-main/cluster/slurm';
 import { ClusterPoller } from '../../../../src-main/services/cluster/poller';
 import type { RunStore } from '../../../../src-main/storage/store';
 import { useTempDir } from '../../../helpers/temp-dir';

@@ -50,8 +50,11 @@ export async function followRun(
     if (firstSignalMs === undefined) {
       firstSignalMs = now;
       const seconds = workbench.supervisor.stopTimeout / 1000;
+      const placed = runId > 0 ? workbench.store.cluster.remoteRun(runId) : undefined;
       context.stderr.write(
-        `\nStopping (${signal}) after the current step, with a checkpoint: waiting up to ${seconds} s, then the worker is killed (Ctrl-C again to kill it now)...\n`,
+        placed
+          ? `\nStopping (${signal}): Slurm job ${workbench.store.cluster.currentJob(runId)?.jobId ?? '(being submitted)'} saves a checkpoint after its current step; it is cancelled if it takes over ${placed.settings.stopGraceSeconds} s...\n`
+          : `\nStopping (${signal}) after the current step, with a checkpoint: waiting up to ${seconds} s, then the worker is killed (Ctrl-C again to kill it now)...\n`,
       );
       workbench.supervisor.stop(runId);
     } else if (!killed && now - firstSignalMs >= REPEAT_SIGNAL_MS) {

@@ -87,7 +87,13 @@ describe.skipIf(skip !== undefined)(`train --placement NAME${skip ? ` (skipped: 
     const longPath = join(dir, 'long.json');
     writeFileSync(
       longPath,
-      JSON.stringify(tinyConfig({ training: { epochs: 40, batchSize: 64, maxSteps: 600 } })),
+      JSON.stringify(
+        tinyConfig({
+          training: { epochs: 40, batchSize: 64, maxSteps: 600 },
+          // No scheduled checkpoints: the one it has is the stop's.
+          checkpoint: { everyEpochs: 0 },
+        }),
+      ),
     );
     const fresh = await prepare(tempDir(), tinyConfig());
     const child = spawn(
@@ -113,12 +119,18 @@ describe.skipIf(skip !== undefined)(`train --placement NAME${skip ? ` (skipped: 
     child.kill('SIGINT');
     const code = await exited;
     expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(
+      /Stopping \(SIGINT\): Slurm job \d+ saves a checkpoint after its current step; it is cancelled if it takes over 10 s/u,
+    );
     expect(runRow(fresh.db)?.status).toBe('stopped');
     const database = new Database(fresh.db, { readonly: true });
     const last = database
-      .prepare('SELECT reason FROM checkpoints WHERE run_id = 1 ORDER BY step DESC LIMIT 1')
-      .get() as { reason: string } | undefined;
+      .prepare('SELECT step, reason FROM checkpoints WHERE run_id = 1 ORDER BY step DESC LIMIT 1')
+      .get() as { step: number; reason: string } | undefined;
+    const trained = database
+      .prepare("SELECT max(step) AS step FROM metric_points WHERE run_id = 1 AND name = 'loss'")
+      .get() as { step: number };
     database.close();
-    expect(last?.reason).toBe('stop');
+    expect(last).toEqual({ step: trained.step, reason: 'stop' });
   }, 300_000);
 });

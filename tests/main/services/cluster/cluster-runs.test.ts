@@ -102,7 +102,11 @@ describe.skipIf(skip !== undefined)(
 
     it('stop writes a stop checkpoint and ends the run stopped; resume submits a new job that completes', async () => {
       const { workbench, profile } = await open();
-      const config = tinyConfig({ training: { epochs: 13, batchSize: 64, maxSteps: 200 } });
+      // No scheduled checkpoints: the one it resumes from is the stop's.
+      const config = tinyConfig({
+        training: { epochs: 13, batchSize: 64, maxSteps: 200 },
+        checkpoint: { everyEpochs: 0 },
+      });
       const run = value<RunSummary>(
         await workbench.dispatch('runs:create', { config, start: true, profileId: profile.id }),
       );

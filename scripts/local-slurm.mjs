@@ -93,7 +93,10 @@ export async function startLocalSlurm({ log = (line) => console.log(line), timeo
   const why = slurmUnavailable();
   if (why) throw new Error(`No local Slurm: ${why}`);
   const state = existsSync(SLURM_CONF) ? nodeState() : undefined;
-  if (state && /^(idle|mix|alloc)/.test(state)) return { conf: SLURM_CONF, reused: true };
+  // Any answer means a controller runs: a node that is busy (`comp` while a job ends, `mix`,
+  // `alloc`) or even `down` is reused, never restarted: a restart (-c) would end every job on it,
+  // and slurmctld/slurmd kill the daemons of their pid files when they start.
+  if (state) return { conf: SLURM_CONF, reused: true };
   for (const dir of ['state', 'spool', 'log']) mkdirSync(join(SLURM_DIR, dir), { recursive: true });
   writeFileSync(SLURM_CONF, slurmConf());
   if (!mungeWorks()) {

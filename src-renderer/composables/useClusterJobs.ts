@@ -8,7 +8,8 @@ import { useApiEvent } from './useApiEvent';
 
 /**
  * The jobs Decorbench submitted (`cluster:jobs`), newest first, kept live by `cluster:job` (each
- * submission, Slurm state, node and end); refetched after the event stream reconnects. With
+ * submission, Slurm state, node and end) and `run:status` (their runs' status); refetched after the
+ * event stream reconnects. With
  * `runId`, only that run's jobs.
  */
 export function useClusterJobs(
@@ -35,6 +36,18 @@ export function useClusterJobs(
     (job) => {
       const runId = toValue(options.runId);
       if (runId === undefined || job.runId === runId) jobs.value = upsertJob(jobs.value, job);
+    },
+    api,
+  );
+
+  // A run's status can move without its job changing (the journal's end comes before Slurm's).
+  useApiEvent(
+    'run:status',
+    (run) => {
+      if (!jobs.value.some((job) => job.runId === run.id && job.runStatus !== run.status)) return;
+      jobs.value = jobs.value.map((job) =>
+        job.runId === run.id ? { ...job, runStatus: run.status, runName: run.name } : job,
+      );
     },
     api,
   );

@@ -6,6 +6,7 @@ import { createApiClient } from '../../../src-renderer/api/client';
 import { useClusterJobs } from '../../../src-renderer/composables/useClusterJobs';
 import { useClusterProfileForm } from '../../../src-renderer/composables/useClusterProfileForm';
 import { useClusterProfiles } from '../../../src-renderer/composables/useClusterProfiles';
+import { summary } from '../../helpers/run-summary';
 import { useEffectScopes } from '../effect-scopes';
 import { clusterJob, clusterProfile, profileSettings } from '../cluster-fixtures';
 import { FakeTransport, settle } from '../fake-transport';
@@ -173,5 +174,9 @@ describe('useClusterJobs', () => {
     expect(one.jobs.value.map((job) => [job.id, job.node])).toEqual([[2, 'vm']]);
     transport.emit('cluster:job', clusterJob(2, { state: 'COMPLETED', exitCode: '0:0' }));
     expect(all.activeCount.value).toBe(1);
+    // The run's own status, before Slurm's word on the job.
+    transport.emit('run:status', summary({ id: 3, status: 'completed' }));
+    expect(all.jobs.value.find((job) => job.id === 3)?.runStatus).toBe('completed');
+    expect(all.jobs.value.find((job) => job.id === 3)?.state).toBe('PENDING');
   });
 });

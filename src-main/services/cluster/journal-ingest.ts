@@ -178,21 +178,20 @@ function applyLine(
   payload: Payload | undefined,
 ): void {
   const { runId } = remote;
-  const entry = line;
   const { t } = line;
-  switch (entry.type) {
+  switch (line.type) {
     case 'segment':
-      applySegment(context, runId, entry, t);
+      applySegment(context, runId, line, t);
       return;
     case 'checkpoint':
-      applyCheckpoint(context, runId, entry, payload);
+      applyCheckpoint(context, runId, line, payload);
       return;
     case 'snapshot':
       if (payload?.kind === 'snapshot') applyRunMessage(context, runId, payload.message, t);
-      else context.log(runId, 'warn', `Snapshot of step ${entry.step} skipped: ${unreadable(payload)}`);
+      else context.log(runId, 'warn', `Snapshot of step ${line.step} skipped: ${unreadable(payload)}`);
       return;
     case 'done':
-      if (entry.requeue) {
+      if (line.requeue) {
         context.store.runs.setStatus(runId, { status: 'queued' });
         context.emitStatus(runId);
         context.log(
@@ -202,14 +201,14 @@ function applyLine(
         );
         return;
       }
-      applyRunMessage(context, runId, { type: 'done', outcome: entry.outcome, results: entry.results }, t);
+      applyRunMessage(context, runId, { type: 'done', outcome: line.outcome, results: line.results }, t);
       return;
     case 'started':
     case 'progress':
     case 'metrics':
     case 'log':
     case 'failed':
-      applyRunMessage(context, runId, entry, t);
+      applyRunMessage(context, runId, line, t);
       return;
     default:
       // Evaluation and cost messages have no place in a training run's journal.

@@ -88,15 +88,36 @@ function daemon(command, args, { user } = {}) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether the daemon of `<name>.pid` (slurmctld, slurmd) is alive. */
+function daemonAlive(name) {
+  const pidFile = join(SLURM_DIR, `${name}.pid`);
+  if (!existsSync(pidFile)) return false;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts (or reuses) the one-node Slurm; resolves once the node is idle. */
 export async function startLocalSlurm({ log = (line) => console.log(line), timeoutMs = 30_000 } = {}) {
   const why = slurmUnavailable();
   if (why) throw new Error(`No local Slurm: ${why}`);
-  const state = existsSync(SLURM_CONF) ? nodeState() : undefined;
-  // Any answer means a controller runs: a node that is busy (`comp` while a job ends, `mix`,
-  // `alloc`) or even `down` is reused, never restarted: a restart (-c) would end every job on it,
-  // and slurmctld/slurmd kill the daemons of their pid files when they start.
-  if (state) return { conf: SLURM_CONF, reused: true };
+  // A Slurm that runs is reused, never restarted: a restart (-c) ends every job on it, and
+  // slurmctld/slurmd kill the daemons of their pid files when they start. Its daemons being alive
+  // is what counts: on a busy machine sinfo can take longer than its 5 s, and a busy node says
+  // `comp` or `mix`, not `idle`.
+  if (existsSync(SLURM_CONF) && daemonAlive('slurmctld') && daemonAlive('slurmd')) {
+    const started = Date.now();
+    while (Date.now() - started < timeoutMs) {
+      if (nodeState()) return { conf: SLURM_CONF, reused: true };
+      await sleep(500);
+    }
+    throw new Error(`Local Slurm's daemons run but sinfo does not answer after ${timeoutMs / 1000} s`);
+  }
   for (const dir of ['state', 'spool', 'log']) mkdirSync(join(SLURM_DIR, dir), { recursive: true });
   writeFileSync(SLURM_CONF, slurmConf());
   if (!mungeWorks()) {

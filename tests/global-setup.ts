@@ -2,10 +2,13 @@
  * Once per `vitest run`: starts the one-node Slurm the cluster tests submit to (issue 15), when
  * this machine can run one (Debian's slurmctld, slurmd, munge and slurm-client, and root). When
  * it cannot, the reason is handed to the tests, which skip with it; nothing else depends on it.
- * A Slurm that was running already (a developer's, or another test run's) is reused and left running.
+ * A Slurm that was running already (a developer's, or another test run's) is reused and left running;
+ * one this run started is stopped at the end unless jobs are still in its queue (another test run
+ * on this machine uses it) or DECORBENCH_KEEP_SLURM=1.
  */
+import { spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import { startLocalSlurm, stopLocalSlurm } from '../scripts/local-slurm.mjs';
+import { SLURM_CONF, startLocalSlurm, stopLocalSlurm } from '../scripts/local-slurm.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,6 +33,14 @@ export default async function setup(project: TestProject): Promise<() => void> {
     }
   }
   return () => {
-    if (started) stopLocalSlurm();
+    if (!started || process.env.DECORBENCH_KEEP_SLURM === '1') return;
+    const queue = spawnSync('squeue', ['-h', '-o', '%i'], {
+      env: { ...process.env, SLURM_CONF },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    const jobs = queue.status === 0 ? queue.stdout.trim().split('\n').filter(Boolean).length : 0;
+    if (jobs > 0) console.log(`The local Slurm stays up: ${jobs} job(s) in its queue`);
+    else stopLocalSlurm();
   };
 }

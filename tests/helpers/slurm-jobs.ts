@@ -7,15 +7,16 @@ import type { SlurmClient, SlurmJobInfo } from '../../src-main/cluster/slurm';
 
 /** Polls `check` every 250 ms until it returns a value (not undefined), or fails after `timeoutMs`. */
 export async function waitFor<T>(
-  what: string,
+  what: string | (() => string),
   check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`Waited ${timeoutMs / 1000} s for ${what}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`Waited ${timeoutMs / 1000} s for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -25,11 +26,11 @@ export function waitForJob(
   slurm: SlurmClient,
   jobId: string,
   accept: (job: SlurmJobInfo) => boolean,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<SlurmJobInfo> {
   let last: SlurmJobInfo | undefined;
   return waitFor(
-    `job ${jobId} (last seen: ${JSON.stringify(last ?? null)})`,
+    () => `job ${jobId} (last seen: ${JSON.stringify(last ?? null)})`,
     async () => {
       last = (await slurm.states([jobId])).get(jobId);
       return last && accept(last) ? last : undefined;

@@ -122,9 +122,10 @@ export function createSlurmClient(options: SlurmClientOptions = {}): SlurmClient
       }
       sacctWorks = true;
     } catch (error) {
-      // "Slurm accounting storage is disabled", or no sacct at all: the earlier answers stand.
+      // Without accounting (or without sacct) the earlier answers stand, and sacct is not asked
+      // again; another failure (slurmdbd busy) only skips this round.
       if (!(error instanceof SlurmError)) throw error;
-      if (sacctWorks === undefined) sacctWorks = false;
+      if (/accounting storage is disabled|was not found on PATH/iu.test(error.message)) sacctWorks = false;
     }
     return found;
   }

@@ -18,13 +18,28 @@ const FAKE_WORKER = join(import.meta.dirname, 'fixtures/fake-worker.mjs');
  * Runs a job script with plain bash, as slurmd would, with a stand-in `scontrol` on PATH that
  * records its arguments; `signal` is sent to the batch shell once the worker has started.
  */
-async function runScript(dir: string, mode: string, signal?: NodeJS.Signals, scontrolEnd = 'exit 0') {
+async function runScript(
+  dir: string,
+  mode: string,
+  signal?: NodeJS.Signals,
+  slurm: { state?: string; requeue?: 'succeeds' | 'fails' } = {},
+) {
   const runDir = join(dir, 'run');
   const bin = join(dir, 'bin');
   mkdirSync(runDir, { recursive: true });
   mkdirSync(bin, { recursive: true });
   writeFileSync(join(runDir, 'mode'), mode);
-  writeFileSync(join(bin, 'scontrol'), `#!/bin/sh\necho "$@" >> '${dir}/scontrol.log'\n${scontrolEnd}\n`);
+  writeFileSync(
+    join(bin, 'scontrol'),
+    [
+      '#!/bin/sh',
+      // `scontrol show job -o` as Slurm answers it: one line, the state among the fields.
+      `if [ "$1" = show ]; then echo 'JobId=41 JobName=n JobState=${slurm.state ?? 'RUNNING'} Reason=None'; exit 0; fi`,
+      `echo "$@" >> '${dir}/scontrol.log'`,
+      slurm.requeue === 'fails' ? 'exit 1' : 'exit 0',
+      '',
+    ].join('\n'),
+  );
   chmodSync(join(bin, 'scontrol'), 0o755);
   const text = jobScript({
     profile: profile({ nodeCommand: process.execPath }),
@@ -201,12 +216,9 @@ describe('the batch script of a placed run', () => {
     const text = script();
     expect(text).toContain('trap forward_stop TERM INT USR1');
     expect(text).toContain(`node '/opt/decorbench/cli.js' worker --run-dir "$RUN_DIR" &`);
+    expect(text).toContain('if [ "$code" -eq 75 ]; then');
     expect(text).toContain(
-      [
-        'if [ "$code" -eq 75 ]; then',
-        '  # Stopped by preemption or the time limit with requeue on: run again, from the checkpoint.',
-        '  scontrol requeue "$SLURM_JOB_ID" && exit 0',
-      ].join('\n'),
+      `  if scontrol show job -o "$SLURM_JOB_ID" 2>/dev/null | grep -q ' JobState=RUNNING '; then\n    scontrol requeue "$SLURM_JOB_ID" && exit 0`,
     );
     expect(text.trimEnd().endsWith('fi\nexit "$code"')).toBe(true);
   });
@@ -222,8 +234,13 @@ describe('the batch script of a placed run', () => {
     });
 
     it('ends with 75 when Slurm refuses the requeue', async () => {
-      const result = await runScript(tempDir(), 'wait', 'SIGUSR1', 'exit 1');
+      const result = await runScript(tempDir(), 'wait', 'SIGUSR1', { requeue: 'fails' });
       expect(result).toMatchObject({ term: 'requeue', scontrol: 'requeue 41\n', code: 75 });
+    });
+
+    it('does not bring back a job Slurm is ending (scancel J, the end of the time limit)', async () => {
+      const result = await runScript(tempDir(), 'wait', 'SIGTERM', { state: 'COMPLETING' });
+      expect(result).toEqual({ term: 'requeue', scontrol: '', code: 75 });
     });
 
     it("ends with the worker's own exit code otherwise", async () => {

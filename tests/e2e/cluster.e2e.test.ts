@@ -251,6 +251,62 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
   );
 
   it.skipIf(skip !== undefined)(
+    `shows Slurm's reason while a job waits, and stops it from the run page${skip ? ` (skipped: ${skip})` : ''}`,
+    async () => {
+      const page = e2e.page;
+      // A profile whose jobs may not start for an hour: Slurm keeps them PENDING (BeginTime).
+      const saved = await e2e.workbench.dispatch('cluster:profile-save', {
+        settings: {
+          name: 'later',
+          partition: SLURM_PARTITION,
+          cpusPerTask: 1,
+          memoryGb: 1,
+          extraArgs: ['--begin=now+1hour'],
+          nodeCommand: process.execPath,
+          cliPath: join(BUILD_DIR, 'cli.js'),
+          runFolder: runFolder(),
+        },
+      });
+      const profile = (saved.ok ? saved.value : null) as ClusterProfile;
+      const created = await e2e.workbench.dispatch('runs:create', {
+        config: tinyConfig({ name: 'waiting' }),
+        start: true,
+        profileId: profile.id,
+      });
+      const runId = (created.ok ? (created.value as RunSummary) : null)!.id;
+      await page.goto(`${e2e.host.url}#/runs/${runId}`);
+      const state = page.getByTestId('run-slurm-state');
+      await expect.poll(() => state.getAttribute('data-state'), { timeout: 30_000 }).toBe('PENDING');
+      await expect
+        .poll(() => page.getByTestId('run-slurm-reason').textContent(), { timeout: 30_000 })
+        .toBe('BeginTime');
+      expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('queued');
+      await page
+        .getByTestId('run-placement')
+        .screenshot({ path: join(SCREENSHOTS, 'cluster-run-pending-facts.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'cluster-run-pending.png') });
+
+      await page.getByTestId('nav-cluster').click();
+      const row = page.locator(`[data-testid="cluster-job-row"][data-run-id="${runId}"]`);
+      await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('PENDING');
+      expect(await row.textContent()).toContain('BeginTime');
+      await row.getByTestId('cluster-job-run').click();
+
+      await page.getByTestId('run-stop').click();
+      const status = page.getByTestId('run-status');
+      await expect.poll(() => status.getAttribute('data-status'), { timeout: 60_000 }).toBe('stopped');
+      await page.getByTestId('nav-cluster').click();
+      await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toMatch(/^CANCELLED/u);
+      expect(await row.textContent()).not.toContain('BeginTime');
+      const card = page.locator('[data-testid="cluster-profile-cards"] [data-profile="later"]');
+      await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('0 active jobs');
+      await page.screenshot({ path: join(SCREENSHOTS, 'cluster-jobs-cancelled.png'), fullPage: true });
+      expect((await e2e.workbench.dispatch('cluster:profile-remove', { id: profile.id })).ok).toBe(true);
+    },
+    300_000,
+  );
+
+  it.skipIf(skip !== undefined)(
     `refuses to remove the profile while its job is in Slurm's queue, and removes it once stopped${skip ? ` (skipped: ${skip})` : ''}`,
     async () => {
       const page = e2e.page;

@@ -110,8 +110,11 @@ export function jobScript(options: JobScriptOptions): string {
     // sbatch reads #SBATCH lines only up to the first command: they all come first.
     ...sbatchOptions(options),
     `# Written by Decorbench: ${array ? `a job array of ${runDirs.length} runs` : 'one run'} (cli.js worker).`,
-    ...setup,
     ...runDirLines(runDirs),
+    // A task of an array writes its output beside its own journal, like a single job's slurm-J.out
+    // (sbatch's --output names one folder for all tasks); setup lines' errors land there too.
+    ...(array ? ['exec >>"$RUN_DIR/slurm-${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.out" 2>&1'] : []),
+    ...setup,
     '',
     '# A trap runs only while bash waits, so the worker runs in the background and bash waits for it.',
     'worker_pid=',

@@ -124,8 +124,8 @@ export function describeEnd(job: JobRecord): string {
 }
 
 /**
- * The end of the job's output (`slurm-J.out` in the run folder; a job array's task writes
- * `slurm-A_T.out` in the profile's run folder): why a job died before its worker wrote, e.g. a
+ * The end of the job's output (`slurm-J.out` in the run folder, `slurm-A_T.out` for a task of an
+ * array; what a task wrote before its script redirected it is in the profile's run folder): why a job died before its worker wrote, e.g. a
  * node command that is missing or a setup line that failed.
  */
 function outputTail(remote: RemoteRunRecord, jobId: string, lines = 5): string {

@@ -16,23 +16,11 @@ export interface RemoteRunRecord {
   stopRequestedAt: number | null;
 }
 
-/** One submitted job as stored (a ClusterJob without the run's and profile's names). */
-export interface JobRecord {
-  id: number;
-  runId: number;
-  jobId: string;
-  arrayJobId: string | null;
-  state: string;
-  node: string | null;
-  reason: string | null;
-  exitCode: string | null;
-  restarts: number;
-  submittedAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-  polledAt: number | null;
+/** One submitted job as stored: a ClusterJob without the run's and profile's names. */
+export type JobRecord = Omit<ClusterJob, 'runName' | 'runStatus' | 'profileName'> & {
+  /** Its end was applied to the run: no longer polled. */
   settled: boolean;
-}
+};
 
 /** What a poll of Slurm learned about a job. */
 export interface JobObservation {

@@ -104,7 +104,7 @@ export type WorkerMessage =
   | { type: 'done'; outcome: 'completed' | 'stopped'; results: Record<string, number> }
   | { type: 'failed'; message: string };
 
-const WORKER_MESSAGE_TYPES = new Set<WorkerMessage['type']>([
+export const WORKER_MESSAGE_TYPES: ReadonlySet<WorkerMessage['type']> = new Set<WorkerMessage['type']>([
   'started',
   'progress',
   'metrics',

@@ -3,26 +3,18 @@
  * `sacct -P` lines, each turned into a SlurmJobInfo. Pure functions over text, so the formats
  * are tested without a cluster.
  */
-import { isActiveSlurmState } from '@shared/cluster/types';
+import { isActiveSlurmState, type ClusterJob } from '@shared/cluster/types';
 
-/** One job (or one task of a job array) as Slurm last described it. */
-export interface SlurmJobInfo {
-  /** `123`, or `120_3` for a task of a job array. */
-  jobId: string;
-  /** `120` for a task of a job array; null for a plain job. */
-  arrayJobId: string | null;
-  /** The state word: PENDING, RUNNING, COMPLETED, CANCELLED, ... (without `+` or `by 0`). */
-  state: string;
-  node: string | null;
-  /** Why it is pending, or why it ended (None becomes null). */
-  reason: string | null;
-  /** `code:signal` (`0:0`, `1:0`, `0:9`); null while it runs or when Slurm did not say. */
-  exitCode: string | null;
-  /** How many times Slurm requeued it (SLURM_RESTART_COUNT of the current start). */
-  restarts: number;
-  startedAt: number | null;
-  endedAt: number | null;
-}
+/**
+ * One job (or one task of a job array) as Slurm last described it: the fields of a Cluster view
+ * row that Slurm knows. jobId is `123`, or `120_3` for a task of array `120`; state is the word
+ * without `+` or `by 0`; reason is why it is pending or ended (None becomes null); exitCode is
+ * `code:signal`, null while it runs; restarts is SLURM_RESTART_COUNT of the current start.
+ */
+export type SlurmJobInfo = Pick<
+  ClusterJob,
+  'jobId' | 'arrayJobId' | 'state' | 'node' | 'reason' | 'exitCode' | 'restarts' | 'startedAt' | 'endedAt'
+>;
 
 /** The `squeue -O` fields read, in order; `:|` ends each with `|` and never truncates it. */
 export const SQUEUE_FIELDS = [

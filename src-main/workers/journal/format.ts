@@ -11,7 +11,7 @@
  * Nothing in a remote run needs a connection back to the desktop: the journal is the whole report.
  */
 import { runConfigSchema, type RunConfig } from '@shared/config/run-config';
-import type { WorkerMessage } from '../protocol';
+import { WORKER_MESSAGE_TYPES, type WorkerMessage } from '../protocol';
 
 export const JOB_FILE = 'job.json';
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -129,19 +129,8 @@ export type JournalEntry =
  */
 export type JournalLine = JournalEntry & { seq: number; t: number };
 
+/** The worker's message types, each as a line, and the journal's own `segment`. */
 export const JOURNAL_LINE_TYPES: ReadonlySet<JournalLine['type']> = new Set<JournalLine['type']>([
-  'started',
-  'progress',
-  'metrics',
-  'log',
-  'checkpoint',
-  'snapshot',
-  'evaluation-progress',
-  'evaluation-done',
-  'cost-started',
-  'cost-measuring',
-  'cost-point',
-  'done',
-  'failed',
+  ...WORKER_MESSAGE_TYPES,
   'segment',
 ]);

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ClusterJob, ClusterProfile } from '@shared/cluster/types';
@@ -30,7 +31,12 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
   });
   const message = (field: string) =>
     e2e.page.locator(`[data-testid="cluster-profile-form"] .message[data-field="${field}"]`);
-  const runFolder = () => join(e2e.folder, 'shared');
+  // The shared storage's folder exists (a submission refuses a missing one: an unmounted share).
+  const runFolder = () => {
+    const folder = join(e2e.folder, 'shared');
+    mkdirSync(folder, { recursive: true });
+    return folder;
+  };
 
   it('refuses a profile whose run folder is relative, with the message on its field', async () => {
     await e2e.page.goto(`${e2e.host.url}#/settings`);

@@ -2,6 +2,7 @@
  * The one-node Slurm of the tests (started by tests/global-setup.ts from scripts/local-slurm.mjs):
  * whether it is up, the SLURM_CONF every client call needs, and a profile that fits it.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { SlurmProfileSettings } from '@shared/cluster/types';
@@ -28,11 +29,16 @@ export function useSlurmEnv(): void {
   });
 }
 
-/** A valid profile for the local Slurm: its partition, one CPU, 1 GB, this Node, the built cli.js. */
+/**
+ * A valid profile for the local Slurm: its partition, one CPU, 1 GB, this Node, the built cli.js.
+ * Its run folder is created, as the shared storage's folder would exist (a submission refuses a
+ * run folder that is missing: an unmounted share).
+ */
 export function testProfile(
   runFolder: string,
   overrides: Partial<SlurmProfileSettings> = {},
 ): SlurmProfileSettings {
+  mkdirSync(runFolder, { recursive: true });
   return {
     name: 'local-slurm',
     partition: SLURM_PARTITION,

@@ -4,8 +4,8 @@
  * so a failure reads as the thing to fix (a partition name, a folder, the path of cli.js).
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClusterCheck, SlurmProfileSettings } from '@shared/cluster/types';
 import type { SlurmClient, SlurmPartition } from '../../cluster/slurm';
 import { offersGpus } from '../../cluster/slurm/states';
@@ -105,13 +105,12 @@ function runFolderCheck(folder: string): Check {
         detail: `${folder} exists and is writable here (the nodes must see the same path)`,
       };
     }
-    let parent = dirname(folder);
-    while (!existsSync(parent) && parent !== dirname(parent)) parent = dirname(parent);
-    accessSync(parent, constants.W_OK);
+    // Never created here: a missing folder is most likely a share that is not mounted, and
+    // creating it would put the runs on this machine's disk, where no node sees them.
     return {
       name,
-      ok: true,
-      detail: `${folder} does not exist yet; it will be created (in ${parent}, writable here) at the first submission`,
+      ok: false,
+      detail: `${folder} does not exist on this machine: is the shared storage mounted? (create the folder on it; Decorbench creates only the runs' folders inside it)`,
     };
   } catch (error) {
     return { name, ok: false, detail: `${folder} is not writable here: ${errorText(error)}` };

@@ -5,7 +5,7 @@
  * poller kills it after the profile's grace period). What the job reports comes back through its
  * journal (journal-ingest.ts, poller.ts); nothing here waits for the job.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SLURM_STATES, parseSlurmState, type SlurmProfileSettings } from '@shared/cluster/types';
 import type { LogLevel, RunStatus } from '@shared/runs';
@@ -47,6 +47,13 @@ const isPendingState = (state: string) => {
   const known = parseSlurmState(state);
   return known !== undefined && SLURM_STATES[known].run === 'queued';
 };
+
+/** The profile's run folder is missing here: its shared storage is most likely not mounted. */
+class UnmountedFolder extends Error {
+  constructor(folder: string) {
+    super(`The run folder ${folder} does not exist on this machine: is the shared storage mounted?`);
+  }
+}
 
 export class ClusterRuns implements RemotePlacement {
   /** Runs between `submit` and their job's row: busy, and queued as far as anyone asks. */
@@ -170,7 +177,11 @@ export class ClusterRuns implements RemotePlacement {
         this.prepareFolder(remote, entry.resume);
         return [remote];
       } catch (error) {
-        this.fail(entry.runId, `Cannot prepare the run folder ${remote.runDir}: ${message(error)}`);
+        const text =
+          error instanceof UnmountedFolder
+            ? error.message
+            : `Cannot prepare the run folder ${remote.runDir}: ${message(error)}`;
+        this.fail(entry.runId, text);
         return [];
       }
     });
@@ -212,7 +223,11 @@ export class ClusterRuns implements RemotePlacement {
     const config = store.runs.config(remote.runId);
     const summary = store.runs.summary(remote.runId);
     if (!config || !summary) throw new Error('the run is gone');
-    mkdirSync(remote.runDir, { recursive: true });
+    // The profile's folder is the shared storage's: creating it would put the run on this
+    // machine's disk under an unmounted mount point, where no node ever sees it.
+    const folder = remote.settings.runFolder;
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UnmountedFolder(folder);
+    if (!existsSync(remote.runDir)) mkdirSync(remote.runDir);
     if (!resume) {
       for (const name of [JOURNAL_FILE, CHECKPOINT_DIR, SNAPSHOT_DIR])
         rmSync(join(remote.runDir, name), { recursive: true, force: true });

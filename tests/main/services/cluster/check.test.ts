@@ -49,10 +49,10 @@ describe('checking a profile where Slurm is missing', () => {
         await checkProfile(testProfile(join(dir, 'runs'), overrides), slurm, cliEntry ? { cliEntry } : {}),
       );
 
-    const notYet = await check({ cliPath: '' }, SOME_FILE);
+    const notYet = await check({ cliPath: '', runFolder: join(dir, 'absent') }, SOME_FILE);
     expect(notYet['Run folder']).toMatchObject({
-      ok: true,
-      detail: expect.stringContaining('will be created'),
+      ok: false,
+      detail: `${join(dir, 'absent')} does not exist on this machine: is the shared storage mounted? (create the folder on it; Decorbench creates only the runs' folders inside it)`,
     });
     expect(notYet['Decorbench on the nodes']).toMatchObject({
       ok: true,

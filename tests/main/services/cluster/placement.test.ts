@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterProfile } from '@shared/cluster/types';
@@ -84,6 +84,7 @@ describe('placing runs and studies on a cluster profile (issue 15)', () => {
       slurm: createSlurmClient({ env: { PATH: join(dir, 'empty') } }),
       cliEntry: join(dir, 'cli.js'),
     });
+    mkdirSync(join(dir, 'shared'));
     const profile = await addProfile('gpu', join(dir, 'shared'));
     const run = value<RunSummary>(
       await workbench.dispatch('runs:create', { config: tinyConfig(), start: true, profileId: profile.id }),

@@ -1,0 +1,69 @@
+/**
+ * Submission of placed runs against a fake Slurm client (fake-slurm-client.ts): what happens
+ * while sbatch has not answered yet, or when the shared folder is not there. The local Slurm
+ * answers too quickly to show these.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClusterProfile } from '@shared/cluster/types';
+import type { RunSummary } from '@shared/runs';
+import type { Workbench } from '../../../../src-main/services/workbench';
+import { useTempDir } from '../../../helpers/temp-dir';
+import { hasStatus, testWorkbench, tinyConfig, waitForRun } from '../../../helpers/workbench';
+import { value } from '../studies/study-helpers';
+import { FakeSlurmClient } from './fake-slurm-client';
+
+describe('submitting placed runs (fake Slurm client)', () => {
+  const tempDir = useTempDir('decorbench-submit-');
+  let workbench: Workbench | undefined;
+  afterEach(async () => {
+    await workbench?.close();
+    workbench = undefined;
+  });
+
+  const open = async (options: { mountFolder?: boolean } = {}) => {
+    const dir = tempDir();
+    const slurm = new FakeSlurmClient();
+    const notices: string[] = [];
+    workbench = testWorkbench(join(dir, 'submit.sqlite'), {
+      slurm,
+      cliEntry: join(dir, 'cli.js'),
+      clusterPollMs: 60_000,
+    });
+    const runFolder = join(dir, 'shared', 'runs');
+    if (options.mountFolder ?? true) mkdirSync(runFolder, { recursive: true });
+    const profile = value<ClusterProfile>(
+      await workbench.dispatch('cluster:profile-save', {
+        settings: { name: 'vm', runFolder, partition: 'debug', stopGraceSeconds: 5 },
+      }),
+    );
+    const create = async () =>
+      value<RunSummary>(
+        await workbench!.dispatch('runs:create', {
+          config: tinyConfig(),
+          start: true,
+          profileId: profile.id,
+        }),
+      );
+    return { workbench, slurm, profile, runFolder, create, notices };
+  };
+
+  it('refuses a run folder that does not exist here (an unmounted share), creating nothing', async () => {
+    const { workbench, slurm, runFolder, create } = await open({ mountFolder: false });
+    const run = await create();
+    const ended = await waitForRun(workbench, run.id, hasStatus('failed'), 10_000);
+    expect(ended.error).toBe(
+      `The run folder ${runFolder} does not exist on this machine: is the shared storage mounted?`,
+    );
+    expect(existsSync(runFolder)).toBe(false);
+    expect(slurm.scripts).toHaveLength(0);
+    expect(workbench.supervisor.isBusy(run.id)).toBe(false);
+
+    // Once it is there, only the run's own folder is created in it.
+    mkdirSync(runFolder, { recursive: true });
+    await workbench.dispatch('runs:start', { runId: run.id });
+    await expect.poll(() => workbench.store.cluster.currentJob(run.id)?.jobId).toBe('100');
+    expect(existsSync(join(runFolder, `run-${run.id}`, 'job.json'))).toBe(true);
+  });
+});

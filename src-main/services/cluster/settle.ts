@@ -12,6 +12,7 @@ import type { LogLevel, RunStatus } from '@shared/runs';
 import type { SlurmJobInfo } from '../../cluster/slurm';
 import type { JobRecord, RemoteRunRecord } from '../../storage/cluster.repo';
 import type { RunStore } from '../../storage/store';
+import { readJournal } from '../../workers/journal/journal-reader';
 import type { EventBus } from '../event-bus';
 
 export interface SettleDeps {
@@ -92,6 +93,21 @@ export function settleJob(
   now = Date.now(),
 ): { runId: number; status: RunStatus; message?: string } | undefined {
   const { store } = deps;
+  // The run folder is read before the write lock is taken (shared storage may be slow).
+  let output = '';
+  if (remote && decides(store, job)) {
+    const waiting = unreadJournal(remote);
+    if (waiting !== undefined) {
+      // Without the journal's last lines a finished run would read as failed: wait for them.
+      if (waiting !== '' && waitingSaid.get(job.id) !== waiting) {
+        waitingSaid.set(job.id, waiting);
+        log(deps, job.runId, 'warn', `Slurm job ${job.jobId} has ended; its run is settled once ${waiting}`);
+      }
+      return undefined;
+    }
+    if (remote.stopRequestedAt == null) output = outputTail(remote, job.jobId);
+  }
+  waitingSaid.delete(job.id);
   const ended = store.database.transaction(() => {
     store.cluster.settleJob(job.id);
     if (!isNewest(store, job)) return undefined;
@@ -99,8 +115,7 @@ export function settleJob(
     if (!summary || !LIVE.includes(summary.status)) return undefined;
     const seen = store.cluster.job(job.id) ?? job;
     const stopped = remote?.stopRequestedAt != null;
-    const output = stopped || !remote ? '' : outputTail(remote, job.jobId);
-    const message = `${describeEnd(seen)}${stopped ? ' after the stop request' : ''}; ${resumeNote(store, job.runId)}${output}`;
+    const message = `${describeEnd(seen)}${stopped ? ' after the stop request' : ''}; ${resumeNote(store, job.runId)}${stopped ? '' : output}`;
     const status: RunStatus = stopped ? 'stopped' : 'failed';
     log(deps, job.runId, stopped ? 'warn' : 'error', message);
     store.runs.setStatus(job.runId, {
@@ -113,6 +128,29 @@ export function settleJob(
   })();
   emitJob(deps, job);
   return ended;
+}
+
+/** What this process last said about a job waiting for its run folder (each wait said once). */
+const waitingSaid = new Map<number, string>();
+
+/** Whether the job's end would decide its run's status (checked again inside the transaction). */
+function decides(store: RunStore, job: JobRecord): boolean {
+  const status = store.runs.summary(job.runId)?.status;
+  return status !== undefined && LIVE.includes(status) && isNewest(store, job);
+}
+
+/**
+ * Why the run's journal is not read to its end yet: '' when it has complete lines the ingest has
+ * not applied (held back for a retry), the reason when its run folder cannot be read from here;
+ * undefined when it is read to the end.
+ */
+function unreadJournal(remote: RemoteRunRecord): string | undefined {
+  try {
+    const rest = readJournal(remote.runDir, remote.journalOffset, 64 * 1024);
+    return rest.entries.length > 0 || rest.bad.length > 0 ? '' : undefined;
+  } catch (error) {
+    return `its run folder can be read here again (${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 /** `Slurm job 12 ended NODE_FAIL on vm (exit 0:9)`. */

@@ -11,6 +11,7 @@ import { decodeCheckpoint } from '../../ml/checkpoint/format';
 import type { WorkerMessage } from '../protocol';
 import {
   CHECKPOINT_FILE_PATTERN,
+  JOB_FILE,
   JOURNAL_FILE,
   JOURNAL_LINE_TYPES,
   SNAPSHOT_FILE_PATTERN,
@@ -74,10 +75,28 @@ function readBytes(fd: number, offset: number, length: number): Buffer {
 }
 
 /**
+ * Throws unless `runDir` is a run folder this machine sees: the folder and its job.json (written
+ * at submission, before any job ran). A shared folder that is not mounted (a laptop just woke up)
+ * shows an empty folder or none, which must not read as a journal with nothing in it yet.
+ */
+export function assertRunFolder(runDir: string): void {
+  if (!existsSync(runDir))
+    throw new Error(
+      `The run folder ${runDir} cannot be seen from this computer: is its shared folder mounted?`,
+    );
+  if (!existsSync(join(runDir, JOB_FILE)))
+    throw new Error(
+      `The run folder ${runDir} has no ${JOB_FILE}: is its shared folder mounted here, or was the folder emptied?`,
+    );
+}
+
+/**
  * The complete lines from `fromOffset`, up to about `maxBytes` (more when one line is longer).
  * A torn last line (a worker killed mid-write, or a write not yet finished) is left for later.
+ * Throws when the run folder cannot be seen (assertRunFolder); no journal yet reads as no lines.
  */
 export function readJournal(runDir: string, fromOffset: number, maxBytes = DEFAULT_MAX_BYTES): JournalChunk {
+  assertRunFolder(runDir);
   const chunk: JournalChunk = { entries: [], nextOffset: fromOffset, bad: [] };
   const path = join(runDir, JOURNAL_FILE);
   if (!existsSync(path)) return chunk;

@@ -13,6 +13,7 @@ import {
   snapshotFile,
   type JournalEntry,
 } from '../../../../src-main/workers/journal/format';
+import { writeRemoteJob } from '../../../../src-main/workers/journal/journal-writer';
 
 /**
  * A placed run in a real SQLite store and its run folder, with a journal written by hand line by
@@ -46,11 +47,19 @@ export function placedRun(
       stopGraceSeconds: options.stopGraceSeconds ?? 5,
     }),
   );
-  const run = store.runs.create(
-    runConfigSchema.parse({ name: 'placed', checkpoint: { keepLast: options.keepLast ?? 10 } }),
-  );
+  const config = runConfigSchema.parse({ name: 'placed', checkpoint: { keepLast: options.keepLast ?? 10 } });
+  const run = store.runs.create(config);
   const runDir = join(runFolder, `run-${run.id}`);
-  mkdirSync(runDir, { recursive: true });
+  // job.json, as the host writes it at submission: a folder without one is not readable.
+  writeRemoteJob(runDir, {
+    version: 1,
+    runId: run.id,
+    name: 'placed',
+    config,
+    resourcesDir: join(dir, 'resources'),
+    requeue: true,
+    createdAt: 1_700_000_000_000,
+  });
   store.cluster.placeRun(run.id, profile, runDir);
   store.runs.setStatus(run.id, { status: 'queued' });
   return { store, events, emitted, runId: run.id, runDir, dbPath, journal: new JournalWriter(runDir) };

@@ -65,11 +65,28 @@ async function saveCheckpoint(port: JournalPort, step: number): Promise<Supervis
   return answer;
 }
 
+/** What the host writes at submission: a run folder is only read with its job.json. */
+const remoteJob = () => ({
+  version: 1 as const,
+  runId: 4,
+  name: 'tiny',
+  config: parseRemoteJob(JSON.stringify({ version: 1, runId: 1, resourcesDir: '/r', config: tinyConfig() }))
+    .config,
+  resourcesDir: '/shared/resources',
+  requeue: true,
+  createdAt: 5,
+});
+
 describe('the run folder journal', () => {
   const tempDir = useTempDir();
+  const runFolder = () => {
+    const dir = tempDir();
+    writeRemoteJob(dir, remoteJob());
+    return dir;
+  };
 
   it('round-trips messages, checkpoints and snapshots; seq continues across processes', async () => {
-    const dir = tempDir();
+    const dir = runFolder();
     const port = new JournalPort(dir);
     port.append({ type: 'segment', jobId: '12', restart: 0, node: 'vm', pid: 1, resumeStep: null });
     await port.send({ type: 'started', backend: 'wasm', device: 'cpu', backendNotes: [] });
@@ -131,7 +148,7 @@ describe('the run folder journal', () => {
   });
 
   it('batches lines: nothing reaches the file before the interval, except what must', async () => {
-    const dir = tempDir();
+    const dir = runFolder();
     const port = new JournalPort(dir, { flushIntervalMs: 200 });
     await port.send({ type: 'log', level: 'info', message: 'first' }); // the first line flushes the batch timer at 0
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -144,7 +161,7 @@ describe('the run folder journal', () => {
   });
 
   it('leaves a torn last line for later and reports a corrupt complete line', async () => {
-    const dir = tempDir();
+    const dir = runFolder();
     const port = new JournalPort(dir);
     await port.send({ type: 'log', level: 'info', message: 'one' });
     port.flush();
@@ -173,7 +190,7 @@ describe('the run folder journal', () => {
   });
 
   it('reads in bounded chunks that add up to the whole journal, a long line included', async () => {
-    const dir = tempDir();
+    const dir = runFolder();
     const port = new JournalPort(dir);
     for (let i = 0; i < 20; i++)
       await port.send({ type: 'log', level: 'info', message: `line ${i}`.repeat(i * 10) });
@@ -189,7 +206,7 @@ describe('the run folder journal', () => {
   });
 
   it('detects a checkpoint whose bytes changed, and resumes from the newest one that verifies', async () => {
-    const dir = tempDir();
+    const dir = runFolder();
     const port = new JournalPort(dir, { keepLast: 3 });
     for (const step of [2, 4, 6]) {
       await port.send(progress(step, step * 100));
@@ -216,7 +233,7 @@ describe('the run folder journal', () => {
   });
 
   it('keeps the newest keepLast checkpoint files (at least 2)', async () => {
-    const dir = tempDir();
+    const dir = runFolder();
     const port = new JournalPort(dir, { keepLast: 1 });
     for (const step of [1, 2, 3, 4]) await saveCheckpoint(port, step);
     port.close();
@@ -225,7 +242,7 @@ describe('the run folder journal', () => {
   });
 
   it('answers checkpoint-failed when the file cannot be written', async () => {
-    const dir = tempDir();
+    const dir = runFolder();
     const port = new JournalPort(dir);
     // A folder where the file should go: the rename fails.
     mkdirSync(join(dir, 'checkpoints', 'step-00000005.ckpt', 'inside'), { recursive: true });
@@ -237,24 +254,23 @@ describe('the run folder journal', () => {
   });
 
   it('no journal or no checkpoint: nothing to resume', () => {
-    const dir = tempDir();
+    const dir = runFolder();
     expect(readJournal(dir, 0)).toEqual({ entries: [], nextOffset: 0, bad: [] });
     expect(latestResumable(dir)).toBeUndefined();
   });
 
+  it('a run folder that cannot be seen (a shared folder not mounted) is an error, not an empty journal', () => {
+    const missing = join(tempDir(), 'not-mounted', 'run-4');
+    expect(() => readJournal(missing, 0)).toThrow(/run folder .*run-4 cannot be seen from this computer/);
+    // A mount point without its file system: the folder is there, empty.
+    const empty = tempDir();
+    expect(() => readJournal(empty, 0)).toThrow(/has no job\.json: is its shared folder mounted here/);
+    expect(() => readWholeJournal(empty)).toThrow(/has no job\.json/);
+  });
+
   it('writes and parses job.json, saying what is wrong with a bad one', () => {
     const dir = tempDir();
-    const job = {
-      version: 1 as const,
-      runId: 4,
-      name: 'tiny',
-      config: parseRemoteJob(
-        JSON.stringify({ version: 1, runId: 1, resourcesDir: '/r', config: tinyConfig() }),
-      ).config,
-      resourcesDir: '/shared/resources',
-      requeue: true,
-      createdAt: 5,
-    };
+    const job = remoteJob();
     writeRemoteJob(dir, job);
     expect(existsSync(join(dir, 'job.json'))).toBe(true);
     expect(parseRemoteJob(readFileSync(join(dir, 'job.json'), 'utf8'))).toEqual(job);

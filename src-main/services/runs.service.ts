@@ -35,7 +35,7 @@ export const RESUMABLE: readonly RunStatus[] = ['stopped', 'failed', 'interrupte
 /**
  * Continues a run from its newest checkpoint that verifies and decodes (older ones are tried
  * when the newest is corrupt). Metrics after that step are dropped so the series continues
- * without duplicated or missing steps.
+ * without duplicated or missing steps (a placed run's, when its new job says where it resumed).
  */
 export function resumeRun(
   store: RunStore,
@@ -60,7 +60,11 @@ export function resumeRun(
       `Run ${run.id} has no usable checkpoint to resume from; start it again instead`,
     );
   }
-  store.runs.rewindTo(run.id, good.info.step);
+  // A placed run is not rewound here: its worker resumes from its journal's newest verified
+  // checkpoint (which may be newer than the host's), and that job's `segment` line rewinds the
+  // metrics when it is read. Rewinding to an older checkpoint here would drop steps the worker
+  // does not train again.
+  if (!store.cluster.remoteRun(run.id)) store.runs.rewindTo(run.id, good.info.step);
   supervisor.enqueue(run.id, { resumeFromCheckpointId: good.info.id });
   return good.info;
 }

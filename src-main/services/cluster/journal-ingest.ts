@@ -40,6 +40,12 @@ type Entry = JournalChunk['entries'][number];
 /** Another host advanced the journal offset first: this batch is rolled back and read again. */
 class OffsetMoved extends Error {}
 
+/** Polls a line may fail the same way before it is skipped (a read of shared storage may fail once). */
+export const UNREADABLE_POLLS = 3;
+
+/** The line each run's ingest holds back (by run folder), why, and how many ingests it failed so. */
+const held = new Map<string, { offset: number; reason: string; failures: number }>();
+
 /**
  * Applies the complete lines of a placed run's journal.ndjson past its stored offset to the store,
  * with the same writes and events as a local worker's messages (run-messages.ts). Each batch of
@@ -47,38 +53,97 @@ class OffsetMoved extends Error {}
  * host (or call) gets there first applies a line, every other one rolls back and reads on from
  * the new offset, so each line is applied exactly once however many hosts ingest. A torn last
  * line is left until the worker completes it. Events go out after their transaction commits.
+ *
+ * A complete line that does not parse, or a checkpoint line whose file does not read or verify,
+ * may be a passing fault of shared storage (a stale page, a file not visible yet): the ingest
+ * stops before it and tries again on the next call. It skips the line (with a warning) once it
+ * failed the same way on UNREADABLE_POLLS calls, or at once when the journal shows the run went
+ * on without it: a later segment line (a new process ended a torn line) or, for a checkpoint's
+ * file, a later checkpoint (the worker pruned the file).
  */
 export async function ingestJournal(deps: IngestDeps, remote: RemoteRunRecord): Promise<IngestOutcome> {
   const { store } = deps;
   const { runId, runDir } = remote;
   let offset = remote.journalOffset;
   let applied = 0;
+  // A bad line counts one failure per call, even when a race makes the call read it twice.
+  const decided = new Map<number, boolean>();
+  const skip = (at: number, reason: string): boolean => {
+    if (!decided.has(at)) decided.set(at, failedAgain(runDir, at, reason));
+    return decided.get(at)!;
+  };
   for (;;) {
     const chunk = readJournal(runDir, offset);
-    if (chunk.nextOffset === offset) return { applied, offset };
+    if (chunk.nextOffset === offset) return done(runDir, applied, offset);
+    const wentOn = (after: number, types: ReadonlyArray<JournalLine['type']>) =>
+      chunk.entries.some((entry) => entry.offset > after && types.includes(entry.line.type));
+    // The first bad line not skipped ends what this call applies.
+    let limit = chunk.nextOffset;
+    for (const bad of chunk.bad) {
+      if (wentOn(bad.offset, ['segment']) || skip(bad.offset, bad.reason)) continue;
+      limit = bad.offset;
+      break;
+    }
+    const entries = chunk.entries.filter((entry) => entry.offset < limit);
     let index = 0;
     let raced = false;
-    while (!raced && offset < chunk.nextOffset) {
-      const batch = nextBatch(chunk.entries, index);
-      index += batch.length;
-      const to = index === chunk.entries.length ? chunk.nextOffset : batch.at(-1)!.end;
-      const bad = chunk.bad.filter((line) => line.offset >= offset && line.offset < to);
-      const payload = loadPayload(store, remote, batch.at(-1)?.line);
-      try {
-        applyBatch(deps, remote, { from: offset, to, batch, bad, payload });
-        applied += batch.length;
-        offset = to;
-      } catch (error) {
-        if (!(error instanceof OffsetMoved)) throw error;
-        const now = store.cluster.remoteRun(runId);
-        if (!now) return { applied, offset };
-        offset = now.journalOffset;
-        raced = true;
+    while (!raced && offset < limit) {
+      let holding = false;
+      let batch = nextBatch(entries, index);
+      let to = index + batch.length === entries.length ? limit : batch.at(-1)!.end;
+      let payload = loadPayload(store, remote, batch.at(-1)?.line);
+      const last = batch.at(-1);
+      if (
+        payload?.kind === 'unreadable' &&
+        last?.line.type === 'checkpoint' &&
+        !wentOn(last.offset, ['segment', 'checkpoint']) &&
+        !skip(last.offset, payload.reason)
+      ) {
+        // Applied up to the checkpoint's line; its file is read again next time.
+        batch = batch.slice(0, -1);
+        to = last.offset;
+        payload = undefined;
+        holding = true;
       }
+      index += batch.length;
+      const bad = chunk.bad.filter((line) => line.offset >= offset && line.offset < to);
+      if (to > offset) {
+        try {
+          applyBatch(deps, remote, { from: offset, to, batch, bad, payload });
+          applied += batch.length;
+          offset = to;
+        } catch (error) {
+          if (!(error instanceof OffsetMoved)) throw error;
+          const now = store.cluster.remoteRun(runId);
+          if (!now) return { applied, offset };
+          offset = now.journalOffset;
+          raced = true;
+        }
+      }
+      if (holding && !raced) return { applied, offset };
       // A long catch-up leaves the host's event loop free between transactions.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    if (!raced && limit < chunk.nextOffset) return { applied, offset };
   }
+}
+
+/** Counts one more failure of the line at `offset`; true once it failed UNREADABLE_POLLS times the same way. */
+function failedAgain(runDir: string, offset: number, reason: string): boolean {
+  const last = held.get(runDir);
+  const failures = last && last.offset === offset && last.reason === reason ? last.failures + 1 : 1;
+  if (failures >= UNREADABLE_POLLS) {
+    held.delete(runDir);
+    return true;
+  }
+  held.set(runDir, { offset, reason, failures });
+  return false;
+}
+
+/** The journal is read to its end: nothing is held back for this run any more. */
+function done(runDir: string, applied: number, offset: number): IngestOutcome {
+  held.delete(runDir);
+  return { applied, offset };
 }
 
 /** Lines from `index`, up to MAX_LINES_PER_BATCH, ending at the first line with a file (at most one per batch). */

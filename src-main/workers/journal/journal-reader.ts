@@ -21,8 +21,8 @@ import {
 } from './format';
 
 export interface JournalChunk {
-  /** Complete lines in order; `end`: the byte offset just after the line's newline. */
-  entries: { line: JournalLine; end: number }[];
+  /** Complete lines in order; `offset`: where the line starts, `end`: just after its newline. */
+  entries: { line: JournalLine; offset: number; end: number }[];
   /** Where the next read starts: after the last complete line read (good or bad). */
   nextOffset: number;
   /** Complete lines that are not journal lines (skipped: their bytes are consumed). */
@@ -128,7 +128,7 @@ export function readJournal(runDir: string, fromOffset: number, maxBytes = DEFAU
       }
       const problem = problemOf(value);
       if (problem) chunk.bad.push({ offset, reason: problem });
-      else chunk.entries.push({ line: restoreNumbers(value as JournalLine), end });
+      else chunk.entries.push({ line: restoreNumbers(value as JournalLine), offset, end });
     }
     return chunk;
   } finally {

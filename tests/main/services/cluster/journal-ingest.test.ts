@@ -1,10 +1,14 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METRIC } from '@shared/metrics';
 import type { RunSummary } from '@shared/runs';
 import { EventBus } from '../../../../src-main/services/event-bus';
-import { ingestJournal, MAX_LINES_PER_BATCH } from '../../../../src-main/services/cluster/journal-ingest';
+import {
+  ingestJournal,
+  MAX_LINES_PER_BATCH,
+  UNREADABLE_POLLS,
+} from '../../../../src-main/services/cluster/journal-ingest';
 import { RunStore } from '../../../../src-main/storage/store';
 import { checkpointFile } from '../../../../src-main/workers/journal/format';
 import { useTempDir } from '../../../helpers/temp-dir';
@@ -183,7 +187,7 @@ describe('ingesting a placed run’s journal', () => {
     );
   });
 
-  it('queues the run when the job stops for a requeue, fails it on a failed line, and skips malformed lines', async () => {
+  it('queues the run when the job stops for a requeue, fails it on a failed line, and skips a malformed line after 3 polls', async () => {
     const placed = setUp();
     const { store, runId, journal } = placed;
     journal.segment('12', 0, null).done('stopped', { loss: 1 }, true);
@@ -193,6 +197,12 @@ describe('ingesting a placed run’s journal', () => {
       .segment('12', 1, null)
       .raw('{"not a line"\n')
       .append({ type: 'failed', message: 'Out of memory' });
+    // The malformed line may be a passing fault of shared storage: held back twice, then skipped.
+    for (let poll = 1; poll < UNREADABLE_POLLS; poll++) {
+      await ingest(placed);
+      expect(store.runs.summary(runId)!.status).toBe('running');
+      expect(messages(placed).filter((text) => /skipped/.test(text))).toEqual([]);
+    }
     await ingest(placed);
     expect(store.runs.summary(runId)).toMatchObject({ status: 'failed', error: 'Out of memory' });
     expect(messages(placed)).toEqual(
@@ -200,6 +210,75 @@ describe('ingesting a placed run’s journal', () => {
         expect.stringMatching(/^Journal line at byte \d+ skipped: not JSON$/),
         'Out of memory',
       ]),
+    );
+  });
+
+  it('applies a line that failed to parse once (a stale read of shared storage) when it reads on the next poll', async () => {
+    const placed = setUp();
+    const { store, runId, journal } = placed;
+    journal.segment('12', 0, null).metrics(lossPoints(1, 2));
+    const before = readFileSync(journal.path);
+    const line = journal.text({ type: 'metrics', points: lossPoints(3, 4) });
+    const after = journal.text({ type: 'log', level: 'info', message: 'after it' });
+    // The reader sees the line's bytes as zeros (the page not fetched yet), the next line whole.
+    writeFileSync(
+      journal.path,
+      Buffer.concat([before, Buffer.alloc(line.length - 1), Buffer.from(`\n${after}`)]),
+    );
+    const first = await ingest(placed);
+    expect(first.offset).toBe(before.length);
+    expect(lossSeries(store, runId).map(([step]) => step)).toEqual([1, 2]);
+    writeFileSync(journal.path, Buffer.concat([before, Buffer.from(line + after)]));
+    await ingest(placed);
+    expect(lossSeries(store, runId).map(([step]) => step)).toEqual([1, 2, 3, 4]);
+    expect(messages(placed)).toContain('after it');
+    expect(messages(placed).filter((text) => /skipped/.test(text))).toEqual([]);
+  });
+
+  it('skips at once a torn line that a new worker process ended (a segment line follows it)', async () => {
+    const placed = setUp();
+    const { store, runId, journal } = placed;
+    journal.segment('12', 0, null).metrics(lossPoints(1, 2));
+    journal.raw('{"seq":4,"t":1,"type":"metr\n');
+    journal.segment('12', 1, null).metrics(lossPoints(1, 3, 10));
+    await ingest(placed);
+    expect(lossSeries(store, runId)).toEqual(lossPoints(1, 3, 10).map((p) => [p.step, p.value]));
+    expect(messages(placed)).toContainEqual(
+      expect.stringMatching(/^Journal line at byte \d+ skipped: not JSON$/),
+    );
+  });
+
+  it('reads a checkpoint file that did not read again on the next poll; skips it after 3 polls', async () => {
+    const placed = setUp();
+    const { store, runId, journal } = placed;
+    journal.segment('12', 0, null).metrics(lossPoints(1, 4));
+    const bytes = journal.checkpoint(4);
+    journal.metrics(lossPoints(5, 6));
+    const file = join(placed.runDir, checkpointFile(4));
+    renameSync(file, `${file}.away`); // not visible from this computer yet
+    await ingest(placed);
+    // Applied up to the checkpoint's line, and held there.
+    expect(lossSeries(store, runId).map(([step]) => step)).toEqual([1, 2, 3, 4]);
+    expect(store.checkpoints.list(runId)).toEqual([]);
+    renameSync(`${file}.away`, file);
+    await ingest(placed);
+    const [stored] = store.checkpoints.list(runId);
+    expect(stored).toMatchObject({ step: 4, sizeBytes: bytes.length });
+    expect(lossSeries(store, runId)).toHaveLength(6);
+
+    // A file that stays unreadable is skipped after 3 polls, the lines after it applied then.
+    journal.checkpoint(8);
+    journal.metrics(lossPoints(7, 9));
+    writeFileSync(join(placed.runDir, checkpointFile(8)), 'torn');
+    for (let poll = 1; poll < UNREADABLE_POLLS; poll++) {
+      await ingest(placed);
+      expect(lossSeries(store, runId)).toHaveLength(6);
+    }
+    await ingest(placed);
+    expect(lossSeries(store, runId)).toHaveLength(9);
+    expect(store.checkpoints.list(runId).map((info) => info.step)).toEqual([4]);
+    expect(messages(placed)).toContainEqual(
+      expect.stringMatching(/^Checkpoint of step 8 skipped: .*size check failed/),
     );
   });
 

@@ -1,4 +1,4 @@
-import type { LogLevel } from '@shared/runs';
+import type { LogLevel, RunStatus } from '@shared/runs';
 import type { RemoteRunRecord } from '../../storage/cluster.repo';
 import type { RunStore } from '../../storage/store';
 import type { CheckpointEntry, JournalLine, SegmentEntry } from '../../workers/journal/format';
@@ -39,6 +39,9 @@ type Entry = JournalChunk['entries'][number];
 
 /** Another host advanced the journal offset first: this batch is rolled back and read again. */
 class OffsetMoved extends Error {}
+
+/** Statuses a new worker process (a segment) or a requeue moves on from; any other stays. */
+const RESUMING: readonly RunStatus[] = ['queued', 'running', 'interrupted'];
 
 /** Polls a line may fail the same way before it is skipped (a read of shared storage may fail once). */
 export const UNREADABLE_POLLS = 3;
@@ -257,8 +260,11 @@ function applyLine(
       return;
     case 'done':
       if (line.requeue) {
-        context.store.runs.setStatus(runId, { status: 'queued' });
-        context.emitStatus(runId);
+        // A stop the user asked for meanwhile still stands: the poller ends the run when Slurm does.
+        if (RESUMING.includes(context.store.runs.summary(runId)?.status ?? 'stopping')) {
+          context.store.runs.setStatus(runId, { status: 'queued' });
+          context.emitStatus(runId);
+        }
         context.log(
           runId,
           'warn',
@@ -290,8 +296,8 @@ function applySegment(context: SupervisorContext, runId: number, segment: Segmen
   const { store } = context;
   store.runs.rewindTo(runId, segment.resumeStep ?? -1);
   const summary = store.runs.summary(runId);
-  // A stop asked for while the job started still stands.
-  if (summary && summary.status !== 'stopping')
+  // A stop asked for while the job started still stands, and a run already ended stays ended.
+  if (summary && RESUMING.includes(summary.status))
     store.runs.setStatus(runId, {
       status: 'running',
       ...(summary.startedAt === null ? { startedAt: at } : {}),

@@ -282,6 +282,34 @@ describe('ingesting a placed run’s journal', () => {
     );
   });
 
+  it('moves the run to running on a segment only from queued, running or interrupted; a requeue keeps a stop', async () => {
+    const placed = setUp();
+    const { store, runId, journal } = placed;
+    const status = () => store.runs.summary(runId)!.status;
+    store.runs.setStatus(runId, { status: 'interrupted' });
+    journal.segment('12', 0, null);
+    await ingest(placed);
+    expect(status()).toBe('running');
+    // The user asked to stop: a requeue done line (the signal was the stop's) leaves it stopping.
+    store.runs.setStatus(runId, { status: 'stopping' });
+    journal.done('stopped', {}, true);
+    await ingest(placed);
+    expect(status()).toBe('stopping');
+    journal.segment('12', 1, null);
+    await ingest(placed);
+    expect(status()).toBe('stopping');
+    // A run already ended (stopped, failed) is not brought back by a late segment line.
+    for (const ended of ['stopped', 'failed'] as const) {
+      store.runs.setStatus(runId, { status: ended });
+      journal.segment('12', 2, null);
+      await ingest(placed);
+      expect(status()).toBe(ended);
+      journal.done('stopped', {}, true);
+      await ingest(placed);
+      expect(status()).toBe(ended);
+    }
+  });
+
   it('stores a snapshot line’s file as a local run’s snapshot', async () => {
     const placed = setUp();
     placed.journal.segment('12', 0, null);

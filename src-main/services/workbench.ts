@@ -94,7 +94,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   // Queued runs whose queue entry is lost (none since leases) go back to `created`.
   const { interrupted } = store.runs.recoverAfterRestart(isProcessAlive);
   // Jobs keep running while no host is open: the first poll catches up from their journals.
-  const poller = new ClusterPoller({ store, events, slurm, pollMs: options.clusterPollMs });
+  const poller = new ClusterPoller({
+    store,
+    events,
+    slurm,
+    pollMs: options.clusterPollMs,
+    isSubmitting: (runId) => clusterRuns.isSubmitting(runId),
+  });
   poller.start();
   const inspect = createInspectService({
     store,

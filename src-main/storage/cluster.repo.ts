@@ -14,6 +14,8 @@ export interface RemoteRunRecord {
   /** Bytes of journal.ndjson already applied to the store. */
   journalOffset: number;
   stopRequestedAt: number | null;
+  /** When a host marked it queued for a submission whose job is not recorded yet; null otherwise. */
+  submittingSince: number | null;
 }
 
 /** One submitted job as stored: a ClusterJob without the run's and profile's names. */
@@ -52,6 +54,7 @@ interface RemoteRunRow {
   run_dir: string;
   journal_offset: number;
   stop_requested_at: number | null;
+  submitting_since: number | null;
 }
 
 interface JobRow {
@@ -98,6 +101,7 @@ const toRemoteRun = (row: RemoteRunRow): RemoteRunRecord => ({
   runDir: row.run_dir,
   journalOffset: row.journal_offset,
   stopRequestedAt: row.stop_requested_at,
+  submittingSince: row.submitting_since,
 });
 
 const toJob = (row: JobRow): JobRecord => ({
@@ -215,17 +219,44 @@ export class ClusterRepository {
     this.database.prepare('UPDATE remote_runs SET stop_requested_at = ? WHERE run_id = ?').run(at, runId);
   }
 
+  /** Marks the run as being submitted (`at`), or no longer (null). */
+  setSubmitting(runId: number, at: number | null): void {
+    this.database.prepare('UPDATE remote_runs SET submitting_since = ? WHERE run_id = ?').run(at, runId);
+  }
+
+  /** Records a submitted job; its run is no longer being submitted (same transaction). */
   addJob(
     runId: number,
     job: { jobId: string; arrayJobId?: string | null; state?: string },
     now = Date.now(),
   ): JobRecord {
-    const { lastInsertRowid } = this.database
-      .prepare(
-        'INSERT INTO cluster_jobs (run_id, job_id, array_job_id, state, submitted_at) VALUES (?, ?, ?, ?, ?)',
+    const id = this.database.transaction(() => {
+      const { lastInsertRowid } = this.database
+        .prepare(
+          'INSERT INTO cluster_jobs (run_id, job_id, array_job_id, state, submitted_at) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(runId, job.jobId, job.arrayJobId ?? null, job.state ?? 'PENDING', now);
+      this.setSubmitting(runId, null);
+      return Number(lastInsertRowid);
+    })();
+    return this.job(id)!;
+  }
+
+  /**
+   * Active placed runs marked as being submitted before `before` that have no unsettled job: the
+   * host submitting them stopped before Slurm's answer was recorded.
+   */
+  staleSubmissions(before: number): RemoteRunRecord[] {
+    return this.database
+      .prepare<[number], RemoteRunRow>(
+        `SELECT r.* FROM remote_runs r JOIN runs ON runs.id = r.run_id
+         WHERE runs.status IN ('queued', 'running', 'stopping')
+           AND r.submitting_since IS NOT NULL AND r.submitting_since < ?
+           AND NOT EXISTS (SELECT 1 FROM cluster_jobs WHERE cluster_jobs.run_id = r.run_id AND cluster_jobs.settled = 0)
+         ORDER BY r.run_id`,
       )
-      .run(runId, job.jobId, job.arrayJobId ?? null, job.state ?? 'PENDING', now);
-    return this.job(Number(lastInsertRowid))!;
+      .all(before)
+      .map(toRemoteRun);
   }
 
   job(id: number): JobRecord | undefined {

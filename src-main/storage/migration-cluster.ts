@@ -21,7 +21,9 @@ export const CLUSTER_MIGRATION: Migration = {
     -- A run placed on a profile: the profile's settings as they were when it was placed (a later
     -- edit or removal of the profile does not move it), its folder on shared storage, and how far
     -- the host has read its journal (bytes): advanced in the same transaction as what was read,
-    -- so a line is never applied twice, whichever host reads it.
+    -- so a line is never applied twice, whichever host reads it. submitting_since: when a host
+    -- marked it queued for a submission whose job is not recorded yet (cleared with the job's row):
+    -- a host that died in between leaves it set, and the poller makes the run interrupted.
     CREATE TABLE remote_runs (
       run_id            INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
       profile_id        INTEGER REFERENCES cluster_profiles (id) ON DELETE SET NULL,
@@ -29,7 +31,8 @@ export const CLUSTER_MIGRATION: Migration = {
       settings_json     TEXT NOT NULL,
       run_dir           TEXT NOT NULL,
       journal_offset    INTEGER NOT NULL DEFAULT 0,
-      stop_requested_at INTEGER
+      stop_requested_at INTEGER,
+      submitting_since  INTEGER
     );
     CREATE INDEX remote_runs_by_profile ON remote_runs (profile_id);
 

@@ -21,6 +21,8 @@ export class SlurmError extends AppFailure {
     readonly exitCode: number | null,
     /** Its stderr as written (trimmed). */
     readonly stderr: string,
+    /** It did not answer within the time limit: it may still have done what it was asked. */
+    readonly timedOut = false,
   ) {
     super('unavailable', message);
     this.name = 'SlurmError';
@@ -92,7 +94,7 @@ export function runSlurmCommand(
           const message = error.killed
             ? `${command} did not answer within ${seconds} s (is slurmctld reachable from this machine?)${said}`
             : `${command} was ended by ${String((error as { signal?: string }).signal)}${said}`;
-          reject(new SlurmError(message, command, null, err));
+          reject(new SlurmError(message, command, null, err, error.killed === true));
           return;
         }
         const exitCode = typeof code === 'number' ? code : null;

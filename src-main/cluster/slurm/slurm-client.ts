@@ -32,6 +32,11 @@ export interface SlurmClient {
    * an array's id ('12') answers for each of its tasks ('12_0', '12_1').
    */
   states(jobIds: string[]): Promise<Map<string, SlurmJobInfo>>;
+  /**
+   * `squeue -h -t all --name=NAME -o %F`: the ids of the jobs (an array's own id for its tasks)
+   * Slurm still lists under that name. Finds the job of an sbatch that timed out but was taken.
+   */
+  findByName(name: string): Promise<string[]>;
   /** `scontrol requeue J` (a pending job is requeued already), then `scontrol update JobId=J StartTime=now`. */
   requeue(jobId: string): Promise<void>;
   partitions(): Promise<SlurmPartition[]>;
@@ -174,6 +179,15 @@ export function createSlurmClient(options: SlurmClientOptions = {}): SlurmClient
       missing = missing.filter((id) => !answers(found.values(), id));
       if (missing.length > 0) add(await sacct(missing));
       return found;
+    },
+
+    async findByName(name) {
+      const stdout = (await run('squeue', ['-h', '-t', 'all', `--name=${name}`, '-o', '%F'])).stdout;
+      const ids = stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((id) => JOB_ID.test(id));
+      return [...new Set(ids)];
     },
 
     async requeue(jobId) {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { SLURM_STATES, parseSlurmState, type SlurmProfileSettings } from '@shared/cluster/types';
 import type { LogLevel, RunStatus } from '@shared/runs';
-import { jobScript, type SlurmClient } from '../../cluster/slurm';
+import { jobScript, SlurmError, type SlurmClient } from '../../cluster/slurm';
 import type { RemoteRunRecord } from '../../storage/cluster.repo';
 import type { RunStatusChange } from '../../storage/runs.repo';
 import type { RunStore } from '../../storage/store';
@@ -74,6 +74,11 @@ export class ClusterRuns implements RemotePlacement {
     if (this.submitting.has(runId)) return true;
     const job = this.options.store.cluster.currentJob(runId);
     return job !== undefined && !job.settled;
+  }
+
+  /** This host is submitting the run now (sbatch has not answered, or its job is not recorded yet). */
+  isSubmitting(runId: number): boolean {
+    return this.submitting.has(runId);
   }
 
   isQueued(runId: number): boolean {
@@ -201,15 +206,23 @@ export class ClusterRuns implements RemotePlacement {
   }
 
   private markQueued(runId: number): void {
-    const remote = this.options.store.cluster.remoteRun(runId);
-    this.setStatus(runId, {
-      status: 'queued',
-      error: null,
-      endedAt: null,
-      exitCode: null,
-      exitSignal: null,
-      ownerPid: null,
-    });
+    const { store } = this.options;
+    const remote = store.cluster.remoteRun(runId);
+    if (!remote || !store.runs.summary(runId)) return;
+    // With the mark that it is being submitted: a host that dies before its job is recorded leaves
+    // the mark, and the poller of any host makes the run interrupted after a while.
+    store.database.transaction(() => {
+      store.runs.setStatus(runId, {
+        status: 'queued',
+        error: null,
+        endedAt: null,
+        exitCode: null,
+        exitSignal: null,
+        ownerPid: null,
+      });
+      store.cluster.setSubmitting(runId, Date.now());
+    })();
+    this.emitStatus(runId);
     this.log(runId, 'info', `Submitting to Slurm (profile ${remote?.profileName ?? '?'})`);
   }
 
@@ -273,11 +286,15 @@ export class ClusterRuns implements RemotePlacement {
       });
       ({ jobId } = await slurm.submit(script));
     } catch (error) {
-      for (const remote of group) {
-        if (this.stopAfterSubmit.has(remote.runId)) continue;
-        this.fail(remote.runId, `Slurm did not take the job: ${message(error)}`);
+      const found = await this.takenAfterTimeout(error, name, group);
+      if (found === undefined) {
+        for (const remote of group) {
+          if (this.stopAfterSubmit.has(remote.runId)) continue;
+          this.fail(remote.runId, `Slurm did not take the job: ${message(error)}`);
+        }
+        return;
       }
-      return;
+      jobId = found;
     }
     group.forEach((remote, index) => {
       const array = group.length > 1;
@@ -302,9 +319,49 @@ export class ClusterRuns implements RemotePlacement {
     }
   }
 
+  /**
+   * An sbatch that did not answer in time may still have been taken by the controller: the job
+   * Slurm lists under the submission's name (and not one of these runs' earlier jobs) is its job.
+   * Undefined when sbatch failed otherwise, or Slurm lists none.
+   */
+  private async takenAfterTimeout(
+    error: unknown,
+    name: string,
+    group: readonly RemoteRunRecord[],
+  ): Promise<string | undefined> {
+    if (!(error instanceof SlurmError && error.timedOut)) return undefined;
+    const { store, slurm } = this.options;
+    const known = new Set(
+      group.flatMap((remote) =>
+        store.cluster
+          .jobs({ runId: remote.runId })
+          .flatMap((job) => [job.jobId, job.arrayJobId ?? job.jobId]),
+      ),
+    );
+    let ids: string[];
+    try {
+      ids = (await slurm.findByName(name)).filter((id) => !known.has(id));
+    } catch (lookup) {
+      for (const remote of group)
+        this.log(remote.runId, 'warn', `Cannot ask Slurm for a job named ${name}: ${message(lookup)}`);
+      return undefined;
+    }
+    const newest = ids.sort((a, b) => Number(b) - Number(a))[0];
+    if (newest !== undefined)
+      for (const remote of group)
+        this.log(
+          remote.runId,
+          'warn',
+          `${message(error)}; Slurm lists job ${newest} named ${name}: that is this submission's job`,
+        );
+    return newest;
+  }
+
   private release(runId: number): void {
     this.submitting.delete(runId);
     this.stopAfterSubmit.delete(runId);
+    // Its job is recorded (which cleared the mark already), or it was never submitted.
+    if (this.options.store.runs.summary(runId)) this.options.store.cluster.setSubmitting(runId, null);
   }
 
   private requestStop(remote: RemoteRunRecord): void {

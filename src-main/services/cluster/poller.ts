@@ -22,7 +22,14 @@ export interface ClusterPollerOptions {
   notify?: (line: string) => void;
   /** A job Slurm no longer lists counts as ended after this many polls in a row without it. */
   missingPolls?: number;
+  /** Whether this host is submitting the run now (ClusterRuns.isSubmitting). */
+  isSubmitting?: (runId: number) => boolean;
+  /** A submission marked longer ago than this, with no job recorded, was lost with its host. */
+  staleSubmissionMs?: number;
 }
+
+/** Longer than any submission takes (sbatch's 30 s limit, a lookup by name, a slow store). */
+const STALE_SUBMISSION_MS = 120_000;
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -70,6 +77,7 @@ export class ClusterPoller {
 
   private async poll(): Promise<void> {
     const { store } = this.options;
+    this.guard('the store', () => this.interruptLostSubmissions());
     const remotes = this.guard('the store', () => store.cluster.activeRemoteRuns()) ?? [];
     for (const remote of remotes) await this.ingest(remote.runId);
     const jobs = this.guard('the store', () => store.cluster.unsettledJobs()) ?? [];
@@ -135,6 +143,34 @@ export class ClusterPoller {
     } catch (error) {
       this.cancelled.delete(job.id);
       this.report(`cancel ${job.jobId}`, `Cannot cancel Slurm job ${job.jobId}: ${message(error)}`);
+    }
+  }
+
+  /**
+   * A run marked queued for a submission whose host stopped before Slurm's answer was recorded
+   * has no job to follow: it becomes interrupted (Start or Resume submits it again).
+   */
+  private interruptLostSubmissions(): void {
+    const { store, events } = this.options;
+    const before = Date.now() - (this.options.staleSubmissionMs ?? STALE_SUBMISSION_MS);
+    for (const stale of store.cluster.staleSubmissions(before)) {
+      if (this.options.isSubmitting?.(stale.runId)) continue;
+      // Checked again where it is written: another host may record the job meanwhile.
+      const interrupted = store.database
+        .transaction(() => {
+          if (!store.cluster.staleSubmissions(before).some((run) => run.runId === stale.runId)) return false;
+          store.runs.setStatus(stale.runId, { status: 'interrupted', endedAt: Date.now(), ownerPid: null });
+          store.cluster.setSubmitting(stale.runId, null);
+          return true;
+        })
+        .immediate();
+      if (!interrupted) continue;
+      const text =
+        'The host stopped while submitting this run to Slurm, and Slurm has no job for it: Start or Resume submits it again';
+      this.log(stale.runId, 'warn', text);
+      const summary = store.runs.summary(stale.runId);
+      if (summary) events.emit('run:status', summary);
+      this.notify(`Run ${stale.runId} interrupted: ${text}`);
     }
   }
 

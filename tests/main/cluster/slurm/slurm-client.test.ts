@@ -143,6 +143,25 @@ describe.skipIf(skip)(`the Slurm client on a one-node Slurm${skip ? ` (skipped: 
   );
 
   it(
+    'finds a job, and a job array by its own id, by the name it was submitted under',
+    async () => {
+      const name = `decorbench-find-${process.pid}-${Date.now()}`;
+      expect(await slurm.findByName(name)).toEqual([]);
+      const { folder, runDirs } = runFolders('complete', 'complete');
+      const submitHeld = async (dirs: string[]) => {
+        const profile = testProfile(folder, { extraArgs: ['--hold'] });
+        const script = jobScript({ profile, name, runDirs: dirs, cliPath: FAKE_WORKER, outputDir: folder });
+        return track((await slurm.submit(script)).jobId);
+      };
+      const single = await submitHeld([runDirs[0]!]);
+      expect(await slurm.findByName(name)).toEqual([single]);
+      const array = await submitHeld(runDirs);
+      expect((await slurm.findByName(name)).sort()).toEqual([single, array].sort());
+    },
+    SLURM_TEST_MS,
+  );
+
+  it(
     "maps Slurm's states as they happen: pending, running, failed, cancelled",
     async () => {
       const held = await submit(['complete'], { extraArgs: ['--hold'] });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterProfile } from '@shared/cluster/types';
 import type { RunSummary } from '@shared/runs';
+import { SlurmError } from '../../../../src-main/cluster/slurm';
 import type { Workbench } from '../../../../src-main/services/workbench';
 import { useTempDir } from '../../../helpers/temp-dir';
 import { hasStatus, testWorkbench, tinyConfig, waitForRun } from '../../../helpers/workbench';
@@ -65,5 +66,59 @@ describe('submitting placed runs (fake Slurm client)', () => {
     await workbench.dispatch('runs:start', { runId: run.id });
     await expect.poll(() => workbench.store.cluster.currentJob(run.id)?.jobId).toBe('100');
     expect(existsSync(join(runFolder, `run-${run.id}`, 'job.json'))).toBe(true);
+  });
+
+  it('marks the run as being submitted until its job is recorded', async () => {
+    const { workbench, slurm, create } = await open();
+    slurm.hold = true;
+    const run = await create();
+    await expect.poll(() => slurm.waiting).toBe(1);
+    expect(workbench.store.runs.summary(run.id)!.status).toBe('queued');
+    const since = workbench.store.cluster.remoteRun(run.id)!.submittingSince;
+    expect(since).toBeGreaterThan(Date.now() - 10_000);
+    const jobId = slurm.answer();
+    await expect.poll(() => workbench.store.cluster.currentJob(run.id)?.jobId).toBe(jobId);
+    expect(workbench.store.cluster.remoteRun(run.id)!.submittingSince).toBeNull();
+  });
+
+  const timedOut = () =>
+    new SlurmError(
+      'sbatch did not answer within 30 s (is slurmctld reachable from this machine?)',
+      'sbatch',
+      null,
+      '',
+      true,
+    );
+
+  it('after an sbatch that timed out, records the job Slurm lists under its name', async () => {
+    const { workbench, slurm, create } = await open();
+    slurm.hold = true;
+    const run = await create();
+    await expect.poll(() => slurm.waiting).toBe(1);
+    const taken = slurm.newJob();
+    slurm.named.set(`decorbench-run-${run.id}`, [taken]);
+    slurm.refuse(timedOut());
+    await expect.poll(() => workbench.store.cluster.currentJob(run.id)?.jobId).toBe(taken);
+    const summary = workbench.store.runs.summary(run.id)!;
+    expect(summary.status).toBe('queued');
+    expect(workbench.store.cluster.remoteRun(run.id)!.submittingSince).toBeNull();
+    const said = workbench.store.logs.list(run.id).map((line) => line.message);
+    expect(said).toContain(
+      `sbatch did not answer within 30 s (is slurmctld reachable from this machine?); Slurm lists job ${taken} named decorbench-run-${run.id}: that is this submission's job`,
+    );
+  });
+
+  it('after an sbatch that timed out with no job of that name, fails the run', async () => {
+    const { workbench, slurm, create } = await open();
+    slurm.hold = true;
+    const run = await create();
+    await expect.poll(() => slurm.waiting).toBe(1);
+    slurm.refuse(timedOut());
+    const ended = await waitForRun(workbench, run.id, hasStatus('failed'), 10_000);
+    expect(ended.error).toBe(
+      'Slurm did not take the job: sbatch did not answer within 30 s (is slurmctld reachable from this machine?)',
+    );
+    expect(workbench.store.cluster.remoteRun(run.id)!.submittingSince).toBeNull();
+    expect(workbench.supervisor.isBusy(run.id)).toBe(false);
   });
 });

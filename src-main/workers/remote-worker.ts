@@ -64,7 +64,8 @@ export async function runRemoteWorker(runDir: string, options: RemoteWorkerOptio
     return REMOTE_EXIT.ok;
   }
 
-  const journal = new JournalPort(runDir, { keepLast: job.config.checkpoint.keepLast });
+  const { keepLast, keepBest } = job.config.checkpoint;
+  const journal = new JournalPort(runDir, { keepLast, keepBest });
   let stopSignal: string | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (!stopSignal) say(`${signal}: stopping after this step, with a checkpoint`);

@@ -31,6 +31,7 @@ import {
   type JournalEntry,
   type RemoteJob,
 } from './format';
+import { readWholeJournal } from './journal-reader';
 
 const FLUSH_INTERVAL_MS = 500;
 /** Lines a consumer (or a resume) must see without delay. */
@@ -39,6 +40,8 @@ const FLUSH_AT_ONCE = new Set<JournalEntry['type']>(['checkpoint', 'done', 'fail
 export interface JournalPortOptions {
   /** Checkpoint files kept in the folder (config.checkpoint.keepLast; at least 2). */
   keepLast?: number;
+  /** Keep the file of the best checkpoint by kNN top-1 too (config.checkpoint.keepBest), as the host keeps it. */
+  keepBest?: boolean;
   flushIntervalMs?: number;
 }
 
@@ -119,6 +122,9 @@ export class JournalPort implements ParentPort {
   private lastFlushMs = 0;
   private readonly listeners: ((message: SupervisorMessage) => void)[] = [];
   private readonly keepLast: number;
+  private readonly keepBest: boolean;
+  /** The checkpoint with the highest kNN top-1 so far (the earliest of equals, as the host picks). */
+  private best: { file: string; knnTop1: number } | undefined;
   private readonly flushIntervalMs: number;
 
   constructor(
@@ -126,6 +132,7 @@ export class JournalPort implements ParentPort {
     options: JournalPortOptions = {},
   ) {
     this.keepLast = Math.max(2, options.keepLast ?? 3);
+    this.keepBest = options.keepBest ?? false;
     this.flushIntervalMs = options.flushIntervalMs ?? FLUSH_INTERVAL_MS;
     mkdirSync(join(runDir, CHECKPOINT_DIR), { recursive: true });
     mkdirSync(join(runDir, SNAPSHOT_DIR), { recursive: true });
@@ -139,6 +146,9 @@ export class JournalPort implements ParentPort {
       readSync(this.fd, last, 0, 1, size - 1);
       if (last[0] !== 0x0a) this.writeNow('\n');
     }
+    // Earlier processes' checkpoints count for the best one as well.
+    if (this.keepBest && size > 0)
+      for (const line of readWholeJournal(runDir)) if (line.type === 'checkpoint') this.consider(line);
   }
 
   onMessage(listener: (message: SupervisorMessage) => void): void {
@@ -205,6 +215,7 @@ export class JournalPort implements ParentPort {
       writeDurably(join(this.runDir, file), data);
       const sha256 = createHash('sha256').update(data).digest('hex');
       this.append({ type: 'checkpoint', ...fields, file, sha256, bytes: data.byteLength });
+      this.consider({ file, knnTop1: message.knnTop1 });
       this.prune();
       answer = { type: 'checkpoint-saved', step: message.step };
     } catch (error) {
@@ -219,18 +230,26 @@ export class JournalPort implements ParentPort {
     });
   }
 
+  private consider(checkpoint: { file: string; knnTop1?: number | undefined }): void {
+    const { knnTop1 } = checkpoint;
+    if (knnTop1 === undefined || !Number.isFinite(knnTop1)) return;
+    if (!this.best || knnTop1 > this.best.knnTop1) this.best = { file: checkpoint.file, knnTop1 };
+  }
+
   /**
-   * Keeps the newest `keepLast` checkpoint files. The host copies each checkpoint into its store
-   * when it ingests the line (the best one included), so the folder only needs what a resume may
-   * fall back to; a host that ingests late skips the lines whose files are gone.
+   * Keeps the newest `keepLast` checkpoint files, and the best one by kNN top-1 when the run's
+   * config keeps the best: the folder holds what the host's store would keep, so a host that
+   * ingests late (a desktop closed for a day) still finds every checkpoint it keeps. A resume
+   * falls back on the newest ones.
    */
   private prune(): void {
     const dir = join(this.runDir, CHECKPOINT_DIR);
     const files = readdirSync(dir)
       .filter((name) => /^step-\d{8}\.ckpt$/.test(name))
       .sort();
+    const best = this.keepBest && this.best ? this.best.file.slice(CHECKPOINT_DIR.length + 1) : undefined;
     for (const name of files.slice(0, Math.max(0, files.length - this.keepLast))) {
-      rmSync(join(dir, name), { force: true });
+      if (name !== best) rmSync(join(dir, name), { force: true });
     }
   }
 }

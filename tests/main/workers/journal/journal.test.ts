@@ -35,13 +35,14 @@ const checkpointBytes = (step: number) =>
     tensors: [{ name: 'w', dtype: 'float32', shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, step]) }],
   });
 
-const checkpointMessage = (step: number): WorkerMessage => ({
+const checkpointMessage = (step: number, knnTop1?: number): WorkerMessage => ({
   type: 'checkpoint',
   step,
   epoch: 1,
   reason: 'schedule',
   format: 'decorbench-checkpoint-v1',
   data: checkpointBytes(step),
+  ...(knnTop1 === undefined ? {} : { knnTop1 }),
 });
 
 const progress = (step: number, trainingMs: number): WorkerMessage => ({
@@ -59,9 +60,9 @@ const progress = (step: number, trainingMs: number): WorkerMessage => ({
 });
 
 /** Sends a checkpoint and waits for the port's own answer. */
-async function saveCheckpoint(port: JournalPort, step: number): Promise<SupervisorMessage> {
+async function saveCheckpoint(port: JournalPort, step: number, knnTop1?: number): Promise<SupervisorMessage> {
   const answer = new Promise<SupervisorMessage>((resolve) => port.onMessage(resolve));
-  await port.send(checkpointMessage(step));
+  await port.send(checkpointMessage(step, knnTop1));
   return answer;
 }
 
@@ -239,6 +240,34 @@ describe('the run folder journal', () => {
     port.close();
     expect(readdirSync(join(dir, 'checkpoints'))).toEqual(['step-00000003.ckpt', 'step-00000004.ckpt']);
     expect(latestResumable(dir)?.step).toBe(4);
+  });
+
+  it('keeps the best checkpoint’s file too when the run keeps the best, across processes', async () => {
+    const dir = runFolder();
+    const names = (steps: number[]) => steps.map((step) => `step-${String(step).padStart(8, '0')}.ckpt`);
+    const first = new JournalPort(dir, { keepLast: 2, keepBest: true });
+    for (const [step, knnTop1] of [
+      [1, 0.5],
+      [2, 0.9],
+      [3, 0.6],
+      [4, 0.9],
+      [5, 0.7],
+    ] as const)
+      await saveCheckpoint(first, step, knnTop1);
+    first.close();
+    // The host keeps step 2 (the first of the best) and the newest two: so does the folder.
+    expect(readdirSync(join(dir, 'checkpoints'))).toEqual(names([2, 4, 5]));
+    // A requeued process knows the best from the journal.
+    const second = new JournalPort(dir, { keepLast: 2, keepBest: true });
+    await saveCheckpoint(second, 6, 0.8);
+    await saveCheckpoint(second, 7);
+    second.close();
+    expect(readdirSync(join(dir, 'checkpoints'))).toEqual(names([2, 6, 7]));
+    // Without keepBest only the newest remain.
+    const third = new JournalPort(dir, { keepLast: 2 });
+    await saveCheckpoint(third, 8, 0.95);
+    third.close();
+    expect(readdirSync(join(dir, 'checkpoints'))).toEqual(names([7, 8]));
   });
 
   it('answers checkpoint-failed when the file cannot be written', async () => {

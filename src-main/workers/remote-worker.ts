@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { findResourcesDir } from '../paths';
 import { JOB_FILE, parseRemoteJob, STOP_FILE, type RemoteJob, type SegmentEntry } from './journal/format';
 import { latestResumable, readWholeJournal } from './journal/journal-reader';
 import { JournalPort } from './journal/journal-writer';
@@ -26,6 +27,26 @@ export interface RemoteWorkerOptions {
   /** Where the worker says what it does (the job's slurm-%j.out); nothing when absent. */
   output?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
+  /** Where this installation's code is (its resources folder is found above it); default: this file's folder. */
+  installDir?: string;
+}
+
+/**
+ * The resources folder (embedded dataset, downloaded ones) this worker reads: DECORBENCH_RESOURCES,
+ * else its own installation's (what the nodes run: job.json's is the desktop's, which a packaged
+ * app or another install given by --cli-path may not have on the nodes), else job.json's.
+ */
+export function remoteResourcesDir(
+  job: RemoteJob,
+  env: NodeJS.ProcessEnv,
+  installDir: string,
+): { dir: string; why: string } {
+  if (env.DECORBENCH_RESOURCES) return { dir: env.DECORBENCH_RESOURCES, why: 'from DECORBENCH_RESOURCES' };
+  try {
+    return { dir: findResourcesDir(installDir), why: 'of this installation' };
+  } catch {
+    return { dir: job.resourcesDir, why: `from ${JOB_FILE} (none found above ${installDir})` };
+  }
 }
 
 /** The Slurm job this process belongs to: `12`, or `12_3` for task 3 of job array 12. */
@@ -119,6 +140,8 @@ export async function runRemoteWorker(runDir: string, options: RemoteWorkerOptio
       resumeStep: resume?.step ?? null,
     };
     journal.append(segment);
+    const resources = remoteResourcesDir(job, env, options.installDir ?? import.meta.dirname);
+    say(`Resources folder ${resources.why}: ${resources.dir}`);
     say(
       `Run ${job.runId} (${job.name}) on ${segment.node}, job ${segment.jobId ?? '(none)'}, ` +
         (resume ? `resuming from step ${resume.step}` : 'from the start'),
@@ -128,7 +151,7 @@ export async function runRemoteWorker(runDir: string, options: RemoteWorkerOptio
         type: 'start',
         runId: job.runId,
         config: job.config,
-        resourcesDir: job.resourcesDir,
+        resourcesDir: resources.dir,
         ...(resume
           ? { resume: { step: resume.step, checkpoint: resume.data, trainingMs: resume.trainingMs } }
           : {}),

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '@shared/config/run-config';
 import type { MetricPoint } from '@shared/metrics';
-import { STOP_FILE, type JournalLine } from '../../../src-main/workers/journal/format';
+import { STOP_FILE, type JournalLine, type RemoteJob } from '../../../src-main/workers/journal/format';
 import { loadCheckpointFile, readWholeJournal } from '../../../src-main/workers/journal/journal-reader';
 import { writeRemoteJob } from '../../../src-main/workers/journal/journal-writer';
+import { remoteResourcesDir } from '../../../src-main/workers/remote-worker';
 import { useTempDir } from '../../helpers/temp-dir';
 import { useWorkbenches } from '../../helpers/workbenches';
 import {
@@ -173,11 +174,47 @@ describe('the remote worker (worker --run-dir)', () => {
     expect(lines.map((line) => line.seq)).toEqual(lines.map((_, i) => i + 1));
   });
 
+  it('reads the resources of its own installation, not job.json’s (the desktop’s, which the nodes may lack)', async () => {
+    const dir = tempDir();
+    writeJob(dir, false, join(dir, 'the-desktops-resources'));
+    const worker = startWorker(dir);
+    await untilStep(dir, 2); // the embedded dataset loaded
+    writeFileSync(join(dir, STOP_FILE), '');
+    const { code, output } = await worker.exited;
+    expect(code, output).toBe(0);
+    expect(output).toContain(`Resources folder of this installation: ${RESOURCES_DIR}`);
+  });
+
+  it('picks DECORBENCH_RESOURCES first, then the installation’s, then job.json’s, saying which', () => {
+    const job = { resourcesDir: '/desktop/resources' } as RemoteJob;
+    expect(remoteResourcesDir(job, { DECORBENCH_RESOURCES: '/mine' }, BUILD_DIR)).toEqual({
+      dir: '/mine',
+      why: 'from DECORBENCH_RESOURCES',
+    });
+    const saved = process.env.DECORBENCH_RESOURCES;
+    delete process.env.DECORBENCH_RESOURCES;
+    try {
+      expect(remoteResourcesDir(job, {}, BUILD_DIR)).toEqual({
+        dir: RESOURCES_DIR,
+        why: 'of this installation',
+      });
+      const elsewhere = tempDir();
+      expect(remoteResourcesDir(job, {}, elsewhere)).toEqual({
+        dir: '/desktop/resources',
+        why: `from job.json (none found above ${elsewhere})`,
+      });
+    } finally {
+      if (saved !== undefined) process.env.DECORBENCH_RESOURCES = saved;
+    }
+  });
+
   it('a run that cannot train writes a failed line and exits 1', async () => {
     const dir = tempDir();
-    writeJob(dir, true, join(dir, 'no-such-resources'));
-    const { code, output } = await startWorker(dir).exited;
+    writeJob(dir, true);
+    const missing = join(dir, 'no-such-resources');
+    const { code, output } = await startWorker(dir, { DECORBENCH_RESOURCES: missing }).exited;
     expect(code, output).toBe(1);
+    expect(output).toContain(`Resources folder from DECORBENCH_RESOURCES: ${missing}`);
     const last = readWholeJournal(dir).at(-1);
     expect(last?.type).toBe('failed');
   });

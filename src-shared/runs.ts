@@ -1,30 +1,9 @@
 import type { GpuAdapterInfo } from './gpu';
 import type { RunConfig } from './config/run-config';
 import type { RunPlacement } from './cluster/types';
+import type { RunStatus } from './run-status';
 
-/**
- * Life cycle: created -> queued -> running -> (stopping ->) completed | stopped | failed.
- * `interrupted` marks runs that were running when the previous host process died.
- */
-export const RUN_STATUSES = [
-  'created',
-  'queued',
-  'running',
-  'stopping',
-  'completed',
-  'stopped',
-  'failed',
-  'interrupted',
-] as const;
-
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-/** Statuses in which a worker process may exist for the run. */
-export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'stopping'];
-
-export function isActiveStatus(status: RunStatus): boolean {
-  return ACTIVE_STATUSES.includes(status);
-}
+export { ACTIVE_STATUSES, isActiveStatus, RUN_STATUSES, type RunStatus } from './run-status';
 
 export interface RunProgress {
   step: number;

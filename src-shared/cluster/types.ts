@@ -4,7 +4,7 @@
  * through a journal in the run's folder on shared storage. Shared by the store, the services, the
  * CLI and the Settings, Cluster and Run pages.
  */
-import type { RunStatus } from '../runs';
+import type { RunStatus } from '../run-status';
 
 /** A Slurm profile as the user edits it (parsed by `slurmProfileSchema`, profile-schema.ts). */
 export interface SlurmProfileSettings {

@@ -9,6 +9,7 @@ import type { RunStore } from '../storage/store';
 import type { Lease } from '../storage/leases.repo';
 import type { InspectCalls } from './inspect.service';
 import type { CompareCalls } from './compare.service';
+import { isPendingState } from './cluster/cluster-runs';
 import { placeRuns, placementProfile } from './cluster/placement';
 import type { EventBus } from './event-bus';
 import { describeHost } from './reclaim';
@@ -113,9 +114,16 @@ export function deleteRun(store: RunStore, supervisor: Supervisor, events: Event
   };
   const held = supervisor.lease(runId);
   if (held) throw refuse(held);
+  // A placed run being submitted (by any host) gets its job id any moment: deleted now, that job
+  // would train for nobody.
+  if (store.cluster.remoteRun(runId)?.submittingSince != null)
+    throw new AppFailure(
+      'conflict',
+      `Run ${runId} cannot be deleted: it is being submitted to Slurm now; try again in a moment`,
+    );
   // A placed run's job that started trains on a node: its worker would write on for nobody.
   const job = store.cluster.currentJob(runId);
-  if (job && !job.settled && !supervisor.isQueued(runId))
+  if (job && !job.settled && !isPendingState(job.state))
     throw new AppFailure(
       'conflict',
       `Run ${runId} cannot be deleted: Slurm job ${job.jobId} holds it now; stop it first`,

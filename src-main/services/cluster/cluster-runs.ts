@@ -34,6 +34,8 @@ export interface ClusterRunsOptions {
   cliEntry?: string;
   /** How long a submission waits for the poller to settle the run's previous job (a quick resume). */
   previousJobWaitMs?: number;
+  /** Where the host says what concerns no run (its terminal); default console.error. */
+  notify?: (line: string) => void;
 }
 
 const ACTIVE: readonly RunStatus[] = ['queued', 'running', 'stopping'];
@@ -43,7 +45,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether Slurm's state word means the job waits to start (PENDING, REQUEUED, ...). */
-const isPendingState = (state: string) => {
+export const isPendingState = (state: string) => {
   const known = parseSlurmState(state);
   return known !== undefined && SLURM_STATES[known].run === 'queued';
 };
@@ -94,10 +96,13 @@ export class ClusterRuns implements RemotePlacement {
     // recorded) and that was submitted again belongs to the newer submission.
     const token = {};
     for (const { runId } of accepted) this.submitting.set(runId, token);
-    const work = this.submitAccepted(accepted).finally(() => {
-      for (const { runId } of accepted) if (this.submitting.get(runId) === token) this.release(runId);
-      this.inFlight.delete(work);
-    });
+    // Never rejects: the Supervisor does not wait for it, and a rejection nobody handles ends the host.
+    const work = this.submitAccepted(accepted)
+      .catch((error: unknown) => this.submissionFailed(accepted, token, error))
+      .finally(() => {
+        for (const { runId } of accepted) if (this.submitting.get(runId) === token) this.release(runId);
+        this.inFlight.delete(work);
+      });
     this.inFlight.add(work);
     return work;
   }
@@ -132,6 +137,23 @@ export class ClusterRuns implements RemotePlacement {
     }
     this.cancel(runId, job.jobId, 'TERM');
     return 'stopping';
+  }
+
+  /** A bug or a store error in a submission: its runs still marked as submitted by it fail. */
+  private submissionFailed(entries: readonly RemoteSubmission[], token: object, error: unknown): void {
+    const ids = entries.map((entry) => entry.runId);
+    this.notify(
+      `Submitting run${ids.length > 1 ? 's' : ''} ${ids.join(', ')} to Slurm failed: ${message(error)}`,
+    );
+    for (const { runId } of entries) {
+      if (this.submitting.get(runId) !== token || this.stopAfterSubmit.has(runId)) continue;
+      try {
+        if (this.options.store.runs.summary(runId)?.status === 'queued')
+          this.fail(runId, `Submission to Slurm failed: ${message(error)}`);
+      } catch (failure) {
+        this.notify(`Cannot mark run ${runId} failed: ${message(failure)}`);
+      }
+    }
   }
 
   /** Waits for submissions under way (the host is closing). */
@@ -296,10 +318,23 @@ export class ClusterRuns implements RemotePlacement {
       }
       jobId = found;
     }
-    group.forEach((remote, index) => {
-      const array = group.length > 1;
+    const array = group.length > 1;
+    const recorded = group.flatMap((remote, index) => {
       const taskId = array ? `${jobId}_${index}` : jobId;
-      store.cluster.addJob(remote.runId, { jobId: taskId, arrayJobId: array ? jobId : null });
+      try {
+        if (!store.runs.summary(remote.runId)) throw new Error('the run is gone');
+        store.cluster.addJob(remote.runId, { jobId: taskId, arrayJobId: array ? jobId : null });
+        return [{ remote, index }];
+      } catch (error) {
+        // Deleted while sbatch ran (by another host: this one refuses that), or the store failed:
+        // a job nobody follows would train for nobody.
+        this.cancelOrphan(remote.runId, taskId, message(error));
+        if (store.runs.summary(remote.runId))
+          this.fail(remote.runId, `Cannot record Slurm job ${taskId} (${message(error)}): it was cancelled`);
+        return [];
+      }
+    });
+    recorded.forEach(({ remote, index }) => {
       // From here the job's row says whether the run is busy.
       if (!this.stopAfterSubmit.has(remote.runId)) this.release(remote.runId);
       this.log(
@@ -310,7 +345,7 @@ export class ClusterRuns implements RemotePlacement {
       this.emitJob(remote.runId);
       this.emitStatus(remote.runId);
     });
-    for (const remote of group) {
+    for (const { remote } of recorded) {
       if (!this.stopAfterSubmit.has(remote.runId)) continue;
       // Stopped while sbatch ran: it never trains.
       this.release(remote.runId);
@@ -360,8 +395,13 @@ export class ClusterRuns implements RemotePlacement {
   private release(runId: number): void {
     this.submitting.delete(runId);
     this.stopAfterSubmit.delete(runId);
-    // Its job is recorded (which cleared the mark already), or it was never submitted.
-    if (this.options.store.runs.summary(runId)) this.options.store.cluster.setSubmitting(runId, null);
+    // Its job is recorded (which cleared the mark already), or it was never submitted. Never
+    // throws: it runs in the submission's finally.
+    try {
+      if (this.options.store.runs.summary(runId)) this.options.store.cluster.setSubmitting(runId, null);
+    } catch (error) {
+      this.notify(`Cannot clear the submission mark of run ${runId}: ${message(error)}`);
+    }
   }
 
   private requestStop(remote: RemoteRunRecord): void {
@@ -371,6 +411,26 @@ export class ClusterRuns implements RemotePlacement {
       this.log(remote.runId, 'warn', `Cannot write ${STOP_FILE} in ${remote.runDir}: ${message(error)}`);
     }
     this.options.store.cluster.setStopRequested(remote.runId, Date.now());
+  }
+
+  /** Cancels the job of a run that cannot have one (gone), saying so on the host's terminal. */
+  private cancelOrphan(runId: number, jobId: string, why: string): void {
+    this.release(runId);
+    this.notify(
+      `Run ${runId} cannot take Slurm job ${jobId} (${why}): cancelling the job (scancel ${jobId})`,
+    );
+    const work = this.options.slurm
+      .cancel(jobId)
+      .catch((error: unknown) =>
+        this.notify(`Slurm could not cancel job ${jobId}: ${message(error)}; cancel it by hand`),
+      )
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  private notify(line: string): void {
+    if (this.options.notify) this.options.notify(line);
+    else console.error(`Decorbench: ${line}`);
   }
 
   /** Slurm's refusal (the job ended meanwhile, say) is a warning on the run, not an error of the call. */

@@ -15,7 +15,7 @@ export interface RemoteSubmission {
 export interface RemotePlacement {
   /** Whether the run is placed on a cluster profile. */
   isPlaced(runId: number): boolean;
-  /** Submits the runs; those of one profile become one job array. Failures end up on the runs. */
+  /** Submits the runs; those of one profile become one job array. Failures end up on the runs: never rejects. */
   submit(entries: readonly RemoteSubmission[]): Promise<void>;
   /** `dequeued`: a pending job was cancelled; `stopping`: a running job was asked to stop. */
   stop(runId: number): 'dequeued' | 'stopping' | 'idle';
@@ -44,6 +44,10 @@ export function submitPlaced(
   const submissions = entries
     .filter(placed)
     .map((entry) => ({ runId: entry.runId, resume: entry.options?.resumeFromCheckpointId !== undefined }));
-  if (submissions.length > 0) void remote.submit(submissions);
+  // submit() reports its failures on the runs; the catch only keeps a bug from ending the host.
+  if (submissions.length > 0)
+    remote
+      .submit(submissions)
+      .catch((error: unknown) => console.error('Decorbench: submission failed', error));
   return entries.filter((entry) => !placed(entry));
 }

@@ -82,11 +82,14 @@ async function untilReleased(
     return grace === undefined ? [] : [grace * 1000 + 15_000];
   });
   const deadline = Date.now() + Math.max(supervisor.stopTimeout, ...placedMs) + 5000;
+  // A placed run being submitted holds it too: its job, once Slurm names it, is cancelled and settled.
   const held = () =>
     runsOf(store, studyId).filter(
       (run) =>
         which(run) &&
-        (supervisor.lease(run.id) !== undefined || store.cluster.currentJob(run.id)?.settled === false),
+        (supervisor.lease(run.id) !== undefined ||
+          store.cluster.currentJob(run.id)?.settled === false ||
+          store.cluster.remoteRun(run.id)?.submittingSince != null),
     );
   while (held().length > 0) {
     if (Date.now() > deadline) {

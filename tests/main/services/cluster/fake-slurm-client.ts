@@ -55,12 +55,27 @@ export class FakeSlurmClient implements SlurmClient {
     return jobId;
   }
 
+  /** A cancelled job (or task) ends CANCELLED, as the poller will see it. */
   async cancel(jobId: string): Promise<void> {
     this.cancelled.push(jobId);
   }
 
+  /** A task (`100_1`) answers as its array's job does, unless it was cancelled itself. */
   async states(jobIds: string[]): Promise<Map<string, SlurmJobInfo>> {
-    return new Map(jobIds.flatMap((id) => (this.jobs.has(id) ? [[id, this.jobs.get(id)!] as const] : [])));
+    const found = new Map<string, SlurmJobInfo>();
+    for (const id of jobIds) {
+      const arrayId = id.split('_')[0]!;
+      const job = this.jobs.get(id) ?? this.jobs.get(arrayId);
+      if (!job) continue;
+      const cancelled = this.cancelled.includes(id) || this.cancelled.includes(arrayId);
+      found.set(id, {
+        ...job,
+        jobId: id,
+        arrayJobId: id === arrayId ? null : arrayId,
+        ...(cancelled ? { state: 'CANCELLED', reason: null, endedAt: Date.now() } : {}),
+      });
+    }
+    return found;
   }
 
   async findByName(name: string): Promise<string[]> {

@@ -5,14 +5,15 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClusterProfile } from '@shared/cluster/types';
 import type { RunSummary } from '@shared/runs';
+import type { StudySummary } from '@shared/study/types';
 import { SlurmError } from '../../../../src-main/cluster/slurm';
 import type { Workbench } from '../../../../src-main/services/workbench';
 import { useTempDir } from '../../../helpers/temp-dir';
 import { hasStatus, testWorkbench, tinyConfig, waitForRun } from '../../../helpers/workbench';
-import { value } from '../studies/study-helpers';
+import { tinyStudy, value } from '../studies/study-helpers';
 import { FakeSlurmClient } from './fake-slurm-client';
 
 describe('submitting placed runs (fake Slurm client)', () => {
@@ -26,11 +27,10 @@ describe('submitting placed runs (fake Slurm client)', () => {
   const open = async (options: { mountFolder?: boolean } = {}) => {
     const dir = tempDir();
     const slurm = new FakeSlurmClient();
-    const notices: string[] = [];
     workbench = testWorkbench(join(dir, 'submit.sqlite'), {
       slurm,
       cliEntry: join(dir, 'cli.js'),
-      clusterPollMs: 60_000,
+      clusterPollMs: 100,
     });
     const runFolder = join(dir, 'shared', 'runs');
     if (options.mountFolder ?? true) mkdirSync(runFolder, { recursive: true });
@@ -47,7 +47,7 @@ describe('submitting placed runs (fake Slurm client)', () => {
           profileId: profile.id,
         }),
       );
-    return { workbench, slurm, profile, runFolder, create, notices };
+    return { workbench, slurm, profile, runFolder, create };
   };
 
   it('refuses a run folder that does not exist here (an unmounted share), creating nothing', async () => {
@@ -121,4 +121,99 @@ describe('submitting placed runs (fake Slurm client)', () => {
     expect(workbench.store.cluster.remoteRun(run.id)!.submittingSince).toBeNull();
     expect(workbench.supervisor.isBusy(run.id)).toBe(false);
   });
+});
+
+describe('deleting placed runs while sbatch has not answered (fake Slurm client)', () => {
+  const tempDir = useTempDir('decorbench-submit-delete-');
+  let workbench: Workbench | undefined;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await workbench?.close();
+    workbench = undefined;
+  });
+
+  const open = async () => {
+    const dir = tempDir();
+    const slurm = new FakeSlurmClient();
+    slurm.hold = true;
+    workbench = testWorkbench(join(dir, 'delete.sqlite'), {
+      slurm,
+      cliEntry: join(dir, 'cli.js'),
+      clusterPollMs: 100,
+    });
+    const runFolder = join(dir, 'shared');
+    mkdirSync(runFolder);
+    const profile = value<ClusterProfile>(
+      await workbench.dispatch('cluster:profile-save', {
+        settings: { name: 'vm', runFolder, partition: 'debug' },
+      }),
+    );
+    const terminal = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    return { workbench, slurm, profile, terminal };
+  };
+
+  it('refuses to delete a run being submitted; once Slurm named its job, delete cancels it', async () => {
+    const { workbench, slurm, profile } = await open();
+    const run = value<RunSummary>(
+      await workbench.dispatch('runs:create', { config: tinyConfig(), start: true, profileId: profile.id }),
+    );
+    await expect.poll(() => slurm.waiting).toBe(1);
+    expect(workbench.supervisor.isBusy(run.id)).toBe(true);
+    expect(workbench.supervisor.isQueued(run.id)).toBe(true);
+    const refused = await workbench.dispatch('runs:delete', { runId: run.id });
+    expect(!refused.ok && refused.error.message).toBe(
+      `Run ${run.id} cannot be deleted: it is being submitted to Slurm now; try again in a moment`,
+    );
+    const jobId = slurm.answer();
+    await expect.poll(() => workbench.store.cluster.currentJob(run.id)?.jobId).toBe(jobId);
+    expect(await workbench.dispatch('runs:delete', { runId: run.id })).toMatchObject({ ok: true });
+    expect(slurm.cancelled).toEqual([jobId]);
+  });
+
+  it('cancels at once the job of a run deleted (by another host) while sbatch ran, and says so', async () => {
+    const { workbench, slurm, profile, terminal } = await open();
+    const run = value<RunSummary>(
+      await workbench.dispatch('runs:create', { config: tinyConfig(), start: true, profileId: profile.id }),
+    );
+    await expect.poll(() => slurm.waiting).toBe(1);
+    workbench.store.runs.delete(run.id);
+    const jobId = slurm.answer();
+    await expect.poll(() => slurm.cancelled).toEqual([jobId]);
+    expect(terminal).toHaveBeenCalledWith(
+      `Decorbench: Run ${run.id} cannot take Slurm job ${jobId} (the run is gone): cancelling the job (scancel ${jobId})`,
+    );
+    expect(workbench.store.cluster.jobs()).toEqual([]);
+  });
+
+  it('a store failure in a submission fails nothing silently and rejects nothing', async () => {
+    const { workbench, slurm, profile, terminal } = await open();
+    vi.spyOn(workbench.store.cluster, 'setSubmitting').mockImplementationOnce(() => {
+      throw new Error('disk full');
+    });
+    const run = value<RunSummary>(
+      await workbench.dispatch('runs:create', { config: tinyConfig(), start: true, profileId: profile.id }),
+    );
+    await expect.poll(() => workbench.supervisor.isBusy(run.id)).toBe(false);
+    expect(terminal).toHaveBeenCalledWith(`Decorbench: Submitting run ${run.id} to Slurm failed: disk full`);
+    expect(slurm.scripts).toEqual([]);
+    expect(workbench.store.runs.summary(run.id)!.status).toBe('created');
+  });
+
+  it('deleting a study waits for the submission of its runs, then cancels their job array', async () => {
+    const { workbench, slurm, profile } = await open();
+    const study = value<StudySummary>(
+      await workbench.dispatch('studies:create', { spec: tinyStudy(), start: true, profileId: profile.id }),
+    );
+    await expect.poll(() => slurm.waiting).toBe(1);
+    let settled = false;
+    const deleting = workbench
+      .dispatch('studies:delete', { studyId: study.id })
+      .finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBe(false);
+    const jobId = slurm.answer();
+    expect(await deleting).toMatchObject({ ok: true });
+    expect(slurm.cancelled.sort()).toEqual([`${jobId}_0`, `${jobId}_1`]);
+    expect(workbench.store.runs.list({})).toEqual([]);
+  }, 30_000);
 });

@@ -109,28 +109,45 @@ export async function runRemoteWorker(runDir: string, options: RemoteWorkerOptio
     return stopFileSeen;
   };
   // Stopped by a signal that the user did not ask for (time limit, preemption): with requeue on,
-  // the done line says so and the script requeues the job, which resumes from the stop checkpoint.
-  const requeueWanted = () => stopSignal !== undefined && job.requeue && !existsSync(stopPath);
+  // the done line says so and the script requeues the job, which resumes from the stop checkpoint;
+  // with requeue off the run did not finish and the user did not stop it: it fails, resumable.
+  const stoppedBySlurm = () => stopSignal !== undefined && !stopFileSeen && !existsSync(stopPath);
   let requeue = false;
   let failed = false;
+  /** The newest checkpoint on disk: the one resumed from, then each one the journal saved. */
+  let checkpointStep: number | null = null;
+  journal.onMessage((message) => {
+    if (message.type === 'checkpoint-saved') checkpointStep = message.step;
+  });
   const port: ParentPort = {
     onMessage: (listener) => journal.onMessage(listener),
     send: async (message) => {
       if (message.type === 'log') say(`[${message.level}] ${message.message}`);
+      if (message.type === 'done' && message.outcome === 'stopped' && stoppedBySlurm()) {
+        if (job.requeue) {
+          requeue = true;
+          journal.append({ ...message, requeue: true });
+          return;
+        }
+        const resume =
+          checkpointStep === null
+            ? 'it has no checkpoint: resume starts it again from the beginning'
+            : `resume continues from the checkpoint of step ${checkpointStep}`;
+        message = {
+          type: 'failed',
+          message: `Stopped by Slurm (${stopSignal}) before it finished, with requeue off; ${resume}`,
+        };
+      }
       if (message.type === 'failed') {
         failed = true;
         say(`Failed: ${message.message}`);
-      }
-      if (message.type === 'done' && message.outcome === 'stopped' && requeueWanted()) {
-        requeue = true;
-        journal.append({ ...message, requeue: true });
-        return;
       }
       return journal.send(message);
     },
   };
   try {
     const resume = latestResumable(runDir);
+    checkpointStep = resume?.step ?? null;
     const segment: SegmentEntry = {
       type: 'segment',
       jobId: slurmJobId(env),
@@ -160,6 +177,7 @@ export async function runRemoteWorker(runDir: string, options: RemoteWorkerOptio
       shouldStop,
     );
     if (requeue) say('Stopped by a signal without a stop request: exit 75, the job is requeued');
+    if (failed) return REMOTE_EXIT.failed;
     return requeue ? REMOTE_EXIT.requeue : REMOTE_EXIT.ok;
   } catch (error) {
     // runTrainJob reports its own failure; anything before it gets its line here.

@@ -15,9 +15,10 @@ hand to debug a run folder: it continues from the newest checkpoint of the journ
 
 SIGTERM, SIGINT or SIGUSR1 stop the run after the current step, with a stop checkpoint.
 
-Exit codes: 0 completed, or stopped at the user's request (DIR/stop-requested exists) or with
-requeue off; 75 stopped by a signal without a stop request while job.json asks for requeue (the
-job script then requeues the job); 1 failed (the journal's last line says why).`,
+Exit codes: 0 completed, or stopped at the user's request (DIR/stop-requested exists); 75 stopped
+by a signal without a stop request while job.json asks for requeue (the job script then requeues
+the job); 1 failed (the journal's last line says why), which includes a stop by such a signal with
+requeue off (resumable from its stop checkpoint).`,
   async run(args, context) {
     const { values } = parseArgs({ args, options: { 'run-dir': { type: 'string' } } });
     const runDir = values['run-dir'];

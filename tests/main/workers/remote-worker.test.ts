@@ -174,6 +174,25 @@ describe('the remote worker (worker --run-dir)', () => {
     expect(lines.map((line) => line.seq)).toEqual(lines.map((_, i) => i + 1));
   });
 
+  it('stopped by Slurm’s signal with requeue off: a stop checkpoint, then failed (resumable), exit 1', async () => {
+    const dir = tempDir();
+    writeJob(dir, false);
+    const worker = startWorker(dir, { SLURM_JOB_ID: '78' });
+    await untilStep(dir, 5);
+    worker.child.kill('SIGTERM'); // a time limit or preemption: no stop-requested
+    const { code, output } = await worker.exited;
+    expect(code, output).toBe(1);
+    const lines = readWholeJournal(dir);
+    const stop = lastOf(lines, 'checkpoint')!;
+    expect(stop.reason).toBe('stop');
+    expect(lines.some((line) => line.type === 'done')).toBe(false);
+    expect(lines.at(-1)).toMatchObject({
+      type: 'failed',
+      message: `Stopped by Slurm (SIGTERM) before it finished, with requeue off; resume continues from the checkpoint of step ${stop.step}`,
+    });
+    expect(lines.indexOf(stop)).toBeLessThan(lines.length - 1);
+  });
+
   it('reads the resources of its own installation, not job.json’s (the desktop’s, which the nodes may lack)', async () => {
     const dir = tempDir();
     writeJob(dir, false, join(dir, 'the-desktops-resources'));

@@ -5,24 +5,17 @@
  * poller kills it after the profile's grace period). What the job reports comes back through its
  * journal (journal-ingest.ts, poller.ts); nothing here waits for the job.
  */
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SLURM_STATES, parseSlurmState, type SlurmProfileSettings } from '@shared/cluster/types';
-import type { LogLevel, RunStatus } from '@shared/runs';
-import { jobScript, SlurmError, type SlurmClient } from '../../cluster/slurm';
+import type { RunStatus } from '@shared/runs';
+import { jobScript, type SlurmClient } from '../../cluster/slurm';
 import type { RemoteRunRecord } from '../../storage/cluster.repo';
-import type { RunStatusChange } from '../../storage/runs.repo';
 import type { RunStore } from '../../storage/store';
-import {
-  CHECKPOINT_DIR,
-  JOB_FILE,
-  JOURNAL_FILE,
-  SNAPSHOT_DIR,
-  STOP_FILE,
-  type RemoteJob,
-} from '../../workers/journal/format';
+import { STOP_FILE } from '../../workers/journal/format';
 import type { EventBus } from '../event-bus';
 import type { RemotePlacement, RemoteSubmission } from './remote-placement';
+import { jobAfterTimeout, prepareRunFolder, RunReport, UnmountedFolder } from './submission';
 
 export interface ClusterRunsOptions {
   store: RunStore;
@@ -50,13 +43,6 @@ export const isPendingState = (state: string) => {
   return known !== undefined && SLURM_STATES[known].run === 'queued';
 };
 
-/** The profile's run folder is missing here: its shared storage is most likely not mounted. */
-class UnmountedFolder extends Error {
-  constructor(folder: string) {
-    super(`The run folder ${folder} does not exist on this machine: is the shared storage mounted?`);
-  }
-}
-
 export class ClusterRuns implements RemotePlacement {
   /** Runs between `submit` and their job's row: busy, and queued as far as anyone asks. */
   private readonly submitting = new Map<number, object>();
@@ -66,7 +52,12 @@ export class ClusterRuns implements RemotePlacement {
   /** The host is closing: a submission waiting for a previous job gives up. */
   private closing = false;
 
-  constructor(private readonly options: ClusterRunsOptions) {}
+  /** The runs' status, log and job events. */
+  private readonly report: RunReport;
+
+  constructor(private readonly options: ClusterRunsOptions) {
+    this.report = new RunReport(options.store, options.events);
+  }
 
   isPlaced(runId: number): boolean {
     return this.options.store.cluster.remoteRun(runId) !== undefined;
@@ -111,7 +102,7 @@ export class ClusterRuns implements RemotePlacement {
     const { store } = this.options;
     if (this.submitting.has(runId)) {
       this.stopAfterSubmit.add(runId);
-      this.finish(runId, { status: 'stopped' });
+      this.report.finish(runId, { status: 'stopped' });
       return 'dequeued';
     }
     const job = store.cluster.currentJob(runId);
@@ -121,19 +112,19 @@ export class ClusterRuns implements RemotePlacement {
     // Before Slurm signals anything: the worker reads it as the user's stop, not a preemption.
     this.requestStop(remote);
     if (isPendingState(job.state)) {
-      this.log(runId, 'info', `Cancelled Slurm job ${job.jobId} before it started`);
+      this.report.log(runId, 'info', `Cancelled Slurm job ${job.jobId} before it started`);
       this.cancel(runId, job.jobId);
-      this.finish(runId, { status: 'stopped' });
+      this.report.finish(runId, { status: 'stopped' });
       return 'dequeued';
     }
     if (status !== 'stopping') {
       const grace = remote.settings.stopGraceSeconds;
-      this.log(
+      this.report.log(
         runId,
         'info',
         `Asked Slurm job ${job.jobId} to stop (SIGTERM); it is cancelled after ${grace} s`,
       );
-      this.setStatus(runId, { status: 'stopping' });
+      this.report.setStatus(runId, { status: 'stopping' });
     }
     this.cancel(runId, job.jobId, 'TERM');
     return 'stopping';
@@ -188,7 +179,7 @@ export class ClusterRuns implements RemotePlacement {
           const why = this.closing
             ? 'the host closed'
             : `its previous Slurm job ${job?.jobId ?? ''} has not ended yet`;
-          this.log(entry.runId, 'warn', `Not submitted: ${why}; resume it again`);
+          this.report.log(entry.runId, 'warn', `Not submitted: ${why}; resume it again`);
           this.release(entry.runId);
           continue;
         }
@@ -201,7 +192,7 @@ export class ClusterRuns implements RemotePlacement {
       const remote = store.cluster.remoteRun(entry.runId);
       if (!remote) return [];
       try {
-        this.prepareFolder(remote, entry.resume);
+        prepareRunFolder(store, remote, entry.resume, this.options.resourcesDir);
         return [remote];
       } catch (error) {
         const text =
@@ -244,42 +235,8 @@ export class ClusterRuns implements RemotePlacement {
       });
       store.cluster.setSubmitting(runId, Date.now());
     })();
-    this.emitStatus(runId);
-    this.log(runId, 'info', `Submitting to Slurm (profile ${remote?.profileName ?? '?'})`);
-  }
-
-  /**
-   * job.json for this start; a fresh start clears what an earlier training left in the folder (its
-   * journal, checkpoints and snapshots) and reads the new journal from its first byte. A resume
-   * keeps them: the worker continues from its journal's newest checkpoint that verifies.
-   */
-  private prepareFolder(remote: RemoteRunRecord, resume: boolean): void {
-    const { store } = this.options;
-    const config = store.runs.config(remote.runId);
-    const summary = store.runs.summary(remote.runId);
-    if (!config || !summary) throw new Error('the run is gone');
-    // The profile's folder is the shared storage's: creating it would put the run on this
-    // machine's disk under an unmounted mount point, where no node ever sees it.
-    const folder = remote.settings.runFolder;
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UnmountedFolder(folder);
-    if (!existsSync(remote.runDir)) mkdirSync(remote.runDir);
-    if (!resume) {
-      for (const name of [JOURNAL_FILE, CHECKPOINT_DIR, SNAPSHOT_DIR])
-        rmSync(join(remote.runDir, name), { recursive: true, force: true });
-      store.cluster.resetJournal(remote.runId);
-    }
-    rmSync(join(remote.runDir, STOP_FILE), { force: true });
-    store.cluster.setStopRequested(remote.runId, null);
-    const job: RemoteJob = {
-      version: 1,
-      runId: remote.runId,
-      name: summary.name,
-      config,
-      resourcesDir: this.options.resourcesDir,
-      requeue: remote.settings.requeue,
-      createdAt: Date.now(),
-    };
-    writeFileSync(join(remote.runDir, JOB_FILE), `${JSON.stringify(job, null, 2)}\n`);
+    this.report.emitStatus(runId);
+    this.report.log(runId, 'info', `Submitting to Slurm (profile ${remote?.profileName ?? '?'})`);
   }
 
   private async submitGroup(group: readonly RemoteRunRecord[]): Promise<void> {
@@ -308,7 +265,9 @@ export class ClusterRuns implements RemotePlacement {
       });
       ({ jobId } = await slurm.submit(script));
     } catch (error) {
-      const found = await this.takenAfterTimeout(error, name, group);
+      const found = await jobAfterTimeout(this.options, error, name, group, (runId, text) =>
+        this.report.log(runId, 'warn', text),
+      );
       if (found === undefined) {
         for (const remote of group) {
           if (this.stopAfterSubmit.has(remote.runId)) continue;
@@ -337,13 +296,13 @@ export class ClusterRuns implements RemotePlacement {
     recorded.forEach(({ remote, index }) => {
       // From here the job's row says whether the run is busy.
       if (!this.stopAfterSubmit.has(remote.runId)) this.release(remote.runId);
-      this.log(
+      this.report.log(
         remote.runId,
         'info',
         array ? `Submitted as task ${index} of Slurm job array ${jobId}` : `Submitted as Slurm job ${jobId}`,
       );
-      this.emitJob(remote.runId);
-      this.emitStatus(remote.runId);
+      this.report.emitJob(remote.runId);
+      this.report.emitStatus(remote.runId);
     });
     for (const { remote } of recorded) {
       if (!this.stopAfterSubmit.has(remote.runId)) continue;
@@ -352,44 +311,6 @@ export class ClusterRuns implements RemotePlacement {
       this.requestStop(remote);
       this.cancel(remote.runId, store.cluster.currentJob(remote.runId)!.jobId);
     }
-  }
-
-  /**
-   * An sbatch that did not answer in time may still have been taken by the controller: the job
-   * Slurm lists under the submission's name (and not one of these runs' earlier jobs) is its job.
-   * Undefined when sbatch failed otherwise, or Slurm lists none.
-   */
-  private async takenAfterTimeout(
-    error: unknown,
-    name: string,
-    group: readonly RemoteRunRecord[],
-  ): Promise<string | undefined> {
-    if (!(error instanceof SlurmError && error.timedOut)) return undefined;
-    const { store, slurm } = this.options;
-    const known = new Set(
-      group.flatMap((remote) =>
-        store.cluster
-          .jobs({ runId: remote.runId })
-          .flatMap((job) => [job.jobId, job.arrayJobId ?? job.jobId]),
-      ),
-    );
-    let ids: string[];
-    try {
-      ids = (await slurm.findByName(name)).filter((id) => !known.has(id));
-    } catch (lookup) {
-      for (const remote of group)
-        this.log(remote.runId, 'warn', `Cannot ask Slurm for a job named ${name}: ${message(lookup)}`);
-      return undefined;
-    }
-    const newest = ids.sort((a, b) => Number(b) - Number(a))[0];
-    if (newest !== undefined)
-      for (const remote of group)
-        this.log(
-          remote.runId,
-          'warn',
-          `${message(error)}; Slurm lists job ${newest} named ${name}: that is this submission's job`,
-        );
-    return newest;
   }
 
   private release(runId: number): void {
@@ -408,7 +329,11 @@ export class ClusterRuns implements RemotePlacement {
     try {
       writeFileSync(join(remote.runDir, STOP_FILE), `${new Date().toISOString()}\n`);
     } catch (error) {
-      this.log(remote.runId, 'warn', `Cannot write ${STOP_FILE} in ${remote.runDir}: ${message(error)}`);
+      this.report.log(
+        remote.runId,
+        'warn',
+        `Cannot write ${STOP_FILE} in ${remote.runDir}: ${message(error)}`,
+      );
     }
     this.options.store.cluster.setStopRequested(remote.runId, Date.now());
   }
@@ -438,7 +363,7 @@ export class ClusterRuns implements RemotePlacement {
     const request = this.options.slurm.cancel(jobId, signal ? { signal } : undefined);
     const work = request
       .catch((error: unknown) =>
-        this.log(runId, 'warn', `Slurm could not cancel job ${jobId}: ${message(error)}`),
+        this.report.log(runId, 'warn', `Slurm could not cancel job ${jobId}: ${message(error)}`),
       )
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
@@ -447,33 +372,7 @@ export class ClusterRuns implements RemotePlacement {
   private fail(runId: number, error: string): void {
     // Not busy any more by the time anyone hears it failed (they may start it again at once).
     this.release(runId);
-    this.log(runId, 'error', error);
-    this.finish(runId, { status: 'failed', error });
-  }
-
-  private finish(runId: number, change: RunStatusChange): void {
-    this.setStatus(runId, { ...change, endedAt: Date.now(), ownerPid: null });
-  }
-
-  private setStatus(runId: number, change: RunStatusChange): void {
-    if (!this.options.store.runs.summary(runId)) return;
-    this.options.store.runs.setStatus(runId, change);
-    this.emitStatus(runId);
-  }
-
-  private emitStatus(runId: number): void {
-    const summary = this.options.store.runs.summary(runId);
-    if (summary) this.options.events.emit('run:status', summary);
-  }
-
-  private emitJob(runId: number): void {
-    const [job] = this.options.store.cluster.jobs({ runId, limit: 1 });
-    if (job) this.options.events.emit('cluster:job', job);
-  }
-
-  private log(runId: number, level: LogLevel, text: string): void {
-    if (!this.options.store.runs.summary(runId)) return;
-    const line = this.options.store.logs.append(runId, level, text);
-    this.options.events.emit('run:log', { runId, lines: [line] });
+    this.report.log(runId, 'error', error);
+    this.report.finish(runId, { status: 'failed', error });
   }
 }

@@ -171,7 +171,8 @@ describe.skipIf(skip !== undefined)(
 
     it('a placed study stops, resumes as one new job array from its checkpoints, and is deleted', async () => {
       const { workbench, profile } = await open();
-      const base = tinyConfig({ training: { epochs: 13, batchSize: 64, maxSteps: 200 } });
+      // Long enough that neither run ends before the study's stop reaches it, on a busy machine too.
+      const base = tinyConfig({ training: { epochs: 40, batchSize: 64, maxSteps: 600 } });
       const created = value<StudySummary>(
         await workbench.dispatch('studies:create', {
           spec: tinyStudy({}, base),
@@ -194,7 +195,7 @@ describe.skipIf(skip !== undefined)(
         const ended = await waitForRun(workbench, runId, hasStatus('completed', 'failed'), 300_000);
         expect(ended.error).toBeNull();
         expect(ended.status).toBe('completed');
-        expect(workbench.store.metrics.series(runId, 'loss').steps).toHaveLength(200);
+        expect(workbench.store.metrics.series(runId, 'loss').steps).toHaveLength(600);
       }
       const second = runIds.map((runId) => workbench.store.cluster.currentJob(runId)!);
       expect(second[0]!.arrayJobId).not.toBe(firstArray);

@@ -16,10 +16,16 @@ const SLURM_NAME = /^[\w.-]*$/u;
 export const CLUSTER_LIMITS = { maxGpus: 64, maxCpus: 1024, maxMemoryGb: 16384, maxExtraArgs: 32 } as const;
 
 export const slurmProfileSchema = strictObject({
-  name: textField({ max: 60, required: 'Give the profile a name' }).regex(
-    /^[A-Za-z0-9][\w.-]*$/u,
-    'One word: letters, digits, _, - and . (it is what --placement NAME takes)',
-  ),
+  name: textField({ max: 60, required: 'Give the profile a name' })
+    .regex(
+      /^[A-Za-z0-9][\w.-]*$/u,
+      'One word: letters, digits, _, - and . (it is what --placement NAME takes)',
+    )
+    // `--placement local` means this machine: a profile of that name could never be chosen.
+    .refine(
+      (name) => name.toLowerCase() !== 'local',
+      '"local" means this machine (--placement local); choose another name',
+    ),
   partition: z
     .string()
     .trim()

@@ -43,7 +43,7 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
     await e2e.page.getByTestId('settings-page').waitFor({ timeout: 15_000 });
     expect(await e2e.page.getByTestId('nav-settings').getAttribute('aria-current')).toBe('page');
     await e2e.page.getByTestId('empty-state').waitFor();
-    await e2e.page.getByTestId('profile-name').fill('local');
+    await e2e.page.getByTestId('profile-name').fill('onenode');
     await e2e.page.getByTestId('profile-runFolder').fill('runs/here');
     await e2e.page.getByTestId('cluster-profile-save').click();
     await expect
@@ -77,13 +77,13 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
     await e2e.page.screenshot({ path: join(SCREENSHOTS, 'cluster-settings-check.png'), fullPage: true });
 
     await e2e.page.getByTestId('cluster-profile-save').click();
-    const row = e2e.page.locator('[data-testid="cluster-profile-row"][data-profile="local"]');
+    const row = e2e.page.locator('[data-testid="cluster-profile-row"][data-profile="onenode"]');
     await row.waitFor({ timeout: 10_000 });
     expect(await row.textContent()).toContain(SLURM_PARTITION);
     const listed = await e2e.workbench.dispatch('cluster:profiles', {});
     expect(listed.ok && (listed.value as ClusterProfile[]).map((profile) => profile.settings)).toEqual([
       expect.objectContaining({
-        name: 'local',
+        name: 'onenode',
         partition: SLURM_PARTITION,
         cpusPerTask: 1,
         memoryGb: 1,
@@ -98,23 +98,25 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
     await e2e.workbench.dispatch('cluster:profile-save', {
       settings: { name: 'other', runFolder: runFolder() },
     });
-    const row = e2e.page.locator('[data-testid="cluster-profile-row"][data-profile="local"]');
+    const row = e2e.page.locator('[data-testid="cluster-profile-row"][data-profile="onenode"]');
     await row.getByTestId('cluster-profile-edit').click();
     const form = e2e.page.getByTestId('cluster-profile-form');
-    await expect.poll(() => form.locator('.panel-title').textContent()).toBe('Edit local');
+    await expect.poll(() => form.locator('.panel-title').textContent()).toBe('Edit onenode');
     expect(await e2e.page.getByTestId('profile-timeLimit').inputValue()).toBe('10');
     await e2e.page.getByTestId('profile-name').fill('other');
     await e2e.page.getByTestId('cluster-profile-save').click();
     await expect.poll(() => message('name').textContent()).toBe('This name is taken');
-    await e2e.page.getByTestId('profile-name').fill('local');
+    await e2e.page.getByTestId('profile-name').fill('onenode');
     await expect.poll(() => message('name').count()).toBe(0);
     await e2e.page.getByTestId('profile-timeLimit').fill('15');
     await e2e.page.getByTestId('cluster-profile-save').click();
-    await expect.poll(() => e2e.page.getByTestId('cluster-profile-saved').textContent()).toBe('Saved local.');
+    await expect
+      .poll(() => e2e.page.getByTestId('cluster-profile-saved').textContent())
+      .toBe('Saved onenode.');
     const listed = await e2e.workbench.dispatch('cluster:profiles', {});
     const profiles = (listed.ok ? listed.value : []) as ClusterProfile[];
     expect(profiles.map((profile) => [profile.settings.name, profile.settings.timeLimit])).toEqual([
-      ['local', '15'],
+      ['onenode', '15'],
       ['other', ''],
     ]);
     // The other one goes (no run on it), with a confirmation.
@@ -127,7 +129,7 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
   it('shows the profile in the Cluster view, which says how to place a run while no job exists', async () => {
     await e2e.page.getByTestId('nav-cluster').click();
     await e2e.page.getByTestId('cluster-page').waitFor();
-    const card = e2e.page.locator('[data-testid="cluster-profile-cards"] [data-profile="local"]');
+    const card = e2e.page.locator('[data-testid="cluster-profile-cards"] [data-profile="onenode"]');
     await card.waitFor();
     expect(await card.textContent()).toContain(SLURM_PARTITION);
     expect(await e2e.page.getByTestId('empty-state').textContent()).toContain('No job submitted yet');
@@ -139,11 +141,11 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
     const where = e2e.page.getByTestId('placement-select');
     await expect.poll(() => where.locator('option').count()).toBe(2);
     expect(await e2e.page.getByTestId('placement-hint').textContent()).toContain('Trains here');
-    await where.selectOption({ label: `Slurm: local (${SLURM_PARTITION}, no GPU)` });
+    await where.selectOption({ label: `Slurm: onenode (${SLURM_PARTITION}, no GPU)` });
     expect(await e2e.page.getByTestId('placement-hint').textContent()).toContain(runFolder());
     await e2e.page.getByTestId('study-toggle').check();
     expect(await e2e.page.getByTestId('study-placement').textContent()).toContain(
-      'On Slurm (local): the runs go as one job array.',
+      'On Slurm (onenode): the runs go as one job array.',
     );
     await e2e.page.screenshot({ path: join(SCREENSHOTS, 'cluster-new-run-where.png'), fullPage: true });
     await e2e.page.getByTestId('study-toggle').uncheck();
@@ -167,7 +169,7 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
       // The header names the cluster, then the job id and the node once Slurm started it.
       const placement = page.getByTestId('run-placement');
       await placement.waitFor({ timeout: 10_000 });
-      expect(await placement.getAttribute('data-profile')).toBe('local');
+      expect(await placement.getAttribute('data-profile')).toBe('onenode');
       const jobId = page.getByTestId('run-slurm-job');
       await expect.poll(() => jobId.textContent(), { timeout: 60_000 }).toMatch(/^\s*\d+\s*$/u);
       const node = page.getByTestId('run-slurm-node');
@@ -181,7 +183,7 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
         .toBe('completed');
       const stored = await e2e.workbench.dispatch('runs:get', { runId });
       const run = (stored.ok ? stored.value : null) as RunSummary;
-      expect(run.placement).toMatchObject({ profileName: 'local' });
+      expect(run.placement).toMatchObject({ profileName: 'onenode' });
       expect((await jobId.textContent())!.trim()).toBe(run.placement!.jobId);
       expect((await node.textContent())!.trim()).toBe(run.placement!.node);
       expect(e2e.workbench.store.metrics.series(runId, 'loss').steps).toHaveLength(12);
@@ -215,13 +217,13 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
       const page = e2e.page;
       // The duplicated tiny run is the base; the study's default axis is the loss (BT and sBT).
       await page.getByTestId('study-toggle').check();
-      expect(await page.getByTestId('study-placement').textContent()).toContain('On Slurm (local)');
+      expect(await page.getByTestId('study-placement').textContent()).toContain('On Slurm (onenode)');
       await expect.poll(() => page.getByTestId('study-launch').isEnabled(), { timeout: 30_000 }).toBe(true);
       expect(await page.getByTestId('study-launch').textContent()).toContain('2 runs');
       await page.getByTestId('study-launch').click();
       await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/studies\/\d+$/u);
       const studyId = Number(/studies\/(\d+)$/u.exec(page.url())![1]);
-      expect(await page.getByTestId('study-where').textContent()).toContain('Slurm profile local');
+      expect(await page.getByTestId('study-where').textContent()).toContain('Slurm profile onenode');
       await expect
         .poll(() => page.getByTestId('study-state').getAttribute('data-state'), {
           timeout: 300_000,
@@ -328,10 +330,10 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
       // The runs list marks the placed runs with their profile.
       await page.getByTestId('nav-runs').click();
       const chip = page.locator(`[data-testid="run-row"][data-run-id="${runId}"] [data-testid="run-where"]`);
-      await expect.poll(() => chip.textContent(), { timeout: 10_000 }).toBe('local');
+      await expect.poll(() => chip.textContent(), { timeout: 10_000 }).toBe('onenode');
 
       await page.getByTestId('nav-settings').click();
-      const row = page.locator('[data-testid="cluster-profile-row"][data-profile="local"]');
+      const row = page.locator('[data-testid="cluster-profile-row"][data-profile="onenode"]');
       // Counted again as the job's events arrive.
       await expect
         .poll(() => row.getByTestId('cluster-profile-active').textContent(), { timeout: 30_000 })
@@ -341,7 +343,7 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
       const refusal = page.getByTestId('error-notice');
       await expect
         .poll(() => refusal.textContent())
-        .toContain(`Profile "local" has 1 job(s) in Slurm's queue; stop them first`);
+        .toContain(`Profile "onenode" has 1 job(s) in Slurm's queue; stop them first`);
       await page.screenshot({
         path: join(SCREENSHOTS, 'cluster-settings-remove-refused.png'),
         fullPage: true,
@@ -359,7 +361,7 @@ describe('Slurm profiles and placed runs (Chromium, serve mode)', () => {
       // The runs placed on it keep their placement.
       await page.goto(`${e2e.host.url}#/runs/${runId}`);
       await page.getByTestId('run-placement').waitFor({ timeout: 10_000 });
-      expect(await page.getByTestId('run-placement').getAttribute('data-profile')).toBe('local');
+      expect(await page.getByTestId('run-placement').getAttribute('data-profile')).toBe('onenode');
       expect(await page.getByTestId('run-status').getAttribute('data-status')).toBe('stopped');
       await page.screenshot({ path: join(SCREENSHOTS, 'cluster-run-stopped.png'), fullPage: true });
     },

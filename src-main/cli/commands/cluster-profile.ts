@@ -134,7 +134,7 @@ function profileLine(profile: ClusterProfile): string {
     settings.gpusPerJob > 0
       ? `${settings.gpusPerJob}${settings.gpuType ? ` ${settings.gpuType}` : ''} GPU, `
       : '';
-  return `Profile "${settings.name}" (${profile.id}): partition ${settings.partition || '(default)'}, ${gpus}${settings.cpusPerTask} CPU, run folder ${settings.runFolder}`;
+  return `profile "${settings.name}" (${profile.id}): partition ${settings.partition || '(default)'}, ${gpus}${settings.cpusPerTask} CPU, run folder ${settings.runFolder}`;
 }
 
 export const clusterProfileAddCommand: CliCommand = {

@@ -50,6 +50,14 @@ describe('cluster profile commands', () => {
     ]);
     expect(existsSync(db)).toBe(false);
 
+    // "local" is --placement's word for this machine: a profile of that name could never be chosen.
+    const reserved = cli(['cluster', 'profile', 'add', 'Local', '--run-folder', dir, '--db', db]);
+    expect(reserved.code).toBe(1);
+    expect(reserved.stderr.trim()).toBe(
+      'NAME: "local" means this machine (--placement local); choose another name',
+    );
+    expect(existsSync(db)).toBe(false);
+
     const notNumber = cli([
       'cluster',
       'profile',
@@ -134,7 +142,7 @@ describe('cluster profile commands', () => {
     });
 
     const plain = cli(['cluster', 'profile', 'add', 'cpu', '--run-folder', runs, '--db', db]);
-    expect(plain.stdout).toBe(`Added Profile "cpu" (2): partition (default), 4 CPU, run folder ${runs}\n`);
+    expect(plain.stdout).toBe(`Added profile "cpu" (2): partition (default), 4 CPU, run folder ${runs}\n`);
     const again = cli(['cluster', 'profile', 'add', 'cpu', '--run-folder', runs, '--db', db]);
     expect(again.code).toBe(1);
     expect(again.stderr).toBe('A profile named "cpu" exists already\n');

@@ -1,3 +1,4 @@
+import { isActiveSlurmState, type ClusterJob } from '@shared/cluster/types';
 import { METRIC } from '@shared/metrics';
 import { trainingTimeMs } from '@shared/run-progress';
 import type { RunStatus, RunSummary } from '@shared/runs';
@@ -21,6 +22,8 @@ export async function followRun(
 ): Promise<number> {
   const bar = new ProgressBar(context.stderr, options.label);
   let runId = -1;
+  /** A placed run's job as last said on the terminal (`291 RUNNING`), so each change is said once. */
+  let jobSaid = '';
   const finished = new Promise<RunSummary>((resolve) => {
     workbench.events.subscribe((channel, payload) => {
       if (channel === 'run:progress') {
@@ -31,6 +34,17 @@ export async function followRun(
       } else if (channel === 'run:status') {
         const summary = payload as RunSummary;
         if (summary.id === runId && TERMINAL.includes(summary.status)) resolve(summary);
+      } else if (channel === 'cluster:job' && !options.json) {
+        // A run placed on Slurm: where its job is (queued with Slurm's reason, running on a node, ended).
+        const job = payload as ClusterJob;
+        const said = `${job.jobId} ${job.state}`;
+        // Its end is said by the run's own closing line (a failure quotes Slurm's state).
+        if (job.runId === runId && said !== jobSaid && isActiveSlurmState(job.state)) {
+          jobSaid = said;
+          const where = job.node ? ` on ${job.node}` : '';
+          const why = job.state === 'PENDING' && job.reason ? ` (${job.reason})` : '';
+          context.stderr.write(`\nSlurm job ${job.jobId}: ${job.state}${where}${why}\n`);
+        }
       } else if (channel === 'run:log' && !options.json) {
         for (const line of (payload as { lines: { level: string; message: string }[] }).lines) {
           if (line.level === 'warn' || line.level === 'error')
@@ -104,7 +118,10 @@ export async function followRun(
           ? `; kNN top-1 ${formatNumber(detail.results.initialKnnTop1, 3)} -> ${formatNumber(detail.results.finalKnnTop1, 3)}`
           : '';
       context.stdout.write(
-        `Run ${runId} ${summary.status} in ${formatDuration(durationMs)} on ${detail.backend} (${detail.device}); final loss ${formatNumber(metrics[METRIC.loss])}${knn}\n`,
+        // A run that never trained (Slurm refused its job, say) has no backend, duration or loss to tell.
+        detail.backend === null
+          ? `Run ${runId} ${summary.status} before it trained\n`
+          : `Run ${runId} ${summary.status} in ${formatDuration(durationMs)} on ${detail.backend} (${detail.device}); final loss ${formatNumber(metrics[METRIC.loss])}${knn}\n`,
       );
       const snapshots = workbench.store.snapshots.list(runId);
       if (snapshots.length > 0) {

@@ -24,8 +24,15 @@ export { jobScript } from './job-script';
 export interface SlurmClient {
   /** sbatch --parsable with the script on stdin; for an array the returned id is the array's ('12'; tasks are '12_0'..). */
   submit(script: string): Promise<{ jobId: string }>;
-  /** `scancel J`, or `scancel --signal=S --full J` (the batch shell and the worker both hear it). A job that ended already is no error. */
-  cancel(jobId: string, options?: { signal?: 'TERM' | 'USR1' | 'KILL' }): Promise<void>;
+  /**
+   * `scancel J`, or `scancel --signal=S --full J` (the batch shell and the worker both hear it), or
+   * with `onlyPending` `scancel --state=PENDING J` (nothing happens to a job that started). A job
+   * that ended already is no error.
+   */
+  cancel(
+    jobId: string,
+    options?: { signal?: 'TERM' | 'USR1' | 'KILL'; onlyPending?: boolean },
+  ): Promise<void>;
   /**
    * squeue first, then scontrol show job for those squeue no longer lists, then sacct when
    * available; ids it cannot find are absent. Keyed by Slurm's id of each job or task: asking for
@@ -152,7 +159,11 @@ export function createSlurmClient(options: SlurmClientOptions = {}): SlurmClient
 
     async cancel(jobId, cancelOptions = {}) {
       checkId(jobId);
-      const args = cancelOptions.signal ? [`--signal=${cancelOptions.signal}`, '--full', jobId] : [jobId];
+      const args = cancelOptions.signal
+        ? [`--signal=${cancelOptions.signal}`, '--full', jobId]
+        : cancelOptions.onlyPending
+          ? ['--state=PENDING', jobId]
+          : [jobId];
       try {
         await run('scancel', args);
       } catch (error) {

@@ -111,11 +111,15 @@ export class ClusterRuns implements RemotePlacement {
     if (!job || job.settled || !remote || status === undefined || !ACTIVE.includes(status)) return 'idle';
     // Before Slurm signals anything: the worker reads it as the user's stop, not a preemption.
     this.requestStop(remote);
-    if (isPendingState(job.state)) {
-      this.report.log(runId, 'info', `Cancelled Slurm job ${job.jobId} before it started`);
-      this.cancel(runId, job.jobId);
-      this.report.finish(runId, { status: 'stopped' });
-      return 'dequeued';
+    if (isPendingState(job.state) && status === 'queued') {
+      // The stored state is a poll behind: the job may have started meanwhile. Cancel it only while
+      // Slurm still holds it (scancel --state=PENDING) and signal it too (a pending job ignores the
+      // signal; a started worker saves its stop checkpoint). The poller settles the run as stopped.
+      this.report.log(runId, 'info', `Asked Slurm to cancel job ${job.jobId} before it starts`);
+      this.report.setStatus(runId, { status: 'stopping' });
+      // One after the other: a signal reaching a job still pending would end it FAILED.
+      this.cancel(runId, job.jobId, { onlyPending: true }, { signal: 'TERM' });
+      return 'stopping';
     }
     if (status !== 'stopping') {
       const grace = remote.settings.stopGraceSeconds;
@@ -126,7 +130,7 @@ export class ClusterRuns implements RemotePlacement {
       );
       this.report.setStatus(runId, { status: 'stopping' });
     }
-    this.cancel(runId, job.jobId, 'TERM');
+    this.cancel(runId, job.jobId, { signal: 'TERM' });
     return 'stopping';
   }
 
@@ -359,8 +363,15 @@ export class ClusterRuns implements RemotePlacement {
   }
 
   /** Slurm's refusal (the job ended meanwhile, say) is a warning on the run, not an error of the call. */
-  private cancel(runId: number, jobId: string, signal?: 'TERM'): void {
-    const request = this.options.slurm.cancel(jobId, signal ? { signal } : undefined);
+  private cancel(runId: number, jobId: string, ...steps: { signal?: 'TERM'; onlyPending?: boolean }[]): void {
+    const { slurm } = this.options;
+    const request =
+      steps.length === 0
+        ? slurm.cancel(jobId)
+        : steps.reduce<Promise<void>>(
+            (previous, how) => previous.then(() => slurm.cancel(jobId, how)),
+            Promise.resolve(),
+          );
     const work = request
       .catch((error: unknown) =>
         this.report.log(runId, 'warn', `Slurm could not cancel job ${jobId}: ${message(error)}`),

@@ -83,6 +83,8 @@ describe.skipIf(skip !== undefined)(`train --placement NAME${skip ? ` (skipped: 
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).toMatch(/Run 1 "tiny" \(bt\) on Slurm profile local-slurm/u);
     expect(done.stdout).toMatch(/^Run 1 completed/mu);
+    // The terminal says where the job is (submitted: PENDING; then RUNNING on its node, if a poll saw it).
+    expect(done.stderr).toMatch(/^Slurm job \d+: PENDING/mu);
 
     const longPath = join(dir, 'long.json');
     writeFileSync(

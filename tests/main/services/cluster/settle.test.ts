@@ -1,36 +1,10 @@
 import { mkdirSync, renameSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SlurmClient, SlurmJobInfo } from '../../../../src-main/cluster/slurm';
 import { ClusterPoller } from '../../../../src-main/services/cluster/poller';
 import { settleJob } from '../../../../src-main/services/cluster/settle';
 import { useTempDir } from '../../../helpers/temp-dir';
+import { FakeSlurm } from './fake-slurm-states';
 import { lossPoints, lossSeries, placedRun, type PlacedRun } from './journal-fixture';
-
-/** Slurm's client as a test double: every job it is asked about has the state the test set. */
-class FakeSlurm implements Pick<SlurmClient, 'states' | 'cancel'> {
-  readonly jobs = new Map<string, SlurmJobInfo>();
-
-  set(jobId: string, state: string, fields: Partial<SlurmJobInfo> = {}): void {
-    this.jobs.set(jobId, {
-      jobId,
-      arrayJobId: null,
-      state,
-      node: 'vm',
-      reason: null,
-      exitCode: null,
-      restarts: 0,
-      startedAt: null,
-      endedAt: null,
-      ...fields,
-    });
-  }
-
-  async states(jobIds: string[]): Promise<Map<string, SlurmJobInfo>> {
-    return new Map(jobIds.flatMap((id) => (this.jobs.has(id) ? [[id, this.jobs.get(id)!] as const] : [])));
-  }
-
-  async cancel(): Promise<void> {}
-}
 
 describe('settling a placed run’s ended job', () => {
   const tempDir = useTempDir('decorbench-settle-');

@@ -4,7 +4,7 @@ import type { EvaluationSummary } from '@shared/runs';
 import type { StudyDetail, StudyReport, StudySummary } from '@shared/study/types';
 import type { Workbench } from '../../../../src-main/services/workbench';
 import { useTempDir } from '../../../helpers/temp-dir';
-import { testWorkbench } from '../../../helpers/workbench';
+import { testWorkbench, tinyConfig } from '../../../helpers/workbench';
 import { collect, countRows, tinyStudy, value, waitForStudy } from './study-helpers';
 
 /** Evaluations by run and kind: how many of each. */
@@ -132,10 +132,15 @@ describe('a study launched with start: true trains its grid and runs its evaluat
   it('queues again a planned evaluation cancelled because its host closed, and only that one', async () => {
     const path = join(tempDir(), 'closed.sqlite');
     workbench = testWorkbench(path);
-    const spec = tinyStudy({
-      axes: [{ field: 'training.maxSteps', values: [6, 120] }],
-      evaluation: { linear: true, knnSweep: false, linearSettings: { epochs: 2 } },
-    });
+    // The long run must still train when the host closes, however fast the machine (one epoch of
+    // the tiny configuration is only 16 steps, so it gets many).
+    const spec = tinyStudy(
+      {
+        axes: [{ field: 'training.maxSteps', values: [6, 2000] }],
+        evaluation: { linear: true, knnSweep: false, linearSettings: { epochs: 2 } },
+      },
+      tinyConfig({ training: { epochs: 200, batchSize: 64, maxSteps: 12 } }),
+    );
     const created = value<StudySummary>(await workbench.dispatch('studies:create', { spec, start: true }));
     const [short, long] = workbench.store.studies.runIds(created.id);
     // The short run completes first; its linear evaluation waits behind the long run (one worker).
